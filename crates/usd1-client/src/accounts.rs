@@ -1,0 +1,99 @@
+//! Account decoders: the program's accounts (discriminator-checked) and the
+//! Token-2022 mint and token accounts with the extensions USD1 uses.
+use anchor_lang::AccountDeserialize;
+use solana_program_error::ProgramError;
+use solana_pubkey::Pubkey;
+use spl_token_2022_interface::{
+    extension::{
+        metadata_pointer::MetadataPointer, pausable::PausableConfig, transfer_hook::TransferHook,
+        BaseStateWithExtensions, StateWithExtensions,
+    },
+    state::{Account as TokenAccountState, AccountState, Mint as MintState},
+};
+use usd1::state::Config;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("account data is not a USD1 {kind}: {reason}")]
+    Program { kind: &'static str, reason: String },
+    #[error("account data is not a Token-2022 {kind}: {reason}")]
+    Token { kind: &'static str, reason: String },
+}
+
+fn decode_program_account<T: AccountDeserialize>(kind: &'static str, data: &[u8]) -> Result<T, DecodeError> {
+    let mut slice = data;
+    T::try_deserialize(&mut slice).map_err(|error| DecodeError::Program { kind, reason: error.to_string() })
+}
+
+pub fn decode_config(data: &[u8]) -> Result<Config, DecodeError> {
+    decode_program_account("Config", data)
+}
+
+/// What integrators check about a USD1 mint: supply, authorities, pause state, hook and metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MintInfo {
+    pub supply: u64,
+    pub decimals: u8,
+    pub mint_authority: Option<Pubkey>,
+    pub freeze_authority: Option<Pubkey>,
+    pub pause_authority: Option<Pubkey>,
+    pub paused: bool,
+    pub transfer_hook_authority: Option<Pubkey>,
+    pub transfer_hook_program: Option<Pubkey>,
+    pub metadata_pointer_authority: Option<Pubkey>,
+    pub metadata_address: Option<Pubkey>,
+    pub name: String,
+    pub symbol: String,
+    pub uri: String,
+    pub metadata_update_authority: Option<Pubkey>,
+}
+
+fn token_error(kind: &'static str) -> impl Fn(ProgramError) -> DecodeError {
+    move |error| DecodeError::Token { kind, reason: error.to_string() }
+}
+
+pub fn decode_mint(data: &[u8]) -> Result<MintInfo, DecodeError> {
+    let state = StateWithExtensions::<MintState>::unpack(data).map_err(token_error("mint"))?;
+    let base = state.base;
+    let pausable = state.get_extension::<PausableConfig>().ok();
+    let hook = state.get_extension::<TransferHook>().ok();
+    let pointer = state.get_extension::<MetadataPointer>().ok();
+    let metadata = state
+        .get_variable_len_extension::<spl_token_metadata_interface::state::TokenMetadata>()
+        .ok();
+    Ok(MintInfo {
+        supply: base.supply,
+        decimals: base.decimals,
+        mint_authority: base.mint_authority.into(),
+        freeze_authority: base.freeze_authority.into(),
+        pause_authority: pausable.and_then(|p| Option::<Pubkey>::from(p.authority)),
+        paused: pausable.map(|p| bool::from(p.paused)).unwrap_or(false),
+        transfer_hook_authority: hook.and_then(|h| Option::<Pubkey>::from(h.authority)),
+        transfer_hook_program: hook.and_then(|h| Option::<Pubkey>::from(h.program_id)),
+        metadata_pointer_authority: pointer.and_then(|p| Option::<Pubkey>::from(p.authority)),
+        metadata_address: pointer.and_then(|p| Option::<Pubkey>::from(p.metadata_address)),
+        name: metadata.as_ref().map(|m| m.name.clone()).unwrap_or_default(),
+        symbol: metadata.as_ref().map(|m| m.symbol.clone()).unwrap_or_default(),
+        uri: metadata.as_ref().map(|m| m.uri.clone()).unwrap_or_default(),
+        metadata_update_authority: metadata.and_then(|m| Option::<Pubkey>::from(m.update_authority)),
+    })
+}
+
+/// A holder's token account: the fields the CLI and drills read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenAccountInfo {
+    pub mint: Pubkey,
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub frozen: bool,
+}
+
+pub fn decode_token_account(data: &[u8]) -> Result<TokenAccountInfo, DecodeError> {
+    let state = StateWithExtensions::<TokenAccountState>::unpack(data).map_err(token_error("token account"))?;
+    Ok(TokenAccountInfo {
+        mint: state.base.mint,
+        owner: state.base.owner,
+        amount: state.base.amount,
+        frozen: state.base.state == AccountState::Frozen,
+    })
+}

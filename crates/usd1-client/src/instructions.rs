@@ -1,0 +1,176 @@
+//! One builder per program instruction. Each takes the signer(s) and the mint
+//! and derives every other account.
+//!
+//! ```
+//! # use solana_pubkey::Pubkey;
+//! use usd1_client::{instructions, PauseScope};
+//! let (pauser, mint) = (Pubkey::new_unique(), Pubkey::new_unique());
+//! let instruction = instructions::pause(&pauser, &mint, PauseScope::All);
+//! assert_eq!(instruction.program_id, usd1_client::PROGRAM_ID);
+//! assert!(instruction.accounts.iter().any(|meta| meta.pubkey == pauser && meta.is_signer));
+//! ```
+use crate::pda;
+use anchor_lang::{InstructionData, ToAccountMetas};
+use solana_instruction::Instruction;
+use solana_pubkey::Pubkey;
+use usd1::{accounts, instruction as data, instructions::*, state::*, ID};
+
+fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction { program_id: ID, accounts: accounts.to_account_metas(None), data: data.data() }
+}
+
+fn token_program() -> Pubkey {
+    spl_token_2022_interface::ID
+}
+
+fn system_program() -> Pubkey {
+    solana_system_interface::program::ID
+}
+
+/// `initialize`: `admin` pays and becomes admin; `mint` must sign (a fresh keypair).
+pub fn initialize(admin: &Pubkey, mint: &Pubkey, params: InitializeParams) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::Initialize {
+            admin: *admin,
+            config,
+            mint: *mint,
+            escrow: pda::escrow_address(&config),
+            extra_account_meta_list: pda::extra_account_metas_address(mint),
+            token_program: token_program(),
+            system_program: system_program(),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::Initialize { params },
+    )
+}
+
+/// `transfer_admin`: the admin names `new_admin` as pending admin.
+pub fn transfer_admin(admin: &Pubkey, mint: &Pubkey, new_admin: &Pubkey) -> Instruction {
+    build(
+        accounts::TransferAdmin {
+            admin: *admin,
+            config: pda::config_address(mint),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::TransferAdmin { params: TransferAdminParams { new_admin: *new_admin } },
+    )
+}
+
+/// `accept_admin`: the pending admin takes over.
+pub fn accept_admin(new_admin: &Pubkey, mint: &Pubkey) -> Instruction {
+    build(
+        accounts::AcceptAdmin {
+            new_admin: *new_admin,
+            config: pda::config_address(mint),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::AcceptAdmin {},
+    )
+}
+
+/// `set_role`: the admin gives `role` to `key`.
+pub fn set_role(admin: &Pubkey, mint: &Pubkey, role: Role, key: &Pubkey) -> Instruction {
+    build(
+        accounts::SetRole {
+            admin: *admin,
+            config: pda::config_address(mint),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::SetRole { params: SetRoleParams { role, key: *key } },
+    )
+}
+
+/// `update_config`: the admin changes limits and timings.
+pub fn update_config(admin: &Pubkey, mint: &Pubkey, params: UpdateConfigParams) -> Instruction {
+    build(
+        accounts::UpdateConfig {
+            admin: *admin,
+            config: pda::config_address(mint),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::UpdateConfig { params },
+    )
+}
+
+/// `update_metadata`: the admin changes name, symbol or uri (and pays any extra rent).
+pub fn update_metadata(admin: &Pubkey, mint: &Pubkey, params: UpdateMetadataParams) -> Instruction {
+    build(
+        accounts::UpdateMetadata {
+            admin: *admin,
+            config: pda::config_address(mint),
+            mint: *mint,
+            token_program: token_program(),
+            system_program: system_program(),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::UpdateMetadata { params },
+    )
+}
+
+fn set_pause_accounts(pauser: &Pubkey, mint: &Pubkey) -> accounts::SetPause {
+    accounts::SetPause {
+        pauser: *pauser,
+        config: pda::config_address(mint),
+        mint: *mint,
+        token_program: token_program(),
+        event_authority: pda::event_authority_address(),
+        program: ID,
+    }
+}
+
+/// `pause{scope}`: the pauser stops a scope.
+pub fn pause(pauser: &Pubkey, mint: &Pubkey, scope: PauseScope) -> Instruction {
+    build(set_pause_accounts(pauser, mint), data::Pause { params: PauseParams { scope } })
+}
+
+/// `unpause{scope}`: the pauser resumes a scope.
+pub fn unpause(pauser: &Pubkey, mint: &Pubkey, scope: PauseScope) -> Instruction {
+    build(set_pause_accounts(pauser, mint), data::Unpause { params: PauseParams { scope } })
+}
+
+/// `check_supply`: anyone records whether supply matches the program's counters.
+pub fn check_supply(mint: &Pubkey) -> Instruction {
+    build(
+        accounts::CheckSupply {
+            config: pda::config_address(mint),
+            mint: *mint,
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::CheckSupply {},
+    )
+}
+
+/// The transfer-hook `execute` entry, as Token-2022 calls it. Wallets never send
+/// this themselves (the program refuses it outside a transfer); it exists for
+/// tests and for tools that inspect the hook.
+pub fn transfer_hook_execute(
+    mint: &Pubkey,
+    source: &Pubkey,
+    source_owner: &Pubkey,
+    destination: &Pubkey,
+    destination_owner: &Pubkey,
+    amount: u64,
+) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::TransferHookExecute {
+            source_token: *source,
+            mint: *mint,
+            destination_token: *destination,
+            owner: *source_owner,
+            extra_account_meta_list: pda::extra_account_metas_address(mint),
+            config,
+            source_denylist_entry: pda::denylist_address(&config, source_owner),
+            destination_denylist_entry: pda::denylist_address(&config, destination_owner),
+        },
+        data::TransferHookExecute { amount },
+    )
+}

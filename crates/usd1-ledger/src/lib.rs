@@ -1,0 +1,300 @@
+//! The embedded ledger: an in-process bank (solana-program-test) running USD1 as
+//! a native builtin beside the real Token-2022, associated-token-account and memo
+//! programs that program-test bundles as BPF.
+//!
+//! Native execution has two consequences every user of this crate should know:
+//! our program's `msg!`/`emit!` never reach the logs (events are read from the
+//! `emit_cpi!` inner instructions of a simulation), and our own compute units are
+//! not metered (only the BPF programs' are).
+use solana_account::{Account, AccountSharedData};
+use solana_clock::Clock;
+use solana_hash::Hash;
+use solana_instruction::{error::InstructionError, Instruction};
+use solana_keypair::Keypair;
+use solana_message::Message;
+use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_pubkey::Pubkey;
+use solana_signature::Signature;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+use std::collections::HashSet;
+use usd1_client::{
+    accounts::{decode_config, decode_mint, decode_token_account, MintInfo, TokenAccountInfo},
+    errors::{custom_error_name, failing_program_from_logs},
+    events::{decode_inner_instructions, Usd1Event},
+    pda, Config,
+};
+
+mod builtin {
+    //! The one place where the program-test shim meets Anchor's entrypoint.
+    use anchor_lang::solana_program::{account_info::AccountInfo, entrypoint::ProgramResult};
+    use solana_pubkey::Pubkey;
+
+    /// Anchor's generated `entry` ties the slice and the `AccountInfo`s to one
+    /// `'info` lifetime, which program-test's `ProcessInstruction` signature does
+    /// not promise. The accounts live for the whole call, so unifying the two
+    /// lifetimes for its duration is sound (and, unlike leaking, costs no memory
+    /// per instruction).
+    pub fn process_instruction(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+        let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
+        usd1::entry(program_id, accounts, data)
+    }
+}
+
+/// Lamports given to every identity the ledger funds.
+pub const DEFAULT_FUNDING_LAMPORTS: u64 = 100_000_000_000;
+
+/// One inner instruction, resolved against the transaction's account keys.
+#[derive(Debug, Clone)]
+pub struct InnerInstruction {
+    pub program_id: Pubkey,
+    pub data: Vec<u8>,
+    pub stack_height: u8,
+}
+
+/// A transaction that succeeded.
+#[derive(Debug, Clone)]
+pub struct Executed {
+    pub signature: Signature,
+    pub events: Vec<Usd1Event>,
+    pub logs: Vec<String>,
+    /// Compute units consumed by the BPF programs invoked (Token-2022, ATA); our native program is not metered.
+    pub units_consumed: u64,
+    pub inner_instructions: Vec<Vec<InnerInstruction>>,
+    /// Serialized transaction size in bytes (the wire limit is 1232).
+    pub size_bytes: usize,
+    pub slot: u64,
+}
+
+/// Why a transaction did not execute.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Failure {
+    /// A custom error: the SPEC name (`DuplicateReference`), `Token2022:<variant>` or `Anchor:<name>`.
+    #[error("{name} (custom error {code} from {program:?}, instruction {instruction_index})")]
+    Program { name: String, code: u32, program: Option<Pubkey>, instruction_index: u8, logs: Vec<String> },
+    /// Any other runtime refusal (missing signature, reentrancy, account in use...).
+    #[error("{name}")]
+    Runtime { name: String, logs: Vec<String> },
+    /// The transaction could not be signed with the keys given.
+    #[error("signing failed: {0}")]
+    Signing(String),
+    /// The bank did not answer.
+    #[error("ledger error: {0}")]
+    Ledger(String),
+}
+
+impl Failure {
+    /// The stable name to match on.
+    pub fn name(&self) -> &str {
+        match self {
+            Failure::Program { name, .. } | Failure::Runtime { name, .. } => name,
+            Failure::Signing(_) => "Signing",
+            Failure::Ledger(_) => "Ledger",
+        }
+    }
+
+    pub fn logs(&self) -> &[String] {
+        match self {
+            Failure::Program { logs, .. } | Failure::Runtime { logs, .. } => logs,
+            _ => &[],
+        }
+    }
+
+    fn from_transaction_error(error: TransactionError, logs: Vec<String>) -> Self {
+        match error {
+            TransactionError::InstructionError(instruction_index, InstructionError::Custom(code)) => {
+                let program = failing_program_from_logs(&logs);
+                Failure::Program {
+                    name: custom_error_name(program.as_ref(), code),
+                    code,
+                    program,
+                    instruction_index,
+                    logs,
+                }
+            }
+            TransactionError::InstructionError(_, instruction_error) => {
+                Failure::Runtime { name: format!("{instruction_error:?}"), logs }
+            }
+            other => Failure::Runtime { name: format!("{other:?}"), logs },
+        }
+    }
+}
+
+fn ledger_error(error: impl std::fmt::Display) -> Failure {
+    Failure::Ledger(error.to_string())
+}
+
+/// The embedded ledger.
+pub struct Ledger {
+    context: ProgramTestContext,
+    sent: HashSet<Signature>,
+}
+
+impl Ledger {
+    /// Start a fresh bank with USD1 (native) and the bundled SPL programs.
+    pub async fn start() -> Self {
+        // program-test installs a logger that prints every instruction at debug level
+        // unless RUST_LOG says otherwise; keep the output readable by default.
+        if std::env::var_os("RUST_LOG").is_none() {
+            std::env::set_var("RUST_LOG", "error");
+        }
+        let mut program_test = ProgramTest::default();
+        program_test.prefer_bpf(false);
+        program_test.add_program("usd1", usd1::ID, processor!(builtin::process_instruction));
+        let context = program_test.start_with_context().await;
+        Ledger { context, sent: HashSet::new() }
+    }
+
+    /// The fee payer every transaction uses.
+    pub fn payer(&self) -> &Keypair {
+        &self.context.payer
+    }
+
+    /// Give `key` `lamports` as a plain system account.
+    pub fn fund(&mut self, key: &Pubkey, lamports: u64) {
+        let account = AccountSharedData::new(lamports, 0, &solana_sdk_ids::system_program::ID);
+        self.context.set_account(key, &account);
+    }
+
+    /// Build and sign a transaction paid by the ledger's payer. Keys not needed by
+    /// the message are ignored, so callers can pass a superset of signers.
+    pub fn transaction(&self, instructions: &[Instruction], signers: &[&Keypair], blockhash: Hash) -> Result<Transaction, Failure> {
+        let payer = &self.context.payer;
+        let message = Message::new(instructions, Some(&payer.pubkey()));
+        let required: Vec<Pubkey> = message.account_keys[..usize::from(message.header.num_required_signatures)].to_vec();
+        let mut keys: Vec<&Keypair> = vec![payer];
+        for signer in signers {
+            let key = signer.pubkey();
+            if required.contains(&key) && !keys.iter().any(|existing| existing.pubkey() == key) {
+                keys.push(signer);
+            }
+        }
+        let mut transaction = Transaction::new_unsigned(message);
+        transaction.try_sign(&keys, blockhash).map_err(|error| Failure::Signing(error.to_string()))?;
+        Ok(transaction)
+    }
+
+    /// Sign and execute, returning the decoded events; on failure, the error's stable name.
+    pub async fn send(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<Executed, Failure> {
+        let mut transaction = self.transaction(instructions, signers, self.context.last_blockhash)?;
+        if self.sent.contains(&transaction.signatures[0]) {
+            // The same instructions and signers under the same blockhash would be a duplicate.
+            self.context.get_new_latest_blockhash().await.map_err(ledger_error)?;
+            transaction = self.transaction(instructions, signers, self.context.last_blockhash)?;
+        }
+        self.send_transaction(transaction).await
+    }
+
+    /// Execute an already signed transaction (simulated first to collect events).
+    pub async fn send_transaction(&mut self, transaction: Transaction) -> Result<Executed, Failure> {
+        let executed = self.simulate(&transaction).await?;
+        self.sent.insert(transaction.signatures[0]);
+        match self.context.banks_client.process_transaction(transaction).await {
+            Ok(()) => Ok(executed),
+            Err(BanksClientError::TransactionError(error)) => Err(Failure::from_transaction_error(error, executed.logs)),
+            Err(BanksClientError::SimulationError { err, logs, .. }) => Err(Failure::from_transaction_error(err, logs)),
+            Err(other) => Err(ledger_error(other)),
+        }
+    }
+
+    /// Simulate without committing: the events it would emit, or why it would fail.
+    pub async fn simulate(&mut self, transaction: &Transaction) -> Result<Executed, Failure> {
+        let simulation = self
+            .context
+            .banks_client
+            .simulate_transaction(transaction.clone())
+            .await
+            .map_err(ledger_error)?;
+        let details = simulation
+            .simulation_details
+            .ok_or_else(|| Failure::Ledger("simulation returned no details".into()))?;
+        match simulation.result {
+            Some(Ok(())) => {}
+            Some(Err(error)) => return Err(Failure::from_transaction_error(error, details.logs)),
+            None => return Err(Failure::Ledger("simulation returned no result".into())),
+        }
+        let keys = &transaction.message.account_keys;
+        let inner_instructions: Vec<Vec<InnerInstruction>> = details
+            .inner_instructions
+            .unwrap_or_default()
+            .into_iter()
+            .map(|list| {
+                list.into_iter()
+                    .map(|inner| InnerInstruction {
+                        program_id: keys[usize::from(inner.instruction.program_id_index)],
+                        data: inner.instruction.data,
+                        stack_height: inner.stack_height,
+                    })
+                    .collect()
+            })
+            .collect();
+        let events = decode_inner_instructions(
+            inner_instructions.iter().flatten().map(|inner| (inner.program_id, inner.data.as_slice())),
+        )
+        .map_err(ledger_error)?;
+        let slot = self.context.banks_client.get_root_slot().await.map_err(ledger_error)?;
+        Ok(Executed {
+            signature: transaction.signatures[0],
+            events,
+            logs: details.logs,
+            units_consumed: details.units_consumed,
+            inner_instructions,
+            size_bytes: bincode::serialize(transaction).map(|bytes| bytes.len()).unwrap_or(0),
+            slot,
+        })
+    }
+
+    /// Move the clock forward by `secs` seconds (timelocks, expiries, attestation age, rate limits).
+    pub async fn warp_secs(&mut self, secs: i64) -> Result<Clock, Failure> {
+        let mut clock: Clock = self.context.banks_client.get_sysvar().await.map_err(ledger_error)?;
+        clock.unix_timestamp = clock.unix_timestamp.checked_add(secs).ok_or_else(|| ledger_error("clock overflow"))?;
+        self.context.set_sysvar(&clock);
+        Ok(clock)
+    }
+
+    pub async fn clock(&mut self) -> Result<Clock, Failure> {
+        self.context.banks_client.get_sysvar().await.map_err(ledger_error)
+    }
+
+    pub async fn account(&mut self, key: &Pubkey) -> Result<Option<Account>, Failure> {
+        self.context.banks_client.get_account(*key).await.map_err(ledger_error)
+    }
+
+    /// Overwrite an account (adversarial tests: forged state).
+    pub fn set_account(&mut self, key: &Pubkey, account: &AccountSharedData) {
+        self.context.set_account(key, account);
+    }
+
+    pub async fn rent_exempt_minimum(&mut self, data_len: usize) -> Result<u64, Failure> {
+        let rent = self.context.banks_client.get_rent().await.map_err(ledger_error)?;
+        Ok(rent.minimum_balance(data_len))
+    }
+
+    async fn require_account(&mut self, key: &Pubkey, what: &str) -> Result<Account, Failure> {
+        self.account(key).await?.ok_or_else(|| Failure::Ledger(format!("{what} {key} does not exist")))
+    }
+
+    pub async fn config(&mut self, mint: &Pubkey) -> Result<Config, Failure> {
+        let account = self.require_account(&pda::config_address(mint), "config").await?;
+        decode_config(&account.data).map_err(ledger_error)
+    }
+
+    pub async fn mint_info(&mut self, mint: &Pubkey) -> Result<MintInfo, Failure> {
+        let account = self.require_account(mint, "mint").await?;
+        decode_mint(&account.data).map_err(ledger_error)
+    }
+
+    pub async fn token_account(&mut self, key: &Pubkey) -> Result<Option<TokenAccountInfo>, Failure> {
+        match self.account(key).await? {
+            Some(account) => decode_token_account(&account.data).map(Some).map_err(ledger_error),
+            None => Ok(None),
+        }
+    }
+
+    /// `owner`'s balance in its associated token account (0 when it has none).
+    pub async fn balance(&mut self, owner: &Pubkey, mint: &Pubkey) -> Result<u64, Failure> {
+        let address = pda::associated_token_address(owner, mint);
+        Ok(self.token_account(&address).await?.map(|account| account.amount).unwrap_or(0))
+    }
+}

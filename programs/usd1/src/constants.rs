@@ -1,0 +1,36 @@
+//! Seeds and limits. Every PDA seed the program, client and hook resolution use lives here.
+
+/// `["config", mint]`: one Config per mint.
+pub const CONFIG_SEED: &[u8] = b"config";
+/// `["minter", config, minter_key]`.
+pub const MINTER_SEED: &[u8] = b"minter";
+/// `["proposal", config, id_u64_le]`.
+pub const PROPOSAL_SEED: &[u8] = b"proposal";
+/// `["receipt", config, reference_hash]`.
+pub const RECEIPT_SEED: &[u8] = b"receipt";
+/// `["denylist", config, wallet]`.
+pub const DENYLIST_SEED: &[u8] = b"denylist";
+/// `["redemption", config, reference_hash]`.
+pub const REDEMPTION_SEED: &[u8] = b"redemption";
+/// `["escrow", config]`: the token account holding tokens awaiting redemption.
+pub const ESCROW_SEED: &[u8] = b"escrow";
+/// `["extra-account-metas", mint]`: fixed by the transfer-hook interface.
+pub const EXTRA_ACCOUNT_METAS_SEED: &[u8] = b"extra-account-metas";
+
+/// Largest council the program accepts (SPEC section 3: 1..=10 keys).
+pub const MAX_COUNCIL_MEMBERS: usize = 10;
+/// Token metadata limits: generous for a ticker, small enough to keep the mint cheap.
+pub const MAX_NAME_LEN: usize = 32;
+pub const MAX_SYMBOL_LEN: usize = 10;
+pub const MAX_URI_LEN: usize = 200;
+/// Largest number of decimals the mint may have.
+pub const MAX_DECIMALS: u8 = 9;
+/// A timelock longer than 30 days is almost certainly a typo in seconds.
+pub const MAX_TIMELOCK_SECS: u64 = 30 * 24 * 60 * 60;
+/// A proposal may live at most one year.
+pub const MAX_PROPOSAL_TTL_SECS: u64 = 365 * 24 * 60 * 60;
+
+/// Extra accounts the transfer hook needs: Config, source owner's and destination owner's DenylistEntry.
+pub const HOOK_EXTRA_ACCOUNT_COUNT: usize = 3;
+/// Byte offset of the owner field in an SPL token account.
+pub const TOKEN_ACCOUNT_OWNER_OFFSET: u8 = 32;

@@ -1,0 +1,67 @@
+//! Stable error names (SPEC section 6). Codes start at 6000; append only, never reorder.
+use anchor_lang::prelude::*;
+
+#[error_code]
+pub enum Usd1Error {
+    #[msg("The signer does not hold the role this instruction needs")]
+    Unauthorized,
+    #[msg("Minting is paused")]
+    MintingPaused,
+    #[msg("Redemptions are paused")]
+    RedemptionsPaused,
+    #[msg("Amount must be greater than zero")]
+    InvalidAmount,
+    #[msg("Amount exceeds the minter's remaining allowance")]
+    AllowanceExceeded,
+    #[msg("Minter rate limit reached; wait for the bucket to refill")]
+    RateLimited,
+    #[msg("Mint would exceed the supply cap")]
+    SupplyCapExceeded,
+    #[msg("Supply after the mint would exceed the attested reserves")]
+    ReserveExceeded,
+    #[msg("The reserve attestation is older than its maximum age")]
+    AttestationStale,
+    #[msg("This reference was already used")]
+    DuplicateReference,
+    #[msg("The wallet is denylisted")]
+    Denylisted,
+    #[msg("The signer is not a member of the current council")]
+    NotCouncilMember,
+    #[msg("This council member already approved the proposal")]
+    AlreadyApproved,
+    #[msg("A minter cannot approve its own allowance")]
+    SelfApproval,
+    #[msg("The proposal does not have enough approvals")]
+    ThresholdNotMet,
+    #[msg("The proposal's timelock has not elapsed")]
+    TimelockActive,
+    #[msg("The proposal has expired")]
+    ProposalExpired,
+    #[msg("The council changed after this proposal was created")]
+    ProposalStale,
+    #[msg("Council threshold must satisfy 1 <= threshold <= members <= 10, without duplicate members")]
+    InvalidThreshold,
+    #[msg("No admin transfer is pending")]
+    NoPendingAdmin,
+    #[msg("The redemption request is not pending")]
+    RedemptionNotPending,
+    // ---- additions beyond SPEC section 6 (append only) ----
+    #[msg("A configuration value is out of range")]
+    InvalidConfig,
+    #[msg("Token metadata field is empty or too long")]
+    InvalidMetadata,
+    #[msg("A role key must be set and must differ from the admin key")]
+    RoleConflict,
+    #[msg("Arithmetic overflow")]
+    MathOverflow,
+    #[msg("The mint account is not this config's mint")]
+    InvalidMint,
+    #[msg("The token account does not belong to this mint or owner")]
+    InvalidTokenAccount,
+    #[msg("The transfer hook was invoked outside a Token-2022 transfer")]
+    NotTransferring,
+    #[msg("Nothing to update: every field was empty")]
+    NothingToUpdate,
+    #[msg("This mint is already initialized; initialize needs a fresh mint keypair")]
+    AlreadyInitialized,
+}

@@ -1,0 +1,297 @@
+use crate::{
+    constants::*,
+    error::Usd1Error,
+    events::Initialized,
+    instructions::transfer_hook_execute::{extra_account_metas_len, hook_extra_account_metas},
+    state::*,
+    utils::{create_pda_account, write_account},
+};
+use anchor_lang::{
+    prelude::*,
+    system_program::{create_account, CreateAccount},
+};
+use anchor_spl::{
+    token_2022::{
+        initialize_account3, initialize_mint2,
+        spl_token_2022::{
+            extension::ExtensionType,
+            state::{Account as TokenAccountState, Mint as MintState},
+        },
+        InitializeAccount3, InitializeMint2, Token2022,
+    },
+    token_interface::{
+        metadata_pointer_initialize, pausable_initialize, token_metadata_initialize,
+        transfer_hook_initialize, MetadataPointerInitialize, PausableInitialize,
+        TokenMetadataInitialize, TransferHookInitialize,
+    },
+};
+use spl_pod::optional_keys::OptionalNonZeroPubkey;
+use spl_tlv_account_resolution::state::ExtraAccountMetaList;
+use spl_token_metadata_interface::state::TokenMetadata;
+use spl_transfer_hook_interface::instruction::ExecuteInstruction;
+
+/// The extensions every USD1 mint carries; they cannot be added after initialization.
+pub const MINT_EXTENSIONS: [ExtensionType; 3] = [
+    ExtensionType::MetadataPointer,
+    ExtensionType::Pausable,
+    ExtensionType::TransferHook,
+];
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct InitializeParams {
+    pub decimals: u8,
+    pub name: String,
+    pub symbol: String,
+    pub uri: String,
+    pub council: Vec<Pubkey>,
+    pub threshold: u8,
+    pub master_minter: Pubkey,
+    pub pauser: Pubkey,
+    pub denylister: Pubkey,
+    pub burner: Pubkey,
+    pub attester: Pubkey,
+    pub supply_cap: Option<u64>,
+    pub timelock_secs: u64,
+    pub proposal_ttl_secs: u64,
+    pub reserve_gate: bool,
+    pub attestation_max_age_secs: u64,
+}
+
+impl InitializeParams {
+    fn roles(&self) -> [Pubkey; 5] {
+        [self.master_minter, self.pauser, self.denylister, self.burner, self.attester]
+    }
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct Initialize<'info> {
+    /// Pays for every account and becomes the admin.
+    #[account(mut)]
+    pub admin: Signer<'info>,
+
+    /// A fresh keypair; the Token-2022 mint is created at this address.
+    #[account(mut)]
+    pub mint: Signer<'info>,
+
+    /// CHECK: created by the handler (so that a second `initialize` is a named
+    /// refusal, not a system-program error); the seeds pin its address.
+    #[account(mut, seeds = [CONFIG_SEED, mint.key().as_ref()], bump)]
+    pub config: UncheckedAccount<'info>,
+
+    /// CHECK: created here as a Token-2022 account owned by Config; the seeds pin its address.
+    #[account(mut, seeds = [ESCROW_SEED, config.key().as_ref()], bump)]
+    pub escrow: UncheckedAccount<'info>,
+
+    /// CHECK: the transfer-hook account list, created and written here; the seeds pin its address.
+    #[account(mut, seeds = [EXTRA_ACCOUNT_METAS_SEED, mint.key().as_ref()], bump)]
+    pub extra_account_meta_list: UncheckedAccount<'info>,
+
+    pub token_program: Program<'info, Token2022>,
+    pub system_program: Program<'info, System>,
+}
+
+impl Initialize<'_> {
+    pub fn validate(&self, params: &InitializeParams) -> Result<()> {
+        require!(
+            self.mint.data_is_empty() && self.config.data_is_empty() && self.extra_account_meta_list.data_is_empty(),
+            Usd1Error::AlreadyInitialized
+        );
+        validate_council(&params.council, params.threshold)?;
+        let admin = self.admin.key();
+        for role in params.roles() {
+            require!(role != Pubkey::default() && role != admin, Usd1Error::RoleConflict);
+        }
+        require!(params.decimals <= MAX_DECIMALS, Usd1Error::InvalidConfig);
+        require!(params.supply_cap != Some(0), Usd1Error::InvalidConfig);
+        validate_timing(params.timelock_secs, params.proposal_ttl_secs, params.attestation_max_age_secs)?;
+        validate_metadata(&params.name, &params.symbol, &params.uri)
+    }
+}
+
+/// Anyone (the signer becomes admin): creates the mint with all extensions, Config, Escrow and the hook's account list.
+pub fn handler(ctx: Context<Initialize>, params: InitializeParams) -> Result<()> {
+    let config_key = ctx.accounts.config.key();
+    let mint_key = ctx.accounts.mint.key();
+    let token_program_id = ctx.accounts.token_program.key();
+    let system_program_id = ctx.accounts.system_program.key();
+    let config_bump = ctx.bumps.config;
+    let config_seeds: &[&[u8]] = &[CONFIG_SEED, mint_key.as_ref(), &[config_bump]];
+    let rent = Rent::get()?;
+    let admin_info = ctx.accounts.admin.to_account_info();
+    let system_program_info = ctx.accounts.system_program.to_account_info();
+    create_pda_account(
+        &admin_info,
+        &ctx.accounts.config.to_account_info(),
+        &system_program_info,
+        &crate::ID,
+        Config::SPACE,
+        config_seeds,
+    )?;
+
+    // 1. The mint account: space for the fixed extensions, lamports also for the metadata
+    //    that Token-2022 appends when the metadata is initialized.
+    let metadata = TokenMetadata {
+        update_authority: OptionalNonZeroPubkey::try_from(Some(config_key))?,
+        mint: mint_key,
+        name: params.name.clone(),
+        symbol: params.symbol.clone(),
+        uri: params.uri.clone(),
+        additional_metadata: vec![],
+    };
+    let mint_space = ExtensionType::try_calculate_account_len::<MintState>(&MINT_EXTENSIONS)?;
+    let mint_lamports = rent.minimum_balance(
+        mint_space.checked_add(metadata.tlv_size_of()?).ok_or(Usd1Error::MathOverflow)?,
+    );
+    create_account(
+        CpiContext::new(
+            system_program_id,
+            CreateAccount {
+                from: ctx.accounts.admin.to_account_info(),
+                to: ctx.accounts.mint.to_account_info(),
+            },
+        ),
+        mint_lamports,
+        mint_space as u64,
+        &token_program_id,
+    )?;
+
+    // 2. Extensions, before the mint itself is initialized.
+    let mint_info = ctx.accounts.mint.to_account_info();
+    let token_program_info = ctx.accounts.token_program.to_account_info();
+    metadata_pointer_initialize(
+        CpiContext::new(
+            token_program_id,
+            MetadataPointerInitialize {
+                token_program_id: token_program_info.clone(),
+                mint: mint_info.clone(),
+            },
+        ),
+        Some(config_key),
+        Some(mint_key),
+    )?;
+    pausable_initialize(
+        CpiContext::new(
+            token_program_id,
+            PausableInitialize { token_program_id: token_program_info.clone(), mint: mint_info.clone() },
+        ),
+        config_key,
+    )?;
+    transfer_hook_initialize(
+        CpiContext::new(
+            token_program_id,
+            TransferHookInitialize { token_program_id: token_program_info.clone(), mint: mint_info.clone() },
+        ),
+        Some(config_key),
+        Some(crate::ID),
+    )?;
+    initialize_mint2(
+        CpiContext::new(token_program_id, InitializeMint2 { mint: mint_info.clone() }),
+        params.decimals,
+        &config_key,
+        Some(&config_key),
+    )?;
+    token_metadata_initialize(
+        CpiContext::new_with_signer(
+            token_program_id,
+            TokenMetadataInitialize {
+                program_id: token_program_info.clone(),
+                metadata: mint_info.clone(),
+                update_authority: ctx.accounts.config.to_account_info(),
+                mint_authority: ctx.accounts.config.to_account_info(),
+                mint: mint_info.clone(),
+            },
+            &[config_seeds],
+        ),
+        params.name.clone(),
+        params.symbol.clone(),
+        params.uri.clone(),
+    )?;
+
+    // 3. The Escrow: a token account of this mint at a PDA, owned by Config.
+    let escrow_bump = ctx.bumps.escrow;
+    let escrow_seeds: &[&[u8]] = &[ESCROW_SEED, config_key.as_ref(), &[escrow_bump]];
+    let account_extensions = ExtensionType::get_required_init_account_extensions(&MINT_EXTENSIONS);
+    let escrow_space = ExtensionType::try_calculate_account_len::<TokenAccountState>(&account_extensions)?;
+    create_account(
+        CpiContext::new_with_signer(
+            system_program_id,
+            CreateAccount {
+                from: ctx.accounts.admin.to_account_info(),
+                to: ctx.accounts.escrow.to_account_info(),
+            },
+            &[escrow_seeds],
+        ),
+        rent.minimum_balance(escrow_space),
+        escrow_space as u64,
+        &token_program_id,
+    )?;
+    initialize_account3(CpiContext::new(
+        token_program_id,
+        InitializeAccount3 {
+            account: ctx.accounts.escrow.to_account_info(),
+            mint: mint_info,
+            authority: ctx.accounts.config.to_account_info(),
+        },
+    ))?;
+
+    // 4. The accounts the transfer hook resolves on every transfer.
+    let list_info = ctx.accounts.extra_account_meta_list.to_account_info();
+    let list_seeds: &[&[u8]] = &[EXTRA_ACCOUNT_METAS_SEED, mint_key.as_ref(), &[ctx.bumps.extra_account_meta_list]];
+    create_pda_account(&admin_info, &list_info, &system_program_info, &crate::ID, extra_account_metas_len(), list_seeds)?;
+    ExtraAccountMetaList::init::<ExecuteInstruction>(&mut list_info.try_borrow_mut_data()?, &hook_extra_account_metas()?)?;
+
+    // 5. Config.
+    let mut config = Box::new(Config {
+        bump: config_bump,
+        escrow_bump,
+        mint: mint_key,
+        decimals: params.decimals,
+        admin: ctx.accounts.admin.key(),
+        pending_admin: None,
+        master_minter: params.master_minter,
+        pauser: params.pauser,
+        denylister: params.denylister,
+        burner: params.burner,
+        attester: params.attester,
+        council: params.council.clone(),
+        council_threshold: params.threshold,
+        council_epoch: 0,
+        mint_paused: false,
+        redeem_paused: false,
+        transfers_paused: false,
+        supply_cap: params.supply_cap,
+        timelock_secs: params.timelock_secs,
+        proposal_ttl_secs: params.proposal_ttl_secs,
+        reserve_gate: params.reserve_gate,
+        attestation_max_age_secs: params.attestation_max_age_secs,
+        attested_reserves: 0,
+        attestation_report_hash: [0; 32],
+        attestation_as_of: 0,
+        total_minted: 0,
+        total_burned: 0,
+        escrowed: 0,
+        pending_redemptions: 0,
+        next_proposal_id: 0,
+        active_minters: 0,
+        event_seq: 0,
+        reserved: [0; 64],
+    });
+    let seq = config.next_event_seq()?;
+    write_account(&ctx.accounts.config.to_account_info(), config.as_ref())?;
+    let admin = config.admin;
+    emit_cpi!(Initialized {
+        mint: mint_key,
+        seq,
+        admin,
+        decimals: params.decimals,
+        council: params.council,
+        threshold: params.threshold,
+        master_minter: params.master_minter,
+        pauser: params.pauser,
+        denylister: params.denylister,
+        burner: params.burner,
+        attester: params.attester,
+    });
+    Ok(())
+}

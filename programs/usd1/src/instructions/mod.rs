@@ -1,0 +1,26 @@
+//! One module per instruction. Every module's items are re-exported because
+//! Anchor's `#[program]` expects the Accounts structs (and their generated client
+//! modules) at the crate root; the per-module `handler` names overlap on purpose
+//! and are always called by path.
+#![allow(ambiguous_glob_reexports)]
+
+pub mod accept_admin;
+pub mod check_supply;
+pub mod initialize;
+pub mod pause;
+pub mod set_role;
+pub mod transfer_admin;
+pub mod transfer_hook_execute;
+pub mod unpause;
+pub mod update_config;
+pub mod update_metadata;
+
+pub use accept_admin::*;
+pub use check_supply::*;
+pub use initialize::*;
+pub use pause::*;
+pub use set_role::*;
+pub use transfer_admin::*;
+pub use transfer_hook_execute::*;
+pub use update_config::*;
+pub use update_metadata::*;

@@ -1,0 +1,90 @@
+//! USD1: the program that holds every privileged power over a Token-2022 dollar mint.
+//!
+//! This file only dispatches; each instruction lives in `instructions/<name>.rs`
+//! with its accounts, parameters, validation and handler.
+#![allow(unexpected_cfgs)]
+#![allow(clippy::result_large_err)]
+
+pub mod constants;
+pub mod error;
+pub mod events;
+pub mod instructions;
+pub mod state;
+pub mod utils;
+
+use anchor_lang::prelude::*;
+use instructions::*;
+use spl_transfer_hook_interface::instruction::ExecuteInstruction;
+use spl_discriminator::SplDiscriminate;
+
+declare_id!("USD1mGxdwLdy3Rb2m1A4a1iS4XW6R5T7qE9pVJ9y1aQ");
+
+#[program]
+pub mod usd1 {
+    use super::*;
+
+    // ---- governance ----
+
+    /// Anyone (the signer becomes admin): creates the mint with all extensions, Config, Escrow and the hook's account list.
+    #[access_control(ctx.accounts.validate(&params))]
+    pub fn initialize(ctx: Context<Initialize>, params: InitializeParams) -> Result<()> {
+        instructions::initialize::handler(ctx, params)
+    }
+
+    /// Admin: names a pending admin (step one of two).
+    #[access_control(ctx.accounts.validate(&params))]
+    pub fn transfer_admin(ctx: Context<TransferAdmin>, params: TransferAdminParams) -> Result<()> {
+        instructions::transfer_admin::handler(ctx, params)
+    }
+
+    /// Pending admin: completes the handover and becomes admin.
+    #[access_control(ctx.accounts.validate())]
+    pub fn accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
+        instructions::accept_admin::handler(ctx)
+    }
+
+    /// Admin: assigns a single-key role.
+    #[access_control(ctx.accounts.validate(&params))]
+    pub fn set_role(ctx: Context<SetRole>, params: SetRoleParams) -> Result<()> {
+        instructions::set_role::handler(ctx, params)
+    }
+
+    /// Admin: changes supply cap, timelock, proposal ttl, reserve gate or attestation max age.
+    #[access_control(ctx.accounts.validate(&params))]
+    pub fn update_config(ctx: Context<UpdateConfig>, params: UpdateConfigParams) -> Result<()> {
+        instructions::update_config::handler(ctx, params)
+    }
+
+    /// Admin: changes the token's name, symbol or uri.
+    pub fn update_metadata(ctx: Context<UpdateMetadata>, params: UpdateMetadataParams) -> Result<()> {
+        instructions::update_metadata::handler(ctx, params)
+    }
+
+    // ---- emergency ----
+
+    /// Pauser: pauses a scope (mint, redeem, transfers, all).
+    pub fn pause(ctx: Context<SetPause>, params: PauseParams) -> Result<()> {
+        instructions::pause::handler(ctx, params)
+    }
+
+    /// Pauser: unpauses a scope (mint, redeem, transfers, all).
+    pub fn unpause(ctx: Context<SetPause>, params: PauseParams) -> Result<()> {
+        instructions::unpause::handler(ctx, params)
+    }
+
+    // ---- supply ----
+
+    /// Anyone: compares mint supply with total_minted - total_burned and emits SupplyChecked.
+    pub fn check_supply(ctx: Context<CheckSupply>) -> Result<()> {
+        instructions::check_supply::handler(ctx)
+    }
+
+    // ---- transfer hook ----
+
+    /// Token-2022 (on every transfer): the transfer-hook interface's `execute` entry.
+    #[access_control(ctx.accounts.validate())]
+    #[instruction(discriminator = ExecuteInstruction::SPL_DISCRIMINATOR_SLICE)]
+    pub fn transfer_hook_execute(ctx: Context<TransferHookExecute>, amount: u64) -> Result<()> {
+        instructions::transfer_hook_execute::handler(ctx, amount)
+    }
+}

@@ -1,0 +1,172 @@
+use crate::{constants::*, error::Usd1Error};
+use anchor_lang::prelude::*;
+
+/// The single-key roles the admin assigns (SPEC section 3).
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum Role {
+    MasterMinter,
+    Pauser,
+    Denylister,
+    Burner,
+    Attester,
+}
+
+/// What a pause or unpause acts on. `Transfers` drives the Token-2022 Pausable
+/// extension (which also stops MintTo and Burn at the token level).
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum PauseScope {
+    Mint,
+    Redeem,
+    Transfers,
+    All,
+}
+
+/// Everything privileged about one mint: roles, council, pause flags, limits,
+/// reserve attestation and the counters that make supply reconcilable.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Config {
+    pub bump: u8,
+    pub escrow_bump: u8,
+    pub mint: Pubkey,
+    pub decimals: u8,
+
+    pub admin: Pubkey,
+    pub pending_admin: Option<Pubkey>,
+    pub master_minter: Pubkey,
+    pub pauser: Pubkey,
+    pub denylister: Pubkey,
+    pub burner: Pubkey,
+    pub attester: Pubkey,
+
+    #[max_len(MAX_COUNCIL_MEMBERS)]
+    pub council: Vec<Pubkey>,
+    pub council_threshold: u8,
+    /// Bumped on every council change; proposals created under an older epoch are stale.
+    pub council_epoch: u64,
+
+    pub mint_paused: bool,
+    pub redeem_paused: bool,
+    pub transfers_paused: bool,
+
+    pub supply_cap: Option<u64>,
+    pub timelock_secs: u64,
+    pub proposal_ttl_secs: u64,
+    pub reserve_gate: bool,
+    pub attestation_max_age_secs: u64,
+
+    pub attested_reserves: u64,
+    pub attestation_report_hash: [u8; 32],
+    pub attestation_as_of: i64,
+
+    pub total_minted: u64,
+    pub total_burned: u64,
+    /// Sum of the amounts of pending redemption requests (== Escrow balance).
+    pub escrowed: u64,
+    pub pending_redemptions: u64,
+    pub next_proposal_id: u64,
+    pub active_minters: u32,
+    /// The `seq` of the last event emitted for this config.
+    pub event_seq: u64,
+    /// Room for fields added by later versions without a migration.
+    pub reserved: [u8; 64],
+}
+
+impl Config {
+    pub const SPACE: usize = 8 + Self::INIT_SPACE;
+
+    /// Signer seeds of this PDA, for CPIs where the Config signs as an authority.
+    pub fn signer_seeds(&self) -> [&[u8]; 3] {
+        [CONFIG_SEED, self.mint.as_ref(), core::slice::from_ref(&self.bump)]
+    }
+
+    /// Advance `event_seq` and return the value the next event carries.
+    pub fn next_event_seq(&mut self) -> Result<u64> {
+        self.event_seq = self.event_seq.checked_add(1).ok_or(Usd1Error::MathOverflow)?;
+        Ok(self.event_seq)
+    }
+
+    pub fn is_council_member(&self, key: &Pubkey) -> bool {
+        self.council.contains(key)
+    }
+
+    pub fn role_holder(&self, role: Role) -> Pubkey {
+        match role {
+            Role::MasterMinter => self.master_minter,
+            Role::Pauser => self.pauser,
+            Role::Denylister => self.denylister,
+            Role::Burner => self.burner,
+            Role::Attester => self.attester,
+        }
+    }
+
+    pub fn set_role_holder(&mut self, role: Role, key: Pubkey) {
+        match role {
+            Role::MasterMinter => self.master_minter = key,
+            Role::Pauser => self.pauser = key,
+            Role::Denylister => self.denylister = key,
+            Role::Burner => self.burner = key,
+            Role::Attester => self.attester = key,
+        }
+    }
+
+    /// True when `key` holds any single-key operational role.
+    pub fn holds_any_role(&self, key: &Pubkey) -> bool {
+        [Role::MasterMinter, Role::Pauser, Role::Denylister, Role::Burner, Role::Attester]
+            .iter()
+            .any(|role| self.role_holder(*role) == *key)
+    }
+
+    /// Apply a scope to the pause flags; returns whether `transfers` changed.
+    pub fn apply_pause(&mut self, scope: PauseScope, paused: bool) -> bool {
+        let transfers_before = self.transfers_paused;
+        match scope {
+            PauseScope::Mint => self.mint_paused = paused,
+            PauseScope::Redeem => self.redeem_paused = paused,
+            PauseScope::Transfers => self.transfers_paused = paused,
+            PauseScope::All => {
+                self.mint_paused = paused;
+                self.redeem_paused = paused;
+                self.transfers_paused = paused;
+            }
+        }
+        transfers_before != self.transfers_paused
+    }
+}
+
+/// Council rules shared by `initialize` and the `set_council` proposal:
+/// 1 <= threshold <= members <= 10, no duplicate or default keys.
+pub fn validate_council(members: &[Pubkey], threshold: u8) -> Result<()> {
+    require!(
+        !members.is_empty() && members.len() <= MAX_COUNCIL_MEMBERS,
+        Usd1Error::InvalidThreshold
+    );
+    require!(
+        threshold >= 1 && usize::from(threshold) <= members.len(),
+        Usd1Error::InvalidThreshold
+    );
+    for (index, member) in members.iter().enumerate() {
+        require!(*member != Pubkey::default(), Usd1Error::InvalidThreshold);
+        require!(!members[..index].contains(member), Usd1Error::InvalidThreshold);
+    }
+    Ok(())
+}
+
+/// Timelock, proposal lifetime and attestation age must be usable values.
+pub fn validate_timing(timelock_secs: u64, proposal_ttl_secs: u64, attestation_max_age_secs: u64) -> Result<()> {
+    require!(timelock_secs <= MAX_TIMELOCK_SECS, Usd1Error::InvalidConfig);
+    require!(
+        proposal_ttl_secs > timelock_secs && proposal_ttl_secs <= MAX_PROPOSAL_TTL_SECS,
+        Usd1Error::InvalidConfig
+    );
+    require!(attestation_max_age_secs > 0, Usd1Error::InvalidConfig);
+    Ok(())
+}
+
+/// Metadata strings: non-empty and within the limits in constants.
+pub fn validate_metadata(name: &str, symbol: &str, uri: &str) -> Result<()> {
+    require!(!name.is_empty() && name.len() <= MAX_NAME_LEN, Usd1Error::InvalidMetadata);
+    require!(!symbol.is_empty() && symbol.len() <= MAX_SYMBOL_LEN, Usd1Error::InvalidMetadata);
+    require!(uri.len() <= MAX_URI_LEN, Usd1Error::InvalidMetadata);
+    Ok(())
+}

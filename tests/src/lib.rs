@@ -1,0 +1,1 @@
+//! Program-test suites live in tests/.

@@ -1,0 +1,225 @@
+//! Test harness: a fresh embedded ledger with one USD1 deployment and named
+//! identities, plus send-and-expect-ok / send-and-expect-error and event checks.
+#![allow(dead_code)]
+
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_pubkey::Pubkey;
+use solana_signer::Signer;
+use usd1_client::{events::Usd1Event, instructions, transfer, Config, InitializeParams};
+use usd1_ledger::{Executed, Ledger, DEFAULT_FUNDING_LAMPORTS};
+
+pub const DECIMALS: u8 = 6;
+pub const ONE_TOKEN: u64 = 1_000_000;
+
+/// Everyone a deployment involves. `stranger` holds no role at all.
+pub struct Fixture {
+    pub ledger: Ledger,
+    pub mint: Keypair,
+    pub admin: Keypair,
+    pub council: Vec<Keypair>,
+    pub master_minter: Keypair,
+    pub pauser: Keypair,
+    pub denylister: Keypair,
+    pub burner: Keypair,
+    pub attester: Keypair,
+    pub stranger: Keypair,
+    /// Events of the `initialize` transaction.
+    pub initialized: Vec<Usd1Event>,
+}
+
+pub fn default_params(fixture_keys: &FixtureKeys) -> InitializeParams {
+    InitializeParams {
+        decimals: DECIMALS,
+        name: "USD1".into(),
+        symbol: "USD1".into(),
+        uri: "https://example.com/usd1.json".into(),
+        council: fixture_keys.council.clone(),
+        threshold: 2,
+        master_minter: fixture_keys.master_minter,
+        pauser: fixture_keys.pauser,
+        denylister: fixture_keys.denylister,
+        burner: fixture_keys.burner,
+        attester: fixture_keys.attester,
+        supply_cap: None,
+        timelock_secs: 0,
+        proposal_ttl_secs: 7 * 24 * 3600,
+        reserve_gate: false,
+        attestation_max_age_secs: 24 * 3600,
+    }
+}
+
+/// The public keys `default_params` needs.
+pub struct FixtureKeys {
+    pub council: Vec<Pubkey>,
+    pub master_minter: Pubkey,
+    pub pauser: Pubkey,
+    pub denylister: Pubkey,
+    pub burner: Pubkey,
+    pub attester: Pubkey,
+}
+
+impl Fixture {
+    /// A deployment with the default parameters.
+    pub async fn new() -> Self {
+        Self::with_params(|_| {}).await
+    }
+
+    /// A deployment whose parameters `adjust` may change before `initialize`.
+    pub async fn with_params(adjust: impl FnOnce(&mut InitializeParams)) -> Self {
+        let mut fixture = Self::uninitialized().await;
+        let mut params = default_params(&fixture.keys());
+        adjust(&mut params);
+        let instruction = instructions::initialize(&fixture.admin.pubkey(), &fixture.mint.pubkey(), params);
+        let executed = fixture
+            .ledger
+            .send(&[instruction], &[&fixture.admin, &fixture.mint])
+            .await
+            .unwrap_or_else(|failure| panic!("initialize failed: {failure}\n{:#?}", failure.logs()));
+        fixture.initialized = executed.events;
+        fixture
+    }
+
+    /// Funded identities on a fresh ledger, before `initialize`.
+    pub async fn uninitialized() -> Self {
+        let fixture = Fixture {
+            ledger: Ledger::start().await,
+            mint: Keypair::new(),
+            admin: Keypair::new(),
+            council: (0..3).map(|_| Keypair::new()).collect(),
+            master_minter: Keypair::new(),
+            pauser: Keypair::new(),
+            denylister: Keypair::new(),
+            burner: Keypair::new(),
+            attester: Keypair::new(),
+            stranger: Keypair::new(),
+            initialized: vec![],
+        };
+        let keys: Vec<Pubkey> = fixture.everyone().iter().map(|keypair| keypair.pubkey()).collect();
+        let mut fixture = fixture;
+        for key in keys {
+            fixture.ledger.fund(&key, DEFAULT_FUNDING_LAMPORTS);
+        }
+        fixture
+    }
+
+    pub fn keys(&self) -> FixtureKeys {
+        FixtureKeys {
+            council: self.council.iter().map(Keypair::pubkey).collect(),
+            master_minter: self.master_minter.pubkey(),
+            pauser: self.pauser.pubkey(),
+            denylister: self.denylister.pubkey(),
+            burner: self.burner.pubkey(),
+            attester: self.attester.pubkey(),
+        }
+    }
+
+    pub fn mint_key(&self) -> Pubkey {
+        self.mint.pubkey()
+    }
+
+    /// Every identity with a name, for "everyone else is refused" loops.
+    /// (Owned copies, so a loop over them can still use the ledger mutably.)
+    pub fn everyone(&self) -> Vec<Keypair> {
+        let mut all = vec![&self.admin, &self.master_minter, &self.pauser, &self.denylister, &self.burner, &self.attester, &self.stranger];
+        all.extend(self.council.iter());
+        all.into_iter().map(Keypair::insecure_clone).collect()
+    }
+
+    /// Every identity except the given ones.
+    pub fn everyone_except(&self, allowed: &[&Keypair]) -> Vec<Keypair> {
+        self.everyone()
+            .into_iter()
+            .filter(|keypair| !allowed.iter().any(|other| other.pubkey() == keypair.pubkey()))
+            .collect()
+    }
+
+    pub async fn config(&mut self) -> Config {
+        let mint = self.mint_key();
+        self.ledger.config(&mint).await.expect("config")
+    }
+
+    /// A new funded identity.
+    pub fn new_identity(&mut self) -> Keypair {
+        let keypair = Keypair::new();
+        self.ledger.fund(&keypair.pubkey(), DEFAULT_FUNDING_LAMPORTS);
+        keypair
+    }
+
+    /// Create `owner`'s associated token account for the mint.
+    pub async fn create_token_account(&mut self, owner: &Pubkey) -> Pubkey {
+        let payer = self.ledger.payer().pubkey();
+        let mint = self.mint_key();
+        let instruction = transfer::create_associated_token_account(&payer, owner, &mint);
+        self.ledger.expect_ok(instruction, &[]).await;
+        usd1_client::pda::associated_token_address(owner, &mint)
+    }
+}
+
+/// Send-and-expect helpers on the ledger.
+#[allow(async_fn_in_trait)]
+pub trait Expect {
+    /// Send one instruction; panic with the logs unless it succeeds; return its events.
+    async fn expect_ok(&mut self, instruction: Instruction, signers: &[&Keypair]) -> Vec<Usd1Event>;
+    /// Send one instruction; panic unless it fails with exactly `name`.
+    async fn expect_error(&mut self, instruction: Instruction, signers: &[&Keypair], name: &str);
+    /// Send several instructions in one transaction; panic unless it succeeds.
+    async fn expect_ok_all(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Executed;
+}
+
+impl Expect for Ledger {
+    async fn expect_ok(&mut self, instruction: Instruction, signers: &[&Keypair]) -> Vec<Usd1Event> {
+        self.expect_ok_all(&[instruction], signers).await.events
+    }
+
+    async fn expect_error(&mut self, instruction: Instruction, signers: &[&Keypair], name: &str) {
+        match self.send(&[instruction], signers).await {
+            Ok(executed) => panic!("expected {name}, but the transaction succeeded with events {:?}", executed.events),
+            Err(failure) => assert_eq!(failure.name(), name, "wrong error: {failure}\nlogs: {:#?}", failure.logs()),
+        }
+    }
+
+    async fn expect_ok_all(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Executed {
+        self.send(instructions, signers)
+            .await
+            .unwrap_or_else(|failure| panic!("expected success, got {failure}\nlogs: {:#?}", failure.logs()))
+    }
+}
+
+/// The one event of a transaction, which must have the given name.
+pub fn single_event<'a>(events: &'a [Usd1Event], name: &str) -> &'a Usd1Event {
+    assert_eq!(events.len(), 1, "expected exactly one event, got {events:?}");
+    assert_eq!(events[0].name(), name, "wrong event: {:?}", events[0]);
+    &events[0]
+}
+
+/// Unwrap a specific event variant: `event!(events, Paused)`.
+#[macro_export]
+macro_rules! event {
+    ($events:expr, $name:ident) => {
+        match $crate::harness::single_event(&$events, stringify!($name)) {
+            usd1_client::events::Usd1Event::$name(event) => event.clone(),
+            _ => unreachable!(),
+        }
+    };
+}
+
+impl Fixture {
+    /// Test-only shortcut: write `amount` into `owner`'s token account (creating it
+    /// first). Supply is not touched, so use this only where supply does not matter.
+    pub async fn forge_balance(&mut self, owner: &Pubkey, amount: u64) -> Pubkey {
+        let address = self.create_token_account(owner).await;
+        let mut account = self.ledger.account(&address).await.unwrap().expect("token account");
+        // SPL token account layout: mint (0..32), owner (32..64), amount (64..72).
+        account.data[64..72].copy_from_slice(&amount.to_le_bytes());
+        self.ledger.set_account(&address, &account.into());
+        address
+    }
+
+    /// A holder-to-holder Token-2022 transfer through the hook.
+    pub async fn transfer(&mut self, from: &Keypair, to: &Pubkey, amount: u64) -> Result<usd1_ledger::Executed, usd1_ledger::Failure> {
+        let mint = self.mint_key();
+        let instruction = transfer::transfer_checked(&mint, &from.pubkey(), to, amount, DECIMALS);
+        self.ledger.send(&[instruction], &[from]).await
+    }
+}

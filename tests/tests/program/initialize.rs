@@ -1,0 +1,135 @@
+use crate::{event, harness::*};
+use solana_signer::Signer;
+use solana_pubkey::Pubkey;
+use usd1_client::{instructions, pda, InitializeParams};
+
+#[tokio::test]
+async fn initialize_sets_up_mint_config_escrow_and_hook() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let config_address = pda::config_address(&mint);
+
+    let initialized = event!(fixture.initialized, Initialized);
+    assert_eq!(initialized.seq, 1);
+    assert_eq!(initialized.mint, mint);
+    assert_eq!(initialized.admin, fixture.admin.pubkey());
+    assert_eq!(initialized.threshold, 2);
+    assert_eq!(initialized.council, fixture.keys().council);
+    assert_eq!(initialized.pauser, fixture.pauser.pubkey());
+
+    let config = fixture.config().await;
+    assert_eq!(config.admin, fixture.admin.pubkey());
+    assert_eq!(config.mint, mint);
+    assert_eq!(config.decimals, DECIMALS);
+    assert_eq!(config.council, fixture.keys().council);
+    assert_eq!(config.council_threshold, 2);
+    assert_eq!(config.council_epoch, 0);
+    assert_eq!(config.event_seq, 1);
+    assert_eq!(config.pending_admin, None);
+    assert!(!config.mint_paused && !config.redeem_paused && !config.transfers_paused);
+    assert_eq!((config.total_minted, config.total_burned, config.escrowed), (0, 0, 0));
+
+    // Every authority of the mint is the Config PDA, read back from chain state.
+    let mint_info = fixture.ledger.mint_info(&mint).await.unwrap();
+    assert_eq!(mint_info.decimals, DECIMALS);
+    assert_eq!(mint_info.supply, 0);
+    assert_eq!(mint_info.mint_authority, Some(config_address));
+    assert_eq!(mint_info.freeze_authority, Some(config_address));
+    assert_eq!(mint_info.pause_authority, Some(config_address));
+    assert!(!mint_info.paused);
+    assert_eq!(mint_info.transfer_hook_authority, Some(config_address));
+    assert_eq!(mint_info.transfer_hook_program, Some(usd1_client::PROGRAM_ID));
+    assert_eq!(mint_info.metadata_pointer_authority, Some(config_address));
+    assert_eq!(mint_info.metadata_address, Some(mint));
+    assert_eq!(mint_info.metadata_update_authority, Some(config_address));
+    assert_eq!((mint_info.name.as_str(), mint_info.symbol.as_str()), ("USD1", "USD1"));
+    assert_eq!(mint_info.uri, "https://example.com/usd1.json");
+
+    // The Escrow is a token account of this mint owned by Config, empty.
+    let escrow = fixture.ledger.token_account(&pda::escrow_address(&config_address)).await.unwrap().expect("escrow exists");
+    assert_eq!((escrow.mint, escrow.owner, escrow.amount), (mint, config_address, 0));
+
+    // The hook's account list exists, owned by the program.
+    let list = fixture.ledger.account(&pda::extra_account_metas_address(&mint)).await.unwrap().expect("list exists");
+    assert_eq!(list.owner, usd1_client::PROGRAM_ID);
+}
+
+async fn expect_initialize_error(adjust: impl FnOnce(&mut InitializeParams, Pubkey), name: &str) {
+    let mut fixture = Fixture::uninitialized().await;
+    let mut params = default_params(&fixture.keys());
+    adjust(&mut params, fixture.admin.pubkey());
+    let instruction = instructions::initialize(&fixture.admin.pubkey(), &fixture.mint.pubkey(), params);
+    fixture.ledger.expect_error(instruction, &[&fixture.admin, &fixture.mint], name).await;
+}
+
+#[tokio::test]
+async fn initialize_rejects_bad_councils() {
+    expect_initialize_error(|params, _| params.threshold = 0, "InvalidThreshold").await;
+    expect_initialize_error(|params, _| params.threshold = 4, "InvalidThreshold").await;
+    expect_initialize_error(|params, _| params.council.clear(), "InvalidThreshold").await;
+    expect_initialize_error(|params, _| params.council[2] = params.council[0], "InvalidThreshold").await;
+    expect_initialize_error(|params, _| params.council[1] = Pubkey::default(), "InvalidThreshold").await;
+    expect_initialize_error(
+        |params, _| {
+            params.council = (0..11).map(|_| Pubkey::new_unique()).collect();
+            params.threshold = 6;
+        },
+        "InvalidThreshold",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn initialize_rejects_role_conflicts() {
+    // No single-key role may be held by the admin (the admin may not pause, burn, ...) or be unset.
+    expect_initialize_error(|params, admin| params.pauser = admin, "RoleConflict").await;
+    expect_initialize_error(|params, admin| params.master_minter = admin, "RoleConflict").await;
+    expect_initialize_error(|params, admin| params.burner = admin, "RoleConflict").await;
+    expect_initialize_error(|params, admin| params.denylister = admin, "RoleConflict").await;
+    expect_initialize_error(|params, admin| params.attester = admin, "RoleConflict").await;
+    expect_initialize_error(|params, _| params.attester = Pubkey::default(), "RoleConflict").await;
+}
+
+#[tokio::test]
+async fn initialize_rejects_bad_values() {
+    expect_initialize_error(|params, _| params.decimals = 10, "InvalidConfig").await;
+    expect_initialize_error(|params, _| params.supply_cap = Some(0), "InvalidConfig").await;
+    expect_initialize_error(|params, _| params.proposal_ttl_secs = 0, "InvalidConfig").await;
+    expect_initialize_error(
+        |params, _| {
+            params.timelock_secs = 3600;
+            params.proposal_ttl_secs = 3600;
+        },
+        "InvalidConfig",
+    )
+    .await;
+    expect_initialize_error(|params, _| params.timelock_secs = 31 * 24 * 3600, "InvalidConfig").await;
+    expect_initialize_error(|params, _| params.attestation_max_age_secs = 0, "InvalidConfig").await;
+    expect_initialize_error(|params, _| params.name = String::new(), "InvalidMetadata").await;
+    expect_initialize_error(|params, _| params.symbol = "TOOLONGSYMBOL".into(), "InvalidMetadata").await;
+    expect_initialize_error(|params, _| params.uri = "u".repeat(201), "InvalidMetadata").await;
+}
+
+#[tokio::test]
+async fn initialize_twice_for_one_mint_is_refused() {
+    let mut fixture = Fixture::new().await;
+    let params = default_params(&fixture.keys());
+    let instruction = instructions::initialize(&fixture.admin.pubkey(), &fixture.mint.pubkey(), params);
+    fixture.ledger.expect_error(instruction, &[&fixture.admin, &fixture.mint], "AlreadyInitialized").await;
+    assert_eq!(fixture.config().await.event_seq, 1, "nothing changed");
+}
+
+#[tokio::test]
+async fn a_custom_decimals_and_cap_deployment() {
+    let mut fixture = Fixture::with_params(|params| {
+        params.decimals = 2;
+        params.supply_cap = Some(1_000_000);
+        params.council.truncate(1);
+        params.threshold = 1;
+    })
+    .await;
+    let config = fixture.config().await;
+    assert_eq!((config.decimals, config.supply_cap, config.council.len()), (2, Some(1_000_000), 1));
+    let mint = fixture.mint_key();
+    assert_eq!(fixture.ledger.mint_info(&mint).await.unwrap().decimals, 2);
+}

@@ -1,0 +1,11 @@
+//! USD1 program tests on the embedded ledger: one module per capability.
+mod harness;
+
+mod admin;
+mod config;
+mod initialize;
+mod metadata;
+mod pause;
+mod roles;
+mod supply;
+mod transfer_hook;
