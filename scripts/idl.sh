@@ -14,6 +14,6 @@ if [ "${1:-}" = "--check" ]; then
   fi
   echo "idl/usd1.json is up to date"
 else
-  cp "$out" idl/usd1.json
+  cat "$out" > idl/usd1.json
   echo "wrote idl/usd1.json"
 fi

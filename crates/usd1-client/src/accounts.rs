@@ -10,7 +10,7 @@ use spl_token_2022_interface::{
     },
     state::{Account as TokenAccountState, AccountState, Mint as MintState},
 };
-use usd1::state::Config;
+use usd1::state::{Config, MintReceipt, Minter, Proposal};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
@@ -27,6 +27,18 @@ fn decode_program_account<T: AccountDeserialize>(kind: &'static str, data: &[u8]
 
 pub fn decode_config(data: &[u8]) -> Result<Config, DecodeError> {
     decode_program_account("Config", data)
+}
+
+pub fn decode_minter(data: &[u8]) -> Result<Minter, DecodeError> {
+    decode_program_account("Minter", data)
+}
+
+pub fn decode_proposal(data: &[u8]) -> Result<Proposal, DecodeError> {
+    decode_program_account("Proposal", data)
+}
+
+pub fn decode_mint_receipt(data: &[u8]) -> Result<MintReceipt, DecodeError> {
+    decode_program_account("MintReceipt", data)
 }
 
 /// What integrators check about a USD1 mint: supply, authorities, pause state, hook and metadata.

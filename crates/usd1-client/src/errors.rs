@@ -48,6 +48,9 @@ const PROGRAM_ERRORS: &[(Usd1Error, &str)] = {
         (NotTransferring, "NotTransferring"),
         (NothingToUpdate, "NothingToUpdate"),
         (AlreadyInitialized, "AlreadyInitialized"),
+        (MinterNotActive, "MinterNotActive"),
+        (InvalidAttestation, "InvalidAttestation"),
+        (ProposalMinterMismatch, "ProposalMinterMismatch"),
     ]
 };
 
@@ -61,7 +64,7 @@ fn every_variant_is_listed(error: Usd1Error) {
         | ThresholdNotMet | TimelockActive | ProposalExpired | ProposalStale | InvalidThreshold
         | NoPendingAdmin | RedemptionNotPending | InvalidConfig | InvalidMetadata | RoleConflict
         | MathOverflow | InvalidMint | InvalidTokenAccount | NotTransferring | NothingToUpdate
-        | AlreadyInitialized => {}
+        | AlreadyInitialized | MinterNotActive | InvalidAttestation | ProposalMinterMismatch => {}
     }
 }
 

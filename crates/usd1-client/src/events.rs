@@ -59,6 +59,15 @@ usd1_events!(
     Paused,
     Unpaused,
     SupplyChecked,
+    MinterConfigured,
+    MinterRemoved,
+    AllowanceDecreased,
+    ProposalCreated,
+    ProposalApproved,
+    ProposalExecuted,
+    ProposalCancelled,
+    Minted,
+    ReservesAttested,
 );
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -174,3 +174,156 @@ pub fn transfer_hook_execute(
         data::TransferHookExecute { amount },
     )
 }
+
+/// `configure_minter`: the master minter adds `minter` (or changes its rate limit).
+pub fn configure_minter(master_minter: &Pubkey, mint: &Pubkey, minter: &Pubkey, rate_limit: Option<RateLimit>) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::ConfigureMinter {
+            master_minter: *master_minter,
+            config,
+            minter_account: pda::minter_address(&config, minter),
+            system_program: system_program(),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::ConfigureMinter { params: ConfigureMinterParams { minter: *minter, rate_limit } },
+    )
+}
+
+/// `remove_minter`: the master minter deactivates `minter`.
+pub fn remove_minter(master_minter: &Pubkey, mint: &Pubkey, minter: &Pubkey) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::RemoveMinter {
+            master_minter: *master_minter,
+            config,
+            minter_account: pda::minter_address(&config, minter),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::RemoveMinter { params: RemoveMinterParams { minter: *minter } },
+    )
+}
+
+/// `decrease_allowance`: the master minter lowers `minter`'s allowance by `amount` (saturating).
+pub fn decrease_allowance(master_minter: &Pubkey, mint: &Pubkey, minter: &Pubkey, amount: u64) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::DecreaseAllowance {
+            master_minter: *master_minter,
+            config,
+            minter_account: pda::minter_address(&config, minter),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::DecreaseAllowance { params: DecreaseAllowanceParams { minter: *minter, amount } },
+    )
+}
+
+/// `propose`: a council member opens proposal number `next_proposal_id` (read it from Config).
+pub fn propose(proposer: &Pubkey, mint: &Pubkey, next_proposal_id: u64, kind: ProposalKind) -> Instruction {
+    let config = pda::config_address(mint);
+    let minter_account = match &kind {
+        ProposalKind::SetAllowance { minter, .. } => Some(pda::minter_address(&config, minter)),
+        ProposalKind::SetCouncil { .. } => None,
+    };
+    build(
+        accounts::Propose {
+            proposer: *proposer,
+            config,
+            proposal: pda::proposal_address(&config, next_proposal_id),
+            minter_account,
+            system_program: system_program(),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::Propose { params: ProposeParams { kind } },
+    )
+}
+
+/// `approve`: a council member approves proposal `id`.
+pub fn approve(approver: &Pubkey, mint: &Pubkey, id: u64) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::Approve {
+            approver: *approver,
+            config,
+            proposal: pda::proposal_address(&config, id),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::Approve { params: ProposalIdParams { proposal: id } },
+    )
+}
+
+/// `execute`: anyone executes proposal `id`. `proposer` gets the rent back;
+/// `allowance_minter` is the minter of a `set_allowance` proposal (None for a council change).
+pub fn execute(executor: &Pubkey, mint: &Pubkey, id: u64, proposer: &Pubkey, allowance_minter: Option<&Pubkey>) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::Execute {
+            executor: *executor,
+            config,
+            proposal: pda::proposal_address(&config, id),
+            proposer: *proposer,
+            minter_account: allowance_minter.map(|minter| pda::minter_address(&config, minter)),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::Execute { params: ProposalIdParams { proposal: id } },
+    )
+}
+
+/// `cancel`: a council member (anyone, once stale or expired) closes proposal `id`.
+pub fn cancel(canceller: &Pubkey, mint: &Pubkey, id: u64, proposer: &Pubkey) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::Cancel {
+            canceller: *canceller,
+            config,
+            proposal: pda::proposal_address(&config, id),
+            proposer: *proposer,
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::Cancel { params: ProposalIdParams { proposal: id } },
+    )
+}
+
+/// `mint`: `minter` mints `amount` base units to `recipient`'s associated token account
+/// against `reference_hash` (see [`crate::reference_hash`]). `payer` pays the receipt.
+pub fn mint(minter: &Pubkey, payer: &Pubkey, mint: &Pubkey, recipient: &Pubkey, amount: u64, reference_hash: [u8; 32]) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::MintTokens {
+            minter: *minter,
+            payer: *payer,
+            config,
+            minter_account: pda::minter_address(&config, minter),
+            mint: *mint,
+            recipient_token: pda::associated_token_address(recipient, mint),
+            recipient_denylist_entry: pda::denylist_address(&config, recipient),
+            receipt: pda::receipt_address(&config, &reference_hash),
+            token_program: token_program(),
+            system_program: system_program(),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::Mint { params: MintParams { amount, reference_hash } },
+    )
+}
+
+/// `attest_reserves`: the attester publishes `amount` base units of reserves as of `as_of`.
+pub fn attest_reserves(attester: &Pubkey, mint: &Pubkey, amount: u64, report_hash: [u8; 32], as_of: i64) -> Instruction {
+    build(
+        accounts::AttestReserves {
+            attester: *attester,
+            config: pda::config_address(mint),
+            mint: *mint,
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::AttestReserves { params: AttestReservesParams { amount, report_hash, as_of } },
+    )
+}

@@ -29,7 +29,7 @@ pub mod transfer;
 pub use usd1::{
     self as program,
     instructions::{InitializeParams, UpdateConfigParams, UpdateMetadataParams},
-    state::{Config, PauseScope, Role},
+    state::{Config, MintReceipt, Minter, PauseScope, Proposal, ProposalKind, RateLimit, Role},
     ID as PROGRAM_ID,
 };
 

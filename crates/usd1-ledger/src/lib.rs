@@ -20,10 +20,13 @@ use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 use std::collections::HashSet;
 use usd1_client::{
-    accounts::{decode_config, decode_mint, decode_token_account, MintInfo, TokenAccountInfo},
+    accounts::{
+        decode_config, decode_mint, decode_mint_receipt, decode_minter, decode_proposal, decode_token_account, MintInfo,
+        TokenAccountInfo,
+    },
     errors::{custom_error_name, failing_program_from_logs},
     events::{decode_inner_instructions, Usd1Event},
-    pda, Config,
+    pda, Config, MintReceipt, Minter, Proposal,
 };
 
 mod builtin {
@@ -278,6 +281,35 @@ impl Ledger {
     pub async fn config(&mut self, mint: &Pubkey) -> Result<Config, Failure> {
         let account = self.require_account(&pda::config_address(mint), "config").await?;
         decode_config(&account.data).map_err(ledger_error)
+    }
+
+    /// The Minter account of `minter` (None if it was never configured).
+    pub async fn minter(&mut self, mint: &Pubkey, minter: &Pubkey) -> Result<Option<Minter>, Failure> {
+        let address = pda::minter_address(&pda::config_address(mint), minter);
+        self.decode_optional(&address, decode_minter).await
+    }
+
+    /// Proposal `id` (None once executed or cancelled, or if it never existed).
+    pub async fn proposal(&mut self, mint: &Pubkey, id: u64) -> Result<Option<Proposal>, Failure> {
+        let address = pda::proposal_address(&pda::config_address(mint), id);
+        self.decode_optional(&address, decode_proposal).await
+    }
+
+    /// The receipt of a deposit reference (None if it was never minted).
+    pub async fn mint_receipt(&mut self, mint: &Pubkey, reference_hash: &[u8; 32]) -> Result<Option<MintReceipt>, Failure> {
+        let address = pda::receipt_address(&pda::config_address(mint), reference_hash);
+        self.decode_optional(&address, decode_mint_receipt).await
+    }
+
+    async fn decode_optional<T, E: std::fmt::Display>(
+        &mut self,
+        address: &Pubkey,
+        decode: impl Fn(&[u8]) -> Result<T, E>,
+    ) -> Result<Option<T>, Failure> {
+        match self.account(address).await? {
+            Some(account) if !account.data.is_empty() => decode(&account.data).map(Some).map_err(ledger_error),
+            _ => Ok(None),
+        }
     }
 
     pub async fn mint_info(&mut self, mint: &Pubkey) -> Result<MintInfo, Failure> {

@@ -64,4 +64,10 @@ pub enum Usd1Error {
     NothingToUpdate,
     #[msg("This mint is already initialized; initialize needs a fresh mint keypair")]
     AlreadyInitialized,
+    #[msg("The minter is not active (never configured, or removed)")]
+    MinterNotActive,
+    #[msg("Reserve attestation is in the future or older than the current one")]
+    InvalidAttestation,
+    #[msg("The proposal is not for this minter, or the minter account is missing")]
+    ProposalMinterMismatch,
 }

@@ -1,6 +1,6 @@
 //! Events (SPEC section 5). Each is emitted with `emit_cpi!` and carries the
 //! mint it concerns and `seq`, the config's event counter after this event.
-use crate::state::{PauseScope, Role};
+use crate::state::{PauseScope, ProposalKind, RateLimit, Role};
 use anchor_lang::prelude::*;
 
 #[event]
@@ -104,4 +104,108 @@ pub struct SupplyChecked {
     pub escrowed: u64,
     pub attested_reserves: u64,
     pub matches: bool,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MinterConfigured {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub minter: Pubkey,
+    pub rate_limit: Option<RateLimit>,
+    pub allowance: u64,
+    pub generation: u32,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MinterRemoved {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub minter: Pubkey,
+    /// Allowance the minter had left, now zero.
+    pub forfeited_allowance: u64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowanceDecreased {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub minter: Pubkey,
+    pub decreased_by: u64,
+    pub remaining: u64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalCreated {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub id: u64,
+    pub proposer: Pubkey,
+    pub kind: ProposalKind,
+    pub council_epoch: u64,
+    pub expires_at: i64,
+    pub approvals: u8,
+    pub threshold: u8,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalApproved {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub id: u64,
+    pub approver: Pubkey,
+    pub approvals: u8,
+    pub threshold: u8,
+    /// Earliest execution time, once the threshold is reached.
+    pub executable_at: Option<i64>,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalExecuted {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub id: u64,
+    pub executor: Pubkey,
+    pub kind: ProposalKind,
+    /// For `SetCouncil`: the new council epoch; otherwise the unchanged one.
+    pub council_epoch: u64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalCancelled {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub id: u64,
+    pub cancelled_by: Pubkey,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Minted {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub minter: Pubkey,
+    pub recipient: Pubkey,
+    pub amount: u64,
+    pub reference_hash: [u8; 32],
+    pub supply: u64,
+    pub remaining_allowance: u64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReservesAttested {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub attester: Pubkey,
+    pub amount: u64,
+    pub report_hash: [u8; 32],
+    pub as_of: i64,
+    pub supply: u64,
 }

@@ -72,7 +72,60 @@ pub mod usd1 {
         instructions::unpause::handler(ctx, params)
     }
 
-    // ---- supply ----
+    // ---- issuance ----
+
+    /// Master minter: adds a minter (allowance 0) or changes its rate limit.
+    #[access_control(ctx.accounts.validate(&params))]
+    pub fn configure_minter(ctx: Context<ConfigureMinter>, params: ConfigureMinterParams) -> Result<()> {
+        instructions::configure_minter::handler(ctx, params)
+    }
+
+    /// Master minter: deactivates a minter and zeroes its allowance.
+    pub fn remove_minter(ctx: Context<RemoveMinter>, params: RemoveMinterParams) -> Result<()> {
+        instructions::remove_minter::handler(ctx, params)
+    }
+
+    /// Master minter: lowers a minter's allowance by `amount`, saturating at 0.
+    pub fn decrease_allowance(ctx: Context<DecreaseAllowance>, params: DecreaseAllowanceParams) -> Result<()> {
+        instructions::decrease_allowance::handler(ctx, params)
+    }
+
+    /// Council member: opens a proposal (set_allowance or set_council).
+    pub fn propose(ctx: Context<Propose>, params: ProposeParams) -> Result<()> {
+        instructions::propose::handler(ctx, params)
+    }
+
+    /// Council member: approves an open proposal.
+    #[access_control(ctx.accounts.validate())]
+    pub fn approve(ctx: Context<Approve>, params: ProposalIdParams) -> Result<()> {
+        instructions::approve::handler(ctx, params)
+    }
+
+    /// Anyone: executes an approved proposal after its timelock.
+    #[access_control(ctx.accounts.validate())]
+    pub fn execute(ctx: Context<Execute>, params: ProposalIdParams) -> Result<()> {
+        instructions::execute::handler(ctx, params)
+    }
+
+    /// Council member (anyone once stale or expired): cancels a proposal.
+    #[access_control(ctx.accounts.validate())]
+    pub fn cancel(ctx: Context<Cancel>, params: ProposalIdParams) -> Result<()> {
+        instructions::cancel::handler(ctx, params)
+    }
+
+    /// Minter: mints against a unique deposit reference within its allowance and every limit.
+    pub fn mint(ctx: Context<MintTokens>, params: MintParams) -> Result<()> {
+        instructions::mint::handler(ctx, params)
+    }
+
+    // ---- reserves and supply ----
+
+    /// Attester: publishes a reserve attestation.
+    #[access_control(ctx.accounts.validate(&params))]
+    pub fn attest_reserves(ctx: Context<AttestReserves>, params: AttestReservesParams) -> Result<()> {
+        instructions::attest_reserves::handler(ctx, params)
+    }
+
 
     /// Anyone: compares mint supply with total_minted - total_burned and emits SupplyChecked.
     pub fn check_supply(ctx: Context<CheckSupply>) -> Result<()> {

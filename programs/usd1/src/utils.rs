@@ -56,3 +56,24 @@ pub fn write_account<T: AccountSerialize>(target: &AccountInfo, value: &T) -> Re
     let mut writer: &mut [u8] = &mut data;
     value.try_serialize(&mut writer)
 }
+
+/// Read a program account that may not exist yet: `None` when the address holds
+/// no data of this program (never created, or closed).
+pub fn load_optional<T: AccountDeserialize>(info: &AccountInfo) -> Result<Option<T>> {
+    if info.owner != &crate::ID || info.data_is_empty() {
+        return Ok(None);
+    }
+    let data = info.try_borrow_data()?;
+    T::try_deserialize(&mut &data[..]).map(Some)
+}
+
+/// A wallet is denylisted while its DenylistEntry PDA exists. Callers pin the
+/// address with seeds; this checks that the account is a live program account.
+pub fn is_denylisted(entry: &AccountInfo) -> bool {
+    entry.owner == &crate::ID && !entry.data_is_empty()
+}
+
+/// The current unix time from the Clock sysvar.
+pub fn now() -> Result<i64> {
+    Ok(Clock::get()?.unix_timestamp)
+}

@@ -223,3 +223,78 @@ impl Fixture {
         self.ledger.send(&[instruction], &[from]).await
     }
 }
+
+/// Issuance helpers.
+impl Fixture {
+    /// The master minter configures `minter` (no rate limit).
+    pub async fn configure_minter(&mut self, minter: &Pubkey) {
+        let instruction = instructions::configure_minter(&self.master_minter.pubkey(), &self.mint_key(), minter, None);
+        self.ledger.expect_ok(instruction, &[&self.master_minter]).await;
+    }
+
+    /// Council member `proposer_index` proposes `kind`; returns the proposal id.
+    pub async fn propose(&mut self, proposer_index: usize, kind: usd1_client::ProposalKind) -> u64 {
+        let id = self.config().await.next_proposal_id;
+        let proposer = self.council[proposer_index].insecure_clone();
+        let instruction = instructions::propose(&proposer.pubkey(), &self.mint_key(), id, kind);
+        self.ledger.expect_ok(instruction, &[&proposer]).await;
+        id
+    }
+
+    /// Set `minter`'s allowance through the council: c0 proposes, c1 approves, anyone executes.
+    pub async fn grant_allowance(&mut self, minter: &Pubkey, amount: u64) {
+        let id = self.propose(0, usd1_client::ProposalKind::SetAllowance { minter: *minter, amount }).await;
+        let approver = self.council[1].insecure_clone();
+        self.ledger.expect_ok(instructions::approve(&approver.pubkey(), &self.mint_key(), id), &[&approver]).await;
+        let proposer = self.council[0].pubkey();
+        let instruction = instructions::execute(&self.stranger.pubkey(), &self.mint_key(), id, &proposer, Some(minter));
+        self.ledger.expect_ok(instruction, &[&self.stranger]).await;
+    }
+
+    /// A configured minter with `allowance`.
+    pub async fn new_minter(&mut self, allowance: u64) -> Keypair {
+        let minter = self.new_identity();
+        self.configure_minter(&minter.pubkey()).await;
+        if allowance > 0 {
+            self.grant_allowance(&minter.pubkey(), allowance).await;
+        }
+        minter
+    }
+
+    /// The `mint` instruction from `minter` to `recipient` (whose token account must exist).
+    pub fn mint_instruction(&self, minter: &Keypair, recipient: &Pubkey, amount: u64, reference: &str) -> Instruction {
+        let reference_hash = usd1_client::reference_hash(reference);
+        instructions::mint(&minter.pubkey(), &minter.pubkey(), &self.mint_key(), recipient, amount, reference_hash)
+    }
+
+    /// Mint and expect success; returns the events.
+    pub async fn mint_ok(&mut self, minter: &Keypair, recipient: &Pubkey, amount: u64, reference: &str) -> Vec<Usd1Event> {
+        let instruction = self.mint_instruction(minter, recipient, amount, reference);
+        self.ledger.expect_ok(instruction, &[minter]).await
+    }
+
+    /// Mint and expect the error `name`.
+    pub async fn mint_error(&mut self, minter: &Keypair, recipient: &Pubkey, amount: u64, reference: &str, name: &str) {
+        let instruction = self.mint_instruction(minter, recipient, amount, reference);
+        self.ledger.expect_error(instruction, &[minter], name).await;
+    }
+
+    /// SPEC invariants 1-4 that can be read from chain state: supply == minted - burned,
+    /// and for each minter allowance + lifetime minted <= total granted.
+    pub async fn assert_issuance_invariants(&mut self, minters: &[Pubkey]) {
+        let mint = self.mint_key();
+        let config = self.config().await;
+        let supply = self.ledger.mint_info(&mint).await.unwrap().supply;
+        assert_eq!(Some(supply), config.total_minted.checked_sub(config.total_burned), "invariant 1: supply == minted - burned");
+        let mut lifetime_sum = 0u64;
+        for minter in minters {
+            let account = self.ledger.minter(&mint, minter).await.unwrap().expect("minter account");
+            assert!(
+                account.allowance.checked_add(account.lifetime_minted).unwrap() <= account.total_granted,
+                "invariant 3: allowance + lifetime minted <= granted for {minter}: {account:?}"
+            );
+            lifetime_sum += account.lifetime_minted;
+        }
+        assert_eq!(lifetime_sum, config.total_minted, "every minted token is attributed to a minter");
+    }
+}

@@ -5,9 +5,18 @@
 #![allow(ambiguous_glob_reexports)]
 
 pub mod accept_admin;
+pub mod approve;
+pub mod attest_reserves;
+pub mod cancel;
 pub mod check_supply;
+pub mod configure_minter;
+pub mod decrease_allowance;
+pub mod execute;
 pub mod initialize;
+pub mod mint;
 pub mod pause;
+pub mod propose;
+pub mod remove_minter;
 pub mod set_role;
 pub mod transfer_admin;
 pub mod transfer_hook_execute;
@@ -16,9 +25,18 @@ pub mod update_config;
 pub mod update_metadata;
 
 pub use accept_admin::*;
+pub use approve::*;
+pub use attest_reserves::*;
+pub use cancel::*;
+pub use decrease_allowance::*;
 pub use check_supply::*;
+pub use configure_minter::*;
+pub use execute::*;
 pub use initialize::*;
+pub use mint::*;
 pub use pause::*;
+pub use propose::*;
+pub use remove_minter::*;
 pub use set_role::*;
 pub use transfer_admin::*;
 pub use transfer_hook_execute::*;

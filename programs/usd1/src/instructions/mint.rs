@@ -1,0 +1,144 @@
+use crate::{
+    constants::*,
+    error::Usd1Error,
+    events::Minted,
+    state::{Config, MintReceipt, Minter},
+    utils::{create_pda_account, is_denylisted, load_optional, write_account},
+};
+use anchor_lang::prelude::*;
+use anchor_spl::{
+    token_2022::{mint_to, MintTo, Token2022},
+    token_interface::{Mint, TokenAccount},
+};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct MintParams {
+    /// Base units.
+    pub amount: u64,
+    /// sha256 of the off-chain deposit reference (bank wire id); the reference itself never goes on chain.
+    pub reference_hash: [u8; 32],
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+#[instruction(params: MintParams)]
+pub struct MintTokens<'info> {
+    pub minter: Signer<'info>,
+    /// Pays the receipt's rent (may be the minter itself).
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    #[account(
+        mut,
+        seeds = [CONFIG_SEED, mint.key().as_ref()],
+        bump = config.bump,
+        has_one = mint @ Usd1Error::InvalidMint
+    )]
+    pub config: Box<Account<'info, Config>>,
+    /// CHECK: loaded in the handler so that a signer with no Minter account is `Unauthorized`.
+    #[account(mut, seeds = [MINTER_SEED, config.key().as_ref(), minter.key().as_ref()], bump)]
+    pub minter_account: UncheckedAccount<'info>,
+    #[account(mut)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut, token::mint = mint, token::token_program = token_program)]
+    pub recipient_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the recipient owner's DenylistEntry PDA (exists only while denylisted).
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), recipient_token.owner.as_ref()], bump)]
+    pub recipient_denylist_entry: UncheckedAccount<'info>,
+    /// CHECK: the MintReceipt of this reference, created here; its existence means the reference was used.
+    #[account(mut, seeds = [RECEIPT_SEED, config.key().as_ref(), params.reference_hash.as_ref()], bump)]
+    pub receipt: UncheckedAccount<'info>,
+    pub token_program: Program<'info, Token2022>,
+    pub system_program: Program<'info, System>,
+}
+
+/// Minter: mints `amount` to a recipient against a deposit reference, within allowance, rate, cap and reserves.
+///
+/// Checks, in SPEC order: mint scope not paused; signer is an active minter; amount > 0;
+/// amount <= allowance; rate limit; supply cap; reserve gate; recipient owner not
+/// denylisted; reference never used.
+pub fn handler(ctx: Context<MintTokens>, params: MintParams) -> Result<()> {
+    let clock = Clock::get()?;
+    let amount = params.amount;
+    let config = &ctx.accounts.config;
+    require!(!config.mint_paused, Usd1Error::MintingPaused);
+
+    let minter_info = ctx.accounts.minter_account.to_account_info();
+    let mut minter = match load_optional::<Minter>(&minter_info)? {
+        Some(minter) if minter.active => minter,
+        _ => return err!(Usd1Error::Unauthorized),
+    };
+    require!(amount > 0, Usd1Error::InvalidAmount);
+    require!(amount <= minter.allowance, Usd1Error::AllowanceExceeded);
+    minter.take_from_bucket(amount, clock.unix_timestamp)?;
+
+    let new_supply = ctx.accounts.mint.supply.checked_add(amount).ok_or(Usd1Error::SupplyCapExceeded)?;
+    if let Some(cap) = config.supply_cap {
+        require!(new_supply <= cap, Usd1Error::SupplyCapExceeded);
+    }
+    if config.reserve_gate {
+        let age = clock.unix_timestamp.saturating_sub(config.attestation_as_of);
+        let max_age = i64::try_from(config.attestation_max_age_secs).unwrap_or(i64::MAX);
+        require!(config.attestation_as_of > 0 && age <= max_age, Usd1Error::AttestationStale);
+        require!(new_supply <= config.attested_reserves, Usd1Error::ReserveExceeded);
+    }
+    require!(!is_denylisted(&ctx.accounts.recipient_denylist_entry), Usd1Error::Denylisted);
+    let receipt_info = ctx.accounts.receipt.to_account_info();
+    require!(receipt_info.data_is_empty(), Usd1Error::DuplicateReference);
+
+    // Effects: allowance and counters, receipt, then the Token-2022 MintTo.
+    minter.allowance -= amount;
+    minter.lifetime_minted = minter.lifetime_minted.checked_add(amount).ok_or(Usd1Error::MathOverflow)?;
+    write_account(&minter_info, &minter)?;
+
+    let recipient = ctx.accounts.recipient_token.owner;
+    let config_key = config.key();
+    let receipt_seeds: &[&[u8]] = &[RECEIPT_SEED, config_key.as_ref(), &params.reference_hash, &[ctx.bumps.receipt]];
+    create_pda_account(
+        &ctx.accounts.payer.to_account_info(),
+        &receipt_info,
+        &ctx.accounts.system_program.to_account_info(),
+        &crate::ID,
+        MintReceipt::SPACE,
+        receipt_seeds,
+    )?;
+    write_account(
+        &receipt_info,
+        &MintReceipt {
+            bump: ctx.bumps.receipt,
+            minter: minter.minter,
+            recipient,
+            amount,
+            slot: clock.slot,
+            minted_at: clock.unix_timestamp,
+        },
+    )?;
+
+    let seeds = config.signer_seeds();
+    mint_to(
+        CpiContext::new_with_signer(
+            ctx.accounts.token_program.key(),
+            MintTo {
+                mint: ctx.accounts.mint.to_account_info(),
+                to: ctx.accounts.recipient_token.to_account_info(),
+                authority: config.to_account_info(),
+            },
+            &[&seeds],
+        ),
+        amount,
+    )?;
+
+    let config = &mut ctx.accounts.config;
+    config.total_minted = config.total_minted.checked_add(amount).ok_or(Usd1Error::MathOverflow)?;
+    let seq = config.next_event_seq()?;
+    emit_cpi!(Minted {
+        mint: config.mint,
+        seq,
+        minter: minter.minter,
+        recipient,
+        amount,
+        reference_hash: params.reference_hash,
+        supply: new_supply,
+        remaining_allowance: minter.allowance,
+    });
+    Ok(())
+}

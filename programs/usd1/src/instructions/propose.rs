@@ -1,0 +1,119 @@
+use crate::{
+    constants::*,
+    error::Usd1Error,
+    events::ProposalCreated,
+    state::{validate_council, Config, Minter, Proposal, ProposalKind},
+    utils::{create_pda_account, load_optional, now, write_account},
+};
+use anchor_lang::prelude::*;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct ProposeParams {
+    pub kind: ProposalKind,
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct Propose<'info> {
+    /// A council member; pays the proposal's rent and gets it back when it closes.
+    #[account(mut)]
+    pub proposer: Signer<'info>,
+    #[account(mut, seeds = [CONFIG_SEED, config.mint.as_ref()], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    /// CHECK: created here at the next proposal id; the seeds pin its address.
+    #[account(
+        mut,
+        seeds = [PROPOSAL_SEED, config.key().as_ref(), &config.next_proposal_id.to_le_bytes()],
+        bump
+    )]
+    pub proposal: UncheckedAccount<'info>,
+    /// CHECK: for `SetAllowance`, the minter's account (must be active); checked in `validate`.
+    pub minter_account: Option<UncheckedAccount<'info>>,
+    pub system_program: Program<'info, System>,
+}
+
+impl Propose<'_> {
+    /// Returns the minter generation the proposal is bound to (0 for council changes).
+    pub fn validate(&self, params: &ProposeParams) -> Result<u32> {
+        let config = &self.config;
+        let proposer = self.proposer.key();
+        require!(config.is_council_member(&proposer), Usd1Error::NotCouncilMember);
+        match &params.kind {
+            ProposalKind::SetAllowance { minter, .. } => {
+                // The proposer's approval counts, so a minter may not propose its own allowance.
+                require_keys_neq!(*minter, proposer, Usd1Error::SelfApproval);
+                let account = self.minter_account.as_ref().ok_or(Usd1Error::ProposalMinterMismatch)?;
+                let expected = Pubkey::find_program_address(
+                    &[MINTER_SEED, config.key().as_ref(), minter.as_ref()],
+                    &crate::ID,
+                )
+                .0;
+                require_keys_eq!(account.key(), expected, Usd1Error::ProposalMinterMismatch);
+                match load_optional::<Minter>(&account.to_account_info())? {
+                    Some(minter) if minter.active => Ok(minter.generation),
+                    _ => err!(Usd1Error::MinterNotActive),
+                }
+            }
+            ProposalKind::SetCouncil { members, threshold } => {
+                validate_council(members, *threshold)?;
+                Ok(0)
+            }
+        }
+    }
+}
+
+/// Council member: opens a proposal (allowance increase or council change); the proposer's approval counts.
+pub fn handler(ctx: Context<Propose>, params: ProposeParams) -> Result<()> {
+    let minter_generation = ctx.accounts.validate(&params)?;
+    let now = now()?;
+    let config = &mut ctx.accounts.config;
+    let id = config.next_proposal_id;
+    let expires_at = now
+        .checked_add(i64::try_from(config.proposal_ttl_secs).map_err(|_| Usd1Error::MathOverflow)?)
+        .ok_or(Usd1Error::MathOverflow)?;
+    let proposer = ctx.accounts.proposer.key();
+    let mut proposal = Box::new(Proposal {
+        bump: ctx.bumps.proposal,
+        config: config.key(),
+        id,
+        proposer,
+        kind: params.kind,
+        minter_generation,
+        approvals: Vec::with_capacity(MAX_COUNCIL_MEMBERS),
+        council_epoch: config.council_epoch,
+        created_at: now,
+        expires_at,
+        threshold_reached_at: None,
+        timelock_secs: config.timelock_secs,
+    });
+    proposal.add_approval(proposer, config.council_threshold, now);
+
+    let config_key = config.key();
+    let id_bytes = id.to_le_bytes();
+    let seeds: &[&[u8]] = &[PROPOSAL_SEED, config_key.as_ref(), &id_bytes, &[proposal.bump]];
+    let info = ctx.accounts.proposal.to_account_info();
+    create_pda_account(
+        &ctx.accounts.proposer.to_account_info(),
+        &info,
+        &ctx.accounts.system_program.to_account_info(),
+        &crate::ID,
+        Proposal::SPACE,
+        seeds,
+    )?;
+    write_account(&info, proposal.as_ref())?;
+
+    config.next_proposal_id = id.checked_add(1).ok_or(Usd1Error::MathOverflow)?;
+    let seq = config.next_event_seq()?;
+    emit_cpi!(ProposalCreated {
+        mint: config.mint,
+        seq,
+        id,
+        proposer,
+        kind: proposal.kind.clone(),
+        council_epoch: proposal.council_epoch,
+        expires_at,
+        approvals: proposal.approvals.len() as u8,
+        threshold: config.council_threshold,
+    });
+    Ok(())
+}
