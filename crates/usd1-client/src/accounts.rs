@@ -10,7 +10,7 @@ use spl_token_2022_interface::{
     },
     state::{Account as TokenAccountState, AccountState, Mint as MintState},
 };
-use usd1::state::{Config, MintReceipt, Minter, Proposal};
+use usd1::state::{Config, DenylistEntry, MintReceipt, Minter, Proposal, RedemptionRequest};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
@@ -35,6 +35,14 @@ pub fn decode_minter(data: &[u8]) -> Result<Minter, DecodeError> {
 
 pub fn decode_proposal(data: &[u8]) -> Result<Proposal, DecodeError> {
     decode_program_account("Proposal", data)
+}
+
+pub fn decode_denylist_entry(data: &[u8]) -> Result<DenylistEntry, DecodeError> {
+    decode_program_account("DenylistEntry", data)
+}
+
+pub fn decode_redemption_request(data: &[u8]) -> Result<RedemptionRequest, DecodeError> {
+    decode_program_account("RedemptionRequest", data)
 }
 
 pub fn decode_mint_receipt(data: &[u8]) -> Result<MintReceipt, DecodeError> {

@@ -51,6 +51,8 @@ const PROGRAM_ERRORS: &[(Usd1Error, &str)] = {
         (MinterNotActive, "MinterNotActive"),
         (InvalidAttestation, "InvalidAttestation"),
         (ProposalMinterMismatch, "ProposalMinterMismatch"),
+        (NotDenylisted, "NotDenylisted"),
+        (ProtectedAccount, "ProtectedAccount"),
     ]
 };
 
@@ -64,7 +66,8 @@ fn every_variant_is_listed(error: Usd1Error) {
         | ThresholdNotMet | TimelockActive | ProposalExpired | ProposalStale | InvalidThreshold
         | NoPendingAdmin | RedemptionNotPending | InvalidConfig | InvalidMetadata | RoleConflict
         | MathOverflow | InvalidMint | InvalidTokenAccount | NotTransferring | NothingToUpdate
-        | AlreadyInitialized | MinterNotActive | InvalidAttestation | ProposalMinterMismatch => {}
+        | AlreadyInitialized | MinterNotActive | InvalidAttestation | ProposalMinterMismatch
+        | NotDenylisted | ProtectedAccount => {}
     }
 }
 

@@ -68,6 +68,14 @@ usd1_events!(
     ProposalCancelled,
     Minted,
     ReservesAttested,
+    Burned,
+    RedemptionRequested,
+    RedemptionCompleted,
+    RedemptionRejected,
+    Denylisted,
+    Undenylisted,
+    AccountFrozen,
+    AccountThawed,
 );
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

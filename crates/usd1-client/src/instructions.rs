@@ -327,3 +327,145 @@ pub fn attest_reserves(attester: &Pubkey, mint: &Pubkey, amount: u64, report_has
         data::AttestReserves { params: AttestReservesParams { amount, report_hash, as_of } },
     )
 }
+
+/// A compute-budget instruction capping the transaction at `units` compute units
+/// (operators add it so a mint's fee and limits are predictable).
+pub fn compute_unit_limit(units: u32) -> Instruction {
+    solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(units)
+}
+
+/// `request_redemption`: `holder` moves `amount` from its associated token account to the Escrow.
+pub fn request_redemption(holder: &Pubkey, mint: &Pubkey, amount: u64, reference_hash: [u8; 32]) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::RequestRedemption {
+            holder: *holder,
+            config,
+            mint: *mint,
+            holder_token: pda::associated_token_address(holder, mint),
+            escrow: pda::escrow_address(&config),
+            holder_denylist_entry: pda::denylist_address(&config, holder),
+            request: pda::redemption_address(&config, &reference_hash),
+            token_program: token_program(),
+            system_program: system_program(),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::RequestRedemption { params: RequestRedemptionParams { amount, reference_hash } },
+    )
+}
+
+/// `complete_redemption`: the burner burns the escrowed tokens of request `reference_hash`.
+pub fn complete_redemption(burner: &Pubkey, mint: &Pubkey, reference_hash: [u8; 32], payout_reference_hash: [u8; 32]) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::CompleteRedemption {
+            burner: *burner,
+            config,
+            mint: *mint,
+            escrow: pda::escrow_address(&config),
+            request: pda::redemption_address(&config, &reference_hash),
+            token_program: token_program(),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::CompleteRedemption { params: CompleteRedemptionParams { reference_hash, payout_reference_hash } },
+    )
+}
+
+/// `reject_redemption`: the burner returns the escrowed tokens to `holder_token`
+/// (the account recorded in the request; read it with the request decoder).
+pub fn reject_redemption(
+    burner: &Pubkey,
+    mint: &Pubkey,
+    holder: &Pubkey,
+    holder_token: &Pubkey,
+    reference_hash: [u8; 32],
+    reason_hash: [u8; 32],
+) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::RejectRedemption {
+            burner: *burner,
+            config,
+            mint: *mint,
+            escrow: pda::escrow_address(&config),
+            request: pda::redemption_address(&config, &reference_hash),
+            holder_token: *holder_token,
+            holder_denylist_entry: pda::denylist_address(&config, holder),
+            token_program: token_program(),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::RejectRedemption { params: RejectRedemptionParams { reference_hash, reason_hash } },
+    )
+}
+
+/// `burn`: the burner burns `amount` from its associated token account.
+pub fn burn(burner: &Pubkey, mint: &Pubkey, amount: u64) -> Instruction {
+    build(
+        accounts::BurnTokens {
+            burner: *burner,
+            config: pda::config_address(mint),
+            mint: *mint,
+            burner_token: pda::associated_token_address(burner, mint),
+            token_program: token_program(),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::Burn { params: BurnParams { amount } },
+    )
+}
+
+/// `denylist_add`: the denylister blocks `wallet`.
+pub fn denylist_add(denylister: &Pubkey, mint: &Pubkey, wallet: &Pubkey, reason_hash: [u8; 32]) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::DenylistAdd {
+            denylister: *denylister,
+            config,
+            denylist_entry: pda::denylist_address(&config, wallet),
+            system_program: system_program(),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::DenylistAdd { params: DenylistAddParams { wallet: *wallet, reason_hash } },
+    )
+}
+
+/// `denylist_remove`: the denylister unblocks `wallet`.
+pub fn denylist_remove(denylister: &Pubkey, mint: &Pubkey, wallet: &Pubkey) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::DenylistRemove {
+            denylister: *denylister,
+            config,
+            denylist_entry: pda::denylist_address(&config, wallet),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::DenylistRemove { params: DenylistRemoveParams { wallet: *wallet } },
+    )
+}
+
+fn set_frozen_accounts(denylister: &Pubkey, mint: &Pubkey, token_account: &Pubkey) -> accounts::SetFrozen {
+    accounts::SetFrozen {
+        denylister: *denylister,
+        config: pda::config_address(mint),
+        mint: *mint,
+        token_account: *token_account,
+        token_program: token_program(),
+        event_authority: pda::event_authority_address(),
+        program: ID,
+    }
+}
+
+/// `freeze`: the denylister freezes `token_account`.
+pub fn freeze(denylister: &Pubkey, mint: &Pubkey, token_account: &Pubkey) -> Instruction {
+    build(set_frozen_accounts(denylister, mint, token_account), data::Freeze {})
+}
+
+/// `thaw`: the denylister thaws `token_account`.
+pub fn thaw(denylister: &Pubkey, mint: &Pubkey, token_account: &Pubkey) -> Instruction {
+    build(set_frozen_accounts(denylister, mint, token_account), data::Thaw {})
+}

@@ -29,7 +29,10 @@ pub mod transfer;
 pub use usd1::{
     self as program,
     instructions::{InitializeParams, UpdateConfigParams, UpdateMetadataParams},
-    state::{Config, MintReceipt, Minter, PauseScope, Proposal, ProposalKind, RateLimit, Role},
+    state::{
+        Config, DenylistEntry, MintReceipt, Minter, PauseScope, Proposal, ProposalKind, RateLimit, RedemptionRequest,
+        RedemptionStatus, Role,
+    },
     ID as PROGRAM_ID,
 };
 

@@ -21,12 +21,12 @@ use solana_transaction_error::TransactionError;
 use std::collections::HashSet;
 use usd1_client::{
     accounts::{
-        decode_config, decode_mint, decode_mint_receipt, decode_minter, decode_proposal, decode_token_account, MintInfo,
-        TokenAccountInfo,
+        decode_config, decode_denylist_entry, decode_mint, decode_mint_receipt, decode_minter, decode_proposal,
+        decode_redemption_request, decode_token_account, MintInfo, TokenAccountInfo,
     },
     errors::{custom_error_name, failing_program_from_logs},
     events::{decode_inner_instructions, Usd1Event},
-    pda, Config, MintReceipt, Minter, Proposal,
+    pda, Config, DenylistEntry, MintReceipt, Minter, Proposal, RedemptionRequest,
 };
 
 mod builtin {
@@ -67,6 +67,10 @@ pub struct Executed {
     pub inner_instructions: Vec<Vec<InnerInstruction>>,
     /// Serialized transaction size in bytes (the wire limit is 1232).
     pub size_bytes: usize,
+    /// Distinct accounts the transaction's message references.
+    pub account_count: usize,
+    /// Signatures the transaction carries.
+    pub signature_count: usize,
     pub slot: u64,
 }
 
@@ -244,6 +248,8 @@ impl Ledger {
             units_consumed: details.units_consumed,
             inner_instructions,
             size_bytes: bincode::serialize(transaction).map(|bytes| bytes.len()).unwrap_or(0),
+            account_count: keys.len(),
+            signature_count: transaction.signatures.len(),
             slot,
         })
     }
@@ -299,6 +305,24 @@ impl Ledger {
     pub async fn mint_receipt(&mut self, mint: &Pubkey, reference_hash: &[u8; 32]) -> Result<Option<MintReceipt>, Failure> {
         let address = pda::receipt_address(&pda::config_address(mint), reference_hash);
         self.decode_optional(&address, decode_mint_receipt).await
+    }
+
+    /// The redemption request of a reference (None if it was never requested).
+    pub async fn redemption_request(&mut self, mint: &Pubkey, reference_hash: &[u8; 32]) -> Result<Option<RedemptionRequest>, Failure> {
+        let address = pda::redemption_address(&pda::config_address(mint), reference_hash);
+        self.decode_optional(&address, decode_redemption_request).await
+    }
+
+    /// The denylist entry of `wallet` (None when it is not denylisted).
+    pub async fn denylist_entry(&mut self, mint: &Pubkey, wallet: &Pubkey) -> Result<Option<DenylistEntry>, Failure> {
+        let address = pda::denylist_address(&pda::config_address(mint), wallet);
+        self.decode_optional(&address, decode_denylist_entry).await
+    }
+
+    /// The Escrow's balance.
+    pub async fn escrow_balance(&mut self, mint: &Pubkey) -> Result<u64, Failure> {
+        let address = pda::escrow_address(&pda::config_address(mint));
+        Ok(self.token_account(&address).await?.map(|account| account.amount).unwrap_or(0))
     }
 
     async fn decode_optional<T, E: std::fmt::Display>(

@@ -70,4 +70,8 @@ pub enum Usd1Error {
     InvalidAttestation,
     #[msg("The proposal is not for this minter, or the minter account is missing")]
     ProposalMinterMismatch,
+    #[msg("The wallet is not denylisted")]
+    NotDenylisted,
+    #[msg("The program's own accounts (Config, Escrow) cannot be denylisted or frozen")]
+    ProtectedAccount,
 }

@@ -209,3 +209,89 @@ pub struct ReservesAttested {
     pub as_of: i64,
     pub supply: u64,
 }
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Burned {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub burner: Pubkey,
+    pub amount: u64,
+    pub supply: u64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedemptionRequested {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub holder: Pubkey,
+    pub amount: u64,
+    pub reference_hash: [u8; 32],
+    /// Escrow balance after the request (== sum of pending requests).
+    pub escrowed: u64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedemptionCompleted {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub holder: Pubkey,
+    pub amount: u64,
+    pub reference_hash: [u8; 32],
+    pub payout_reference_hash: [u8; 32],
+    pub supply: u64,
+    pub escrowed: u64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedemptionRejected {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub holder: Pubkey,
+    pub amount: u64,
+    pub reference_hash: [u8; 32],
+    pub reason_hash: [u8; 32],
+    pub escrowed: u64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denylisted {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub wallet: Pubkey,
+    pub reason_hash: [u8; 32],
+    pub by: Pubkey,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undenylisted {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub wallet: Pubkey,
+    pub by: Pubkey,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountFrozen {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub token_account: Pubkey,
+    pub owner: Pubkey,
+    pub by: Pubkey,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountThawed {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub token_account: Pubkey,
+    pub owner: Pubkey,
+    pub by: Pubkey,
+}

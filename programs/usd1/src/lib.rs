@@ -118,6 +118,53 @@ pub mod usd1 {
         instructions::mint::handler(ctx, params)
     }
 
+    // ---- redemption ----
+
+    /// Any holder not denylisted: moves tokens to the Escrow and records a pending request.
+    pub fn request_redemption(ctx: Context<RequestRedemption>, params: RequestRedemptionParams) -> Result<()> {
+        instructions::request_redemption::handler(ctx, params)
+    }
+
+    /// Burner: burns a pending request's escrowed tokens after the off-chain payout.
+    pub fn complete_redemption(ctx: Context<CompleteRedemption>, params: CompleteRedemptionParams) -> Result<()> {
+        instructions::complete_redemption::handler(ctx, params)
+    }
+
+    /// Burner: returns a pending request's escrowed tokens to the holder.
+    pub fn reject_redemption(ctx: Context<RejectRedemption>, params: RejectRedemptionParams) -> Result<()> {
+        instructions::reject_redemption::handler(ctx, params)
+    }
+
+    /// Burner: burns tokens from its own account.
+    pub fn burn(ctx: Context<BurnTokens>, params: BurnParams) -> Result<()> {
+        instructions::burn::handler(ctx, params)
+    }
+
+    // ---- compliance ----
+
+    /// Denylister: adds a wallet to the denylist.
+    #[access_control(ctx.accounts.validate(&params))]
+    pub fn denylist_add(ctx: Context<DenylistAdd>, params: DenylistAddParams) -> Result<()> {
+        instructions::denylist_add::handler(ctx, params)
+    }
+
+    /// Denylister: removes a wallet from the denylist.
+    pub fn denylist_remove(ctx: Context<DenylistRemove>, params: DenylistRemoveParams) -> Result<()> {
+        instructions::denylist_remove::handler(ctx, params)
+    }
+
+    /// Denylister: freezes a token account of the mint.
+    #[access_control(ctx.accounts.validate())]
+    pub fn freeze(ctx: Context<SetFrozen>) -> Result<()> {
+        instructions::freeze::handler(ctx)
+    }
+
+    /// Denylister: thaws a token account of the mint.
+    #[access_control(ctx.accounts.validate())]
+    pub fn thaw(ctx: Context<SetFrozen>) -> Result<()> {
+        instructions::thaw::handler(ctx)
+    }
+
     // ---- reserves and supply ----
 
     /// Attester: publishes a reserve attestation.

@@ -77,3 +77,68 @@ pub fn is_denylisted(entry: &AccountInfo) -> bool {
 pub fn now() -> Result<i64> {
     Ok(Clock::get()?.unix_timestamp)
 }
+
+/// Move `amount` into or out of the Escrow with a real Token-2022 `transfer_checked`.
+///
+/// This program is the mint's transfer hook, and the runtime forbids re-entering a
+/// program from a program it called (USD1 -> Token-2022 -> USD1 fails with
+/// `ReentrancyNotAllowed`). So for the duration of this transfer the Config, which
+/// is the hook authority, switches the hook off, and switches it back on right
+/// after, inside the same instruction. Callers apply the hook's denylist checks
+/// themselves before calling this.
+#[allow(clippy::too_many_arguments)]
+pub fn escrow_transfer<'info>(
+    token_program: &AccountInfo<'info>,
+    mint: &AccountInfo<'info>,
+    from: &AccountInfo<'info>,
+    to: &AccountInfo<'info>,
+    authority: &AccountInfo<'info>,
+    config: &AccountInfo<'info>,
+    config_seeds: &[&[u8]],
+    amount: u64,
+    decimals: u8,
+) -> Result<()> {
+    use anchor_spl::{
+        token_2022::{transfer_checked, TransferChecked},
+        token_interface::{transfer_hook_update, TransferHookUpdate},
+    };
+    let token_program_id = token_program.key();
+    let signer: &[&[&[u8]]] = &[config_seeds];
+    let set_hook = |program_id: Option<Pubkey>| {
+        transfer_hook_update(
+            CpiContext::new_with_signer(
+                token_program_id,
+                TransferHookUpdate {
+                    token_program_id: token_program.clone(),
+                    mint: mint.clone(),
+                    authority: config.clone(),
+                },
+                signer,
+            ),
+            program_id,
+        )
+    };
+    set_hook(None)?;
+    transfer_checked(
+        CpiContext::new_with_signer(
+            token_program_id,
+            TransferChecked { from: from.clone(), mint: mint.clone(), to: to.clone(), authority: authority.clone() },
+            signer,
+        ),
+        amount,
+        decimals,
+    )?;
+    set_hook(Some(crate::ID))
+}
+
+/// Close a program account: its lamports go to `destination`, its data is
+/// emptied and it is handed back to the system program (as Anchor's `close`).
+pub fn close_account<'info>(account: &AccountInfo<'info>, destination: &AccountInfo<'info>) -> Result<()> {
+    let lamports = account.lamports();
+    let credited = destination.lamports().checked_add(lamports).ok_or(crate::error::Usd1Error::MathOverflow)?;
+    **destination.try_borrow_mut_lamports()? = credited;
+    **account.try_borrow_mut_lamports()? = 0;
+    account.assign(&anchor_lang::system_program::ID);
+    account.resize(0)?;
+    Ok(())
+}

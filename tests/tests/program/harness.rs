@@ -26,6 +26,9 @@ pub struct Fixture {
     pub stranger: Keypair,
     /// Events of the `initialize` transaction.
     pub initialized: Vec<Usd1Event>,
+    /// The minter `fund_holder` uses, created on first use.
+    pub treasury_minter: Option<Keypair>,
+    wire_counter: u64,
 }
 
 pub fn default_params(fixture_keys: &FixtureKeys) -> InitializeParams {
@@ -94,6 +97,8 @@ impl Fixture {
             attester: Keypair::new(),
             stranger: Keypair::new(),
             initialized: vec![],
+            treasury_minter: None,
+            wire_counter: 0,
         };
         let keys: Vec<Pubkey> = fixture.everyone().iter().map(|keypair| keypair.pubkey()).collect();
         let mut fixture = fixture;
@@ -205,14 +210,18 @@ macro_rules! event {
 }
 
 impl Fixture {
-    /// Test-only shortcut: write `amount` into `owner`'s token account (creating it
-    /// first). Supply is not touched, so use this only where supply does not matter.
-    pub async fn forge_balance(&mut self, owner: &Pubkey, amount: u64) -> Pubkey {
+    /// Issue `amount` to `owner` through a real `mint` by the fixture's treasury minter
+    /// (configured with a large allowance on first use); creates the token account.
+    pub async fn fund_holder(&mut self, owner: &Pubkey, amount: u64) -> Pubkey {
         let address = self.create_token_account(owner).await;
-        let mut account = self.ledger.account(&address).await.unwrap().expect("token account");
-        // SPL token account layout: mint (0..32), owner (32..64), amount (64..72).
-        account.data[64..72].copy_from_slice(&amount.to_le_bytes());
-        self.ledger.set_account(&address, &account.into());
+        if self.treasury_minter.is_none() {
+            let minter = self.new_minter(1_000_000_000 * ONE_TOKEN).await;
+            self.treasury_minter = Some(minter);
+        }
+        let minter = self.treasury_minter.as_ref().map(Keypair::insecure_clone).expect("treasury minter");
+        self.wire_counter += 1;
+        let reference = format!("treasury-wire-{}", self.wire_counter);
+        self.mint_ok(&minter, owner, amount, &reference).await;
         address
     }
 
@@ -296,5 +305,49 @@ impl Fixture {
             lifetime_sum += account.lifetime_minted;
         }
         assert_eq!(lifetime_sum, config.total_minted, "every minted token is attributed to a minter");
+    }
+}
+
+/// Redemption and compliance helpers.
+impl Fixture {
+    /// `holder` requests redemption of `amount` under `reference`.
+    pub async fn request_redemption(&mut self, holder: &Keypair, amount: u64, reference: &str) -> Result<usd1_ledger::Executed, usd1_ledger::Failure> {
+        let instruction = instructions::request_redemption(&holder.pubkey(), &self.mint_key(), amount, usd1_client::reference_hash(reference));
+        self.ledger.send(&[instruction], &[holder]).await
+    }
+
+    /// The burner's `reject_redemption` for `reference`, returning to the recorded token account.
+    pub async fn reject_instruction(&mut self, reference: &str) -> Instruction {
+        let mint = self.mint_key();
+        let hash = usd1_client::reference_hash(reference);
+        let request = self.ledger.redemption_request(&mint, &hash).await.unwrap().expect("request exists");
+        instructions::reject_redemption(&self.burner.pubkey(), &mint, &request.holder, &request.holder_token, hash, usd1_client::reference_hash("reason"))
+    }
+
+    pub fn complete_instruction(&self, reference: &str) -> Instruction {
+        let hash = usd1_client::reference_hash(reference);
+        instructions::complete_redemption(&self.burner.pubkey(), &self.mint_key(), hash, usd1_client::reference_hash("payout"))
+    }
+
+    /// The denylister denylists `wallet`.
+    pub async fn denylist(&mut self, wallet: &Pubkey) {
+        let instruction = instructions::denylist_add(&self.denylister.pubkey(), &self.mint_key(), wallet, [1; 32]);
+        self.ledger.expect_ok(instruction, &[&self.denylister]).await;
+    }
+
+    /// SPEC invariants 1 and 7: supply == minted - burned, and the Escrow holds
+    /// exactly the pending requests (`pending` is the test's own model of them).
+    pub async fn assert_redemption_invariants(&mut self, pending: &[u64]) {
+        let mint = self.mint_key();
+        let config = self.config().await;
+        let supply = self.ledger.mint_info(&mint).await.unwrap().supply;
+        assert_eq!(Some(supply), config.total_minted.checked_sub(config.total_burned), "invariant 1");
+        let escrow = self.ledger.escrow_balance(&mint).await.unwrap();
+        let expected: u64 = pending.iter().sum();
+        assert_eq!(escrow, expected, "invariant 7: escrow == sum of open requests");
+        assert_eq!(config.escrowed, expected);
+        assert_eq!(config.pending_redemptions, pending.len() as u64);
+        // The hook is always on between instructions.
+        assert_eq!(self.ledger.mint_info(&mint).await.unwrap().transfer_hook_program, Some(usd1_client::PROGRAM_ID));
     }
 }

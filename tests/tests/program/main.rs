@@ -3,12 +3,15 @@ mod harness;
 
 mod admin;
 mod config;
+mod costs;
+mod denylist;
 mod initialize;
 mod metadata;
 mod mint;
 mod minters;
 mod pause;
 mod proposals;
+mod redemption;
 mod reserves;
 mod roles;
 mod supply;

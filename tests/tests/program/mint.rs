@@ -1,6 +1,5 @@
 //! mint: idempotent issuance per deposit reference, within every limit, checks in SPEC order.
 use crate::{event, harness::*};
-use solana_account::AccountSharedData;
 use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
@@ -13,12 +12,6 @@ async fn ready() -> (Fixture, Keypair, Pubkey) {
     let alice = fixture.new_identity().pubkey();
     fixture.create_token_account(&alice).await;
     (fixture, minter, alice)
-}
-
-/// Test-only: make `wallet` look denylisted (the compliance instructions create the real entry).
-fn forge_denylist_entry(fixture: &mut Fixture, wallet: &Pubkey) {
-    let address = pda::denylist_address(&pda::config_address(&fixture.mint_key()), wallet);
-    fixture.ledger.set_account(&address, &AccountSharedData::new(1_000_000_000, 8, &usd1_client::PROGRAM_ID));
 }
 
 #[tokio::test]
@@ -74,7 +67,7 @@ async fn mint_checks_run_in_spec_order() {
     let pauser = fixture.pauser.insecure_clone();
     let stranger = fixture.stranger.insecure_clone();
     fixture.mint_ok(&minter, &alice, ONE_TOKEN, "used").await;
-    forge_denylist_entry(&mut fixture, &alice);
+    fixture.denylist(&alice).await;
     let params = UpdateConfigParams { supply_cap: Some(Some(500 * ONE_TOKEN)), reserve_gate: Some(true), ..Default::default() };
     fixture.ledger.expect_ok(instructions::update_config(&fixture.admin.pubkey(), &mint, params), &[&fixture.admin]).await;
 

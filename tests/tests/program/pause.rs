@@ -72,7 +72,7 @@ async fn a_transfer_fails_while_transfers_are_paused_and_works_after_unpause() {
     let mint = fixture.mint_key();
     let alice = fixture.new_identity();
     let bob = fixture.new_identity();
-    fixture.forge_balance(&alice.pubkey(), 10 * ONE_TOKEN).await;
+    fixture.fund_holder(&alice.pubkey(), 10 * ONE_TOKEN).await;
     fixture.create_token_account(&bob.pubkey()).await;
 
     fixture.ledger.expect_ok(instructions::pause(&fixture.pauser.pubkey(), &mint, PauseScope::Transfers), &[&fixture.pauser]).await;

@@ -9,7 +9,7 @@ async fn a_transfer_between_clean_holders_passes_the_hook() {
     let mint = fixture.mint_key();
     let alice = fixture.new_identity();
     let bob = fixture.new_identity();
-    fixture.forge_balance(&alice.pubkey(), 5 * ONE_TOKEN).await;
+    fixture.fund_holder(&alice.pubkey(), 5 * ONE_TOKEN).await;
     fixture.create_token_account(&bob.pubkey()).await;
     let executed = fixture.transfer(&alice, &bob.pubkey(), 2 * ONE_TOKEN).await.expect("transfer");
     // Token-2022 invoked the hook: our program appears as an inner instruction.
@@ -26,7 +26,7 @@ async fn the_hook_refuses_a_call_outside_a_transfer() {
     let mint = fixture.mint_key();
     let alice = fixture.new_identity();
     let bob = fixture.new_identity();
-    let source = fixture.forge_balance(&alice.pubkey(), ONE_TOKEN).await;
+    let source = fixture.fund_holder(&alice.pubkey(), ONE_TOKEN).await;
     let destination = fixture.create_token_account(&bob.pubkey()).await;
     let instruction = instructions::transfer_hook_execute(&mint, &source, &alice.pubkey(), &destination, &bob.pubkey(), ONE_TOKEN);
     fixture.ledger.expect_error(instruction, &[&alice], "NotTransferring").await;

@@ -1,4 +1,4 @@
-use crate::{constants::*, error::Usd1Error, state::Config};
+use crate::{constants::*, error::Usd1Error, state::Config, utils::is_denylisted};
 use anchor_lang::prelude::*;
 use anchor_spl::{
     token_2022::spl_token_2022::{
@@ -89,7 +89,12 @@ impl TransferHookExecute<'_> {
     }
 }
 
-/// Token-2022 (on every transfer of this mint): allows the transfer.
-pub fn handler(_ctx: Context<TransferHookExecute>, _amount: u64) -> Result<()> {
+/// Token-2022 (on every transfer of this mint): refuses it when the source or destination owner is denylisted.
+pub fn handler(ctx: Context<TransferHookExecute>, _amount: u64) -> Result<()> {
+    require!(
+        !is_denylisted(&ctx.accounts.source_denylist_entry)
+            && !is_denylisted(&ctx.accounts.destination_denylist_entry),
+        Usd1Error::Denylisted
+    );
     Ok(())
 }

@@ -1,0 +1,57 @@
+use crate::{constants::*, error::Usd1Error, events::Burned, state::Config};
+use anchor_lang::prelude::*;
+use anchor_spl::{
+    token_2022::{burn, Burn, Token2022},
+    token_interface::Mint,
+};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct BurnParams {
+    pub amount: u64,
+}
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct BurnTokens<'info> {
+    pub burner: Signer<'info>,
+    #[account(
+        mut,
+        seeds = [CONFIG_SEED, mint.key().as_ref()],
+        bump = config.bump,
+        has_one = burner @ Usd1Error::Unauthorized,
+        has_one = mint @ Usd1Error::InvalidMint
+    )]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// CHECK: the burner's own token account. Not deserialized here so that a caller
+    /// without the role always gets `Unauthorized`; Token-2022 checks that it holds
+    /// this mint and that the signing burner owns it.
+    #[account(mut)]
+    pub burner_token: UncheckedAccount<'info>,
+    pub token_program: Program<'info, Token2022>,
+}
+
+/// Burner: burns tokens from its own account (tokens sent to the issuer outside the redemption flow).
+/// Refused while redemptions are paused, like every other redemption movement.
+pub fn handler(ctx: Context<BurnTokens>, params: BurnParams) -> Result<()> {
+    require!(!ctx.accounts.config.redeem_paused, Usd1Error::RedemptionsPaused);
+    require!(params.amount > 0, Usd1Error::InvalidAmount);
+    burn(
+        CpiContext::new(
+            ctx.accounts.token_program.key(),
+            Burn {
+                mint: ctx.accounts.mint.to_account_info(),
+                from: ctx.accounts.burner_token.to_account_info(),
+                authority: ctx.accounts.burner.to_account_info(),
+            },
+        ),
+        params.amount,
+    )?;
+    let supply = ctx.accounts.mint.supply.checked_sub(params.amount).ok_or(Usd1Error::MathOverflow)?;
+    let config = &mut ctx.accounts.config;
+    config.total_burned = config.total_burned.checked_add(params.amount).ok_or(Usd1Error::MathOverflow)?;
+    let seq = config.next_event_seq()?;
+    emit_cpi!(Burned { mint: config.mint, seq, burner: ctx.accounts.burner.key(), amount: params.amount, supply });
+    Ok(())
+}

@@ -1,0 +1,13 @@
+use crate::{
+    events::AccountThawed,
+    instructions::freeze::{set_frozen, FrozenChange, SetFrozen},
+};
+use anchor_lang::prelude::*;
+
+/// Denylister: thaws a frozen token account of this mint.
+pub fn handler(mut ctx: Context<SetFrozen>) -> Result<()> {
+    let FrozenChange { token_account, owner, by, seq } = set_frozen(&mut ctx, false)?;
+    let mint = ctx.accounts.config.mint;
+    emit_cpi!(AccountThawed { mint, seq, token_account, owner, by });
+    Ok(())
+}

@@ -1,0 +1,146 @@
+//! denylist_add / denylist_remove / freeze / thaw, and the hook's refusal.
+use crate::{event, harness::*};
+use solana_signer::Signer;
+use usd1_client::{instructions, pda};
+
+#[tokio::test]
+async fn a_denylisted_wallet_can_neither_send_nor_receive_until_removed() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let (alice, bob) = (fixture.new_identity(), fixture.new_identity());
+    fixture.fund_holder(&alice.pubkey(), 10 * ONE_TOKEN).await;
+    fixture.fund_holder(&bob.pubkey(), 10 * ONE_TOKEN).await;
+    let denylister = fixture.denylister.insecure_clone();
+
+    let instruction = instructions::denylist_add(&denylister.pubkey(), &mint, &bob.pubkey(), [5; 32]);
+    let events = fixture.ledger.expect_ok(instruction, &[&denylister]).await;
+    let added = event!(events, Denylisted);
+    assert_eq!((added.wallet, added.reason_hash, added.by), (bob.pubkey(), [5; 32], denylister.pubkey()));
+    let entry = fixture.ledger.denylist_entry(&mint, &bob.pubkey()).await.unwrap().expect("entry");
+    assert_eq!((entry.wallet, entry.added_by), (bob.pubkey(), denylister.pubkey()));
+
+    // Destination denylisted, then source denylisted: the hook refuses both.
+    assert_eq!(fixture.transfer(&alice, &bob.pubkey(), ONE_TOKEN).await.unwrap_err().name(), "Denylisted");
+    assert_eq!(fixture.transfer(&bob, &alice.pubkey(), ONE_TOKEN).await.unwrap_err().name(), "Denylisted");
+    // Minting to it is refused too.
+    let minter = fixture.new_minter(10 * ONE_TOKEN).await;
+    fixture.mint_error(&minter, &bob.pubkey(), ONE_TOKEN, "wire-x", "Denylisted").await;
+    assert_eq!(fixture.ledger.balance(&bob.pubkey(), &mint).await.unwrap(), 10 * ONE_TOKEN);
+
+    let instruction = instructions::denylist_remove(&denylister.pubkey(), &mint, &bob.pubkey());
+    let events = fixture.ledger.expect_ok(instruction, &[&denylister]).await;
+    let removed = event!(events, Undenylisted);
+    assert_eq!(removed.wallet, bob.pubkey());
+    assert!(fixture.ledger.denylist_entry(&mint, &bob.pubkey()).await.unwrap().is_none());
+    fixture.transfer(&alice, &bob.pubkey(), ONE_TOKEN).await.expect("clean again");
+    fixture.transfer(&bob, &alice.pubkey(), 2 * ONE_TOKEN).await.expect("clean again");
+    assert_eq!(fixture.ledger.balance(&bob.pubkey(), &mint).await.unwrap(), 9 * ONE_TOKEN);
+}
+
+#[tokio::test]
+async fn only_the_denylister_manages_the_denylist_and_freezes() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let target = fixture.new_identity();
+    let token_account = fixture.fund_holder(&target.pubkey(), ONE_TOKEN).await;
+    let denylister = fixture.denylister.insecure_clone();
+    for signer in fixture.everyone_except(&[&denylister]) {
+        let key = signer.pubkey();
+        fixture.ledger.expect_error(instructions::denylist_add(&key, &mint, &target.pubkey(), [0; 32]), &[&signer], "Unauthorized").await;
+        fixture.ledger.expect_error(instructions::freeze(&key, &mint, &token_account), &[&signer], "Unauthorized").await;
+    }
+    fixture.denylist(&target.pubkey()).await;
+    fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &token_account), &[&denylister]).await;
+    for signer in fixture.everyone_except(&[&denylister]) {
+        let key = signer.pubkey();
+        fixture.ledger.expect_error(instructions::denylist_remove(&key, &mint, &target.pubkey()), &[&signer], "Unauthorized").await;
+        fixture.ledger.expect_error(instructions::thaw(&key, &mint, &token_account), &[&signer], "Unauthorized").await;
+    }
+    assert!(fixture.ledger.denylist_entry(&mint, &target.pubkey()).await.unwrap().is_some());
+    assert!(fixture.ledger.token_account(&token_account).await.unwrap().unwrap().frozen);
+}
+
+#[tokio::test]
+async fn denylist_mistakes_are_named() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let denylister = fixture.denylister.insecure_clone();
+    let wallet = fixture.new_identity().pubkey();
+    fixture.ledger.expect_error(instructions::denylist_remove(&denylister.pubkey(), &mint, &wallet), &[&denylister], "NotDenylisted").await;
+    fixture.denylist(&wallet).await;
+    fixture.ledger.expect_error(instructions::denylist_add(&denylister.pubkey(), &mint, &wallet, [0; 32]), &[&denylister], "Denylisted").await;
+    // The Config owns the Escrow; denylisting or freezing them would strand pending redemptions.
+    let config = pda::config_address(&mint);
+    fixture.ledger.expect_error(instructions::denylist_add(&denylister.pubkey(), &mint, &config, [0; 32]), &[&denylister], "ProtectedAccount").await;
+    let escrow = pda::escrow_address(&config);
+    fixture.ledger.expect_error(instructions::freeze(&denylister.pubkey(), &mint, &escrow), &[&denylister], "ProtectedAccount").await;
+}
+
+#[tokio::test]
+async fn a_frozen_account_is_stopped_by_token_2022_until_thawed() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let (alice, bob) = (fixture.new_identity(), fixture.new_identity());
+    let alice_token = fixture.fund_holder(&alice.pubkey(), 10 * ONE_TOKEN).await;
+    fixture.create_token_account(&bob.pubkey()).await;
+    let denylister = fixture.denylister.insecure_clone();
+
+    let events = fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &alice_token), &[&denylister]).await;
+    let frozen = event!(events, AccountFrozen);
+    assert_eq!((frozen.token_account, frozen.owner), (alice_token, alice.pubkey()));
+    assert_eq!(fixture.transfer(&alice, &bob.pubkey(), ONE_TOKEN).await.unwrap_err().name(), "Token2022:AccountFrozen");
+    assert_eq!(fixture.request_redemption(&alice, ONE_TOKEN, "t-1").await.unwrap_err().name(), "Token2022:AccountFrozen");
+
+    let events = fixture.ledger.expect_ok(instructions::thaw(&denylister.pubkey(), &mint, &alice_token), &[&denylister]).await;
+    let thawed = event!(events, AccountThawed);
+    assert_eq!(thawed.token_account, alice_token);
+    fixture.transfer(&alice, &bob.pubkey(), ONE_TOKEN).await.expect("thawed");
+    assert_eq!(fixture.ledger.balance(&bob.pubkey(), &mint).await.unwrap(), ONE_TOKEN);
+}
+
+#[tokio::test]
+async fn no_token_reaches_or_leaves_a_denylisted_owner_through_any_path() {
+    // Invariant 6, checked after every step of a mixed sequence.
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let holders: Vec<_> = (0..3).map(|_| fixture.new_identity()).collect();
+    for holder in &holders {
+        fixture.fund_holder(&holder.pubkey(), 20 * ONE_TOKEN).await;
+    }
+    let minter = fixture.new_minter(100 * ONE_TOKEN).await;
+    let denylister = fixture.denylister.insecure_clone();
+    let mut denylisted = [false; 3];
+    for step in 0..18usize {
+        let (from, to) = (step % 3, (step + 1) % 3);
+        if step % 4 == 0 {
+            let wallet = holders[to].pubkey();
+            let instruction = if denylisted[to] {
+                instructions::denylist_remove(&denylister.pubkey(), &mint, &wallet)
+            } else {
+                instructions::denylist_add(&denylister.pubkey(), &mint, &wallet, [0; 32])
+            };
+            fixture.ledger.expect_ok(instruction, &[&denylister]).await;
+            denylisted[to] = !denylisted[to];
+        }
+        let before: Vec<u64> = {
+            let mut balances = Vec::new();
+            for holder in &holders {
+                balances.push(fixture.ledger.balance(&holder.pubkey(), &mint).await.unwrap());
+            }
+            balances
+        };
+        let transfer = fixture.transfer(&holders[from], &holders[to].pubkey(), ONE_TOKEN).await;
+        let mint_result = fixture.ledger.send(&[fixture.mint_instruction(&minter, &holders[to].pubkey(), ONE_TOKEN, &format!("w{step}"))], &[&minter]).await;
+        let redeem = fixture.request_redemption(&holders[from], ONE_TOKEN, &format!("r{step}")).await;
+        let blocked_transfer = denylisted[from] || denylisted[to];
+        assert_eq!(transfer.is_err(), blocked_transfer, "step {step} transfer");
+        assert_eq!(mint_result.is_err(), denylisted[to], "step {step} mint");
+        assert_eq!(redeem.is_err(), denylisted[from], "step {step} redemption");
+        for (index, holder) in holders.iter().enumerate() {
+            if denylisted[index] {
+                let after = fixture.ledger.balance(&holder.pubkey(), &mint).await.unwrap();
+                assert_eq!(after, before[index], "step {step}: a denylisted balance moved");
+            }
+        }
+    }
+}
