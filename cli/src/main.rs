@@ -1,25 +1,144 @@
 //! `usd1`: the issuer operations CLI.
+//!
+//! Every SPEC op is a subcommand with the same names as the drill format; issuer
+//! staff sign with their own keys (`--keypair`), offline if need be
+//! (`--sign-only`, `--nonce`, `--signer`, `send-signed`).
+mod chain;
+mod commands;
 mod demo;
+mod drill;
+mod hints;
+mod ops;
+mod signing;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use solana_hash::Hash;
+use solana_pubkey::Pubkey;
+use std::{path::PathBuf, process::ExitCode};
 
 #[derive(Parser)]
-#[command(name = "usd1", version, about = "USD1 issuer operations")]
-struct Cli {
+#[command(name = "usd1", version, about = "USD1 issuer operations: every SPEC op, read commands, drills and the demo")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
     #[command(subcommand)]
-    command: Command,
+    pub command: Command,
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// Run the full lifecycle on an embedded ledger and print each step with its event.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Cluster: localhost, devnet, testnet, mainnet-beta or a URL [default: the Solana CLI config's, else localhost]
+    #[arg(long, short = 'u', global = true)]
+    pub url: Option<String>,
+    /// Use an embedded ledger kept in this state file instead of a cluster (created if missing).
+    #[arg(long, global = true, conflicts_with = "url")]
+    pub ledger: Option<PathBuf>,
+    /// The signer's keypair file [default: the Solana CLI config's keypair]
+    #[arg(long, short = 'k', global = true)]
+    pub keypair: Option<PathBuf>,
+    /// The fee payer's keypair file [default: --keypair]
+    #[arg(long, global = true)]
+    pub fee_payer: Option<PathBuf>,
+    /// The USD1 program id (this build targets one program id; see migrations/README.md)
+    #[arg(long, global = true)]
+    pub program_id: Option<Pubkey>,
+    /// The mint (a public key or its keypair file)
+    #[arg(long, global = true)]
+    pub mint: Option<String>,
+    /// For `initialize`: the new mint's keypair file (created if missing)
+    #[arg(long, global = true)]
+    pub mint_keypair: Option<PathBuf>,
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub output: OutputFormat,
+    /// Simulate and report, without sending.
+    #[arg(long, global = true)]
+    pub simulate: bool,
+    /// Sign with the keys at hand and print the message and signatures instead of sending.
+    #[arg(long, global = true)]
+    pub sign_only: bool,
+    /// Use this blockhash (with --sign-only on an offline machine, or a nonce's value).
+    #[arg(long, global = true)]
+    pub blockhash: Option<Hash>,
+    /// Use this durable nonce account (prepends AdvanceNonceAccount).
+    #[arg(long, global = true)]
+    pub nonce: Option<Pubkey>,
+    /// The nonce authority's keypair file [default: --keypair]
+    #[arg(long, global = true)]
+    pub nonce_authority: Option<PathBuf>,
+    /// A signature collected elsewhere: PUBKEY=SIGNATURE (repeatable).
+    #[arg(long = "signer", global = true, value_name = "PUBKEY=SIGNATURE")]
+    pub signers: Vec<String>,
+    /// The mint's decimals, for preparing amounts offline [default: read from the chain]
+    #[arg(long, global = true)]
+    pub decimals: Option<u8>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    #[command(flatten)]
+    Op(ops::OpSpec),
+    /// Roles, pause scopes, supply, counters, council and the reserve attestation.
+    Status,
+    /// Every minter with its allowance, lifetime minted and rate limit.
+    Minters,
+    /// Open proposals with their approvals and timing.
+    Proposals,
+    /// The events of this mint's transactions, in order.
+    Events,
+    /// Run drill files (SPEC section 8).
+    #[command(subcommand)]
+    Drill(DrillCommand),
+    /// The full lifecycle on an embedded ledger, step by step.
     Demo,
+    /// Submit a transaction signed elsewhere (the `transaction` of --sign-only output, base64).
+    SendSigned {
+        #[arg(long)]
+        transaction: String,
+    },
+    /// Create a durable nonce account (authority: --nonce-authority or --keypair).
+    CreateNonceAccount {
+        /// The new nonce account's keypair file (created if missing).
+        #[arg(long)]
+        nonce_keypair: PathBuf,
+    },
+    /// Write a new keypair file and print its public key.
+    Keygen {
+        #[arg(long)]
+        outfile: PathBuf,
+    },
 }
 
-fn main() -> anyhow::Result<()> {
+#[derive(Subcommand, Debug)]
+pub enum DrillCommand {
+    /// Run a drill: one JSON line per step, then `N passed, N failed`.
+    Run {
+        file: PathBuf,
+        /// Write one JSON line per executed transaction (signature, slot, block time, events).
+        #[arg(long)]
+        record: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    match cli.command {
-        Command::Demo => runtime.block_on(demo::run()),
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -5,12 +5,100 @@
 //! them in a transaction's inner instructions; [`decode_event_data`] turns one
 //! instruction's data into a [`Usd1Event`].
 use anchor_lang::{event::EVENT_IX_TAG_LE, AnchorDeserialize, Discriminator};
-use usd1::events::*;
+use base64::Engine;
+use serde_json::{json, Value};
+use solana_pubkey::Pubkey;
+use usd1::{
+    events::*,
+    state::{PauseScope, ProposalKind, RateLimit, Role},
+};
+
+/// JSON form of an event field: keys in base58, hashes in hex, enums in snake_case.
+pub trait ToJson {
+    fn to_json(&self) -> Value;
+}
+
+impl ToJson for Pubkey {
+    fn to_json(&self) -> Value {
+        Value::String(self.to_string())
+    }
+}
+
+impl ToJson for [u8; 32] {
+    fn to_json(&self) -> Value {
+        Value::String(self.iter().map(|byte| format!("{byte:02x}")).collect())
+    }
+}
+
+macro_rules! plain_json {
+    ($($type:ty),*) => {
+        $(impl ToJson for $type {
+            fn to_json(&self) -> Value {
+                json!(self)
+            }
+        })*
+    };
+}
+plain_json!(u8, u32, u64, i64, bool, String);
+
+impl<T: ToJson> ToJson for Option<T> {
+    fn to_json(&self) -> Value {
+        self.as_ref().map(ToJson::to_json).unwrap_or(Value::Null)
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn to_json(&self) -> Value {
+        Value::Array(self.iter().map(ToJson::to_json).collect())
+    }
+}
+
+impl ToJson for Role {
+    fn to_json(&self) -> Value {
+        json!(match self {
+            Role::MasterMinter => "master_minter",
+            Role::Pauser => "pauser",
+            Role::Denylister => "denylister",
+            Role::Burner => "burner",
+            Role::Attester => "attester",
+        })
+    }
+}
+
+impl ToJson for PauseScope {
+    fn to_json(&self) -> Value {
+        json!(match self {
+            PauseScope::Mint => "mint",
+            PauseScope::Redeem => "redeem",
+            PauseScope::Transfers => "transfers",
+            PauseScope::All => "all",
+        })
+    }
+}
+
+impl ToJson for RateLimit {
+    fn to_json(&self) -> Value {
+        json!({"capacity": self.capacity, "refill_per_sec": self.refill_per_sec})
+    }
+}
+
+impl ToJson for ProposalKind {
+    fn to_json(&self) -> Value {
+        match self {
+            ProposalKind::SetAllowance { minter, amount } => {
+                json!({"set_allowance": {"minter": minter.to_json(), "amount": amount}})
+            }
+            ProposalKind::SetCouncil { members, threshold } => {
+                json!({"set_council": {"members": members.to_json(), "threshold": threshold}})
+            }
+        }
+    }
+}
 
 macro_rules! usd1_events {
-    ($($name:ident),* $(,)?) => {
+    ($($name:ident { $($field:ident),* $(,)? }),* $(,)?) => {
         /// Every event the program emits.
-        #[derive(Debug, Clone)]
+        #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum Usd1Event {
             $($name($name),)*
         }
@@ -31,9 +119,35 @@ macro_rules! usd1_events {
             }
 
             /// The mint the event concerns.
-            pub fn mint(&self) -> solana_pubkey::Pubkey {
+            pub fn mint(&self) -> Pubkey {
                 match self {
                     $(Usd1Event::$name(event) => event.mint,)*
+                }
+            }
+
+            /// `{"event": NAME, "mint": .., "seq": .., <fields>}`.
+            pub fn to_json(&self) -> Value {
+                match self {
+                    $(Usd1Event::$name(event) => {
+                        let mut object = serde_json::Map::new();
+                        object.insert("event".into(), json!(stringify!($name)));
+                        object.insert("mint".into(), event.mint.to_json());
+                        object.insert("seq".into(), json!(event.seq));
+                        $(object.insert(stringify!($field).into(), event.$field.to_json());)*
+                        Value::Object(object)
+                    })*
+                }
+            }
+
+            /// The borsh encoding the program emitted (discriminator first), as in `emit_cpi!`
+            /// after its tag; used to build synthetic event streams.
+            pub fn encode(&self) -> Vec<u8> {
+                match self {
+                    $(Usd1Event::$name(event) => {
+                        let mut data = $name::DISCRIMINATOR.to_vec();
+                        anchor_lang::AnchorSerialize::serialize(event, &mut data).expect("in-memory serialization");
+                        data
+                    })*
                 }
             }
 
@@ -46,36 +160,39 @@ macro_rules! usd1_events {
                 None
             }
         }
+
+        /// All event names, for validating drill assertions.
+        pub const EVENT_NAMES: &[&str] = &[$(stringify!($name)),*];
     };
 }
 
 usd1_events!(
-    Initialized,
-    AdminTransferStarted,
-    AdminTransferred,
-    RoleUpdated,
-    ConfigUpdated,
-    MetadataUpdated,
-    Paused,
-    Unpaused,
-    SupplyChecked,
-    MinterConfigured,
-    MinterRemoved,
-    AllowanceDecreased,
-    ProposalCreated,
-    ProposalApproved,
-    ProposalExecuted,
-    ProposalCancelled,
-    Minted,
-    ReservesAttested,
-    Burned,
-    RedemptionRequested,
-    RedemptionCompleted,
-    RedemptionRejected,
-    Denylisted,
-    Undenylisted,
-    AccountFrozen,
-    AccountThawed,
+    Initialized { admin, decimals, council, threshold, master_minter, pauser, denylister, burner, attester },
+    AdminTransferStarted { admin, pending_admin },
+    AdminTransferred { previous_admin, new_admin },
+    RoleUpdated { role, previous, new },
+    ConfigUpdated { supply_cap, timelock_secs, proposal_ttl_secs, reserve_gate, attestation_max_age_secs },
+    MetadataUpdated { name, symbol, uri },
+    Paused { scope, by, mint_paused, redeem_paused, transfers_paused },
+    Unpaused { scope, by, mint_paused, redeem_paused, transfers_paused },
+    SupplyChecked { supply, total_minted, total_burned, escrowed, attested_reserves, matches },
+    MinterConfigured { minter, rate_limit, allowance, generation },
+    MinterRemoved { minter, forfeited_allowance },
+    AllowanceDecreased { minter, decreased_by, remaining },
+    ProposalCreated { id, proposer, kind, council_epoch, expires_at, approvals, threshold },
+    ProposalApproved { id, approver, approvals, threshold, executable_at },
+    ProposalExecuted { id, executor, kind, council_epoch },
+    ProposalCancelled { id, cancelled_by },
+    Minted { minter, recipient, amount, reference_hash, supply, remaining_allowance },
+    ReservesAttested { attester, amount, report_hash, as_of, supply },
+    Burned { burner, amount, supply },
+    RedemptionRequested { holder, amount, reference_hash, escrowed },
+    RedemptionCompleted { holder, amount, reference_hash, payout_reference_hash, supply, escrowed },
+    RedemptionRejected { holder, amount, reference_hash, reason_hash, escrowed },
+    Denylisted { wallet, reason_hash, by },
+    Undenylisted { wallet, by },
+    AccountFrozen { token_account, owner, by },
+    AccountThawed { token_account, owner, by },
 );
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -105,10 +222,24 @@ pub fn decode_event_data(data: &[u8]) -> Result<Usd1Event, EventDecodeError> {
     }
 }
 
+/// Fallback for logs: decode a `Program data: <base64>` line (what `emit!` writes;
+/// `emit_cpi!` events are not in logs, but other tools may re-log them this way).
+pub fn decode_log_line(line: &str) -> Option<Result<Usd1Event, EventDecodeError>> {
+    let encoded = line.strip_prefix("Program data: ")?;
+    let data = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    if data.len() < 8 {
+        return None;
+    }
+    let (discriminator, body) = data.split_at(8);
+    Usd1Event::decode(discriminator, body).map(|decoded| {
+        decoded.map_err(|error| EventDecodeError::Malformed { name: format!("{discriminator:?}"), reason: error.to_string() })
+    })
+}
+
 /// Decode the events among a transaction's inner instructions, given each inner
 /// instruction as (program id, data). Instructions of other programs are skipped.
 pub fn decode_inner_instructions<'a>(
-    instructions: impl IntoIterator<Item = (solana_pubkey::Pubkey, &'a [u8])>,
+    instructions: impl IntoIterator<Item = (Pubkey, &'a [u8])>,
 ) -> Result<Vec<Usd1Event>, EventDecodeError> {
     instructions
         .into_iter()

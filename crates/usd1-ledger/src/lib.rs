@@ -108,7 +108,8 @@ impl Failure {
         }
     }
 
-    fn from_transaction_error(error: TransactionError, logs: Vec<String>) -> Self {
+    /// Name a runtime `TransactionError`, attributing a custom error to the program that raised it (from `logs`).
+    pub fn from_transaction_error(error: TransactionError, logs: Vec<String>) -> Self {
         match error {
             TransactionError::InstructionError(instruction_index, InstructionError::Custom(code)) => {
                 let program = failing_program_from_logs(&logs);
@@ -151,6 +152,17 @@ impl Ledger {
         program_test.add_program("usd1", usd1::ID, processor!(builtin::process_instruction));
         let context = program_test.start_with_context().await;
         Ledger { context, sent: HashSet::new() }
+    }
+
+    /// The blockhash new transactions use.
+    pub fn latest_blockhash(&self) -> Hash {
+        self.context.last_blockhash
+    }
+
+    /// Wait for a blockhash different from the current one (so an identical
+    /// transaction can be sent again as a new one).
+    pub async fn refresh_blockhash(&mut self) -> Result<Hash, Failure> {
+        self.context.get_new_latest_blockhash().await.map_err(ledger_error)
     }
 
     /// The fee payer every transaction uses.

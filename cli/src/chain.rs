@@ -1,0 +1,402 @@
+//! Where transactions go: the embedded ledger (optionally persisted to a state
+//! file, so that separate processes share one ledger) or a cluster over RPC.
+use anyhow::{anyhow, bail, Context};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use solana_account::{Account, AccountSharedData};
+use solana_commitment_config::CommitmentConfig;
+use solana_hash::Hash;
+use solana_pubkey::Pubkey;
+use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_rpc_client_api::config::RpcTransactionConfig;
+use solana_transaction::Transaction;
+use solana_transaction_status_client_types::{option_serializer::OptionSerializer, UiInstruction, UiTransactionEncoding};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    path::PathBuf,
+};
+use usd1_client::{
+    accounts::{decode_config, decode_proposal, decode_redemption_request, decode_token_account, MintInfo},
+    events::{decode_inner_instructions, Usd1Event},
+    pda, Config, Proposal, RedemptionRequest,
+};
+use usd1_ledger::{Failure, Ledger, DEFAULT_FUNDING_LAMPORTS};
+
+/// An executed transaction as the CLI reports and records it.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub signature: String,
+    pub slot: u64,
+    pub block_time: Option<i64>,
+    pub events: Vec<Usd1Event>,
+}
+
+impl Sent {
+    /// The `--record` line: the shape `usd1 index` reads.
+    pub fn record(&self) -> Value {
+        serde_json::json!({
+            "signature": self.signature,
+            "slot": self.slot,
+            "block_time": self.block_time,
+            "events": self.events.iter().map(Usd1Event::to_json).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// One account as stored in an embedded-ledger state file.
+#[derive(Serialize, Deserialize)]
+struct StoredAccount {
+    lamports: u64,
+    owner: String,
+    executable: bool,
+    data: String,
+}
+
+/// An embedded-ledger state file: every account the ledger's transactions touched,
+/// the clock, and the record of executed transactions.
+#[derive(Serialize, Deserialize, Default)]
+struct StateFile {
+    unix_timestamp: i64,
+    accounts: BTreeMap<String, StoredAccount>,
+    transactions: Vec<Value>,
+}
+
+pub struct Embedded {
+    ledger: Ledger,
+    state_file: Option<PathBuf>,
+    known: BTreeSet<Pubkey>,
+    transactions: Vec<Value>,
+}
+
+pub enum Chain {
+    Embedded(Box<Embedded>),
+    Rpc(RpcClient),
+}
+
+fn base64_engine() -> base64::engine::GeneralPurpose {
+    base64::engine::general_purpose::STANDARD
+}
+
+/// The RPC URL for a moniker (`localhost`, `devnet`, `testnet`, `mainnet-beta`) or a URL.
+pub fn resolve_url(url: &str) -> String {
+    match url {
+        "localhost" | "l" => "http://127.0.0.1:8899".into(),
+        "devnet" | "d" => "https://api.devnet.solana.com".into(),
+        "testnet" | "t" => "https://api.testnet.solana.com".into(),
+        "mainnet-beta" | "m" => "https://api.mainnet-beta.solana.com".into(),
+        other => other.into(),
+    }
+}
+
+impl Chain {
+    /// A fresh embedded ledger, or the one stored in `state_file` (created if missing).
+    pub async fn embedded(state_file: Option<PathBuf>) -> anyhow::Result<Chain> {
+        let mut embedded = Embedded { ledger: Ledger::start().await, state_file, known: BTreeSet::new(), transactions: vec![] };
+        if let Some(path) = &embedded.state_file {
+            if path.exists() {
+                let text = std::fs::read_to_string(path).with_context(|| format!("reading ledger state {}", path.display()))?;
+                let state: StateFile = serde_json::from_str(&text).with_context(|| format!("ledger state {} is not valid", path.display()))?;
+                for (key, stored) in state.accounts {
+                    let key: Pubkey = key.parse().map_err(|_| anyhow!("ledger state: bad key {key}"))?;
+                    let owner: Pubkey = stored.owner.parse().map_err(|_| anyhow!("ledger state: bad owner of {key}"))?;
+                    let data = base64_engine().decode(&stored.data).context("ledger state: bad account data")?;
+                    let account = Account { lamports: stored.lamports, data, owner, executable: stored.executable, rent_epoch: u64::MAX };
+                    embedded.ledger.set_account(&key, &AccountSharedData::from(account));
+                    embedded.known.insert(key);
+                }
+                let now = embedded.ledger.clock().await?.unix_timestamp;
+                if state.unix_timestamp > now {
+                    embedded.ledger.warp_secs(state.unix_timestamp - now).await?;
+                }
+                embedded.transactions = state.transactions;
+            }
+        }
+        Ok(Chain::Embedded(Box::new(embedded)))
+    }
+
+    pub fn rpc(url: &str) -> Chain {
+        Chain::Rpc(RpcClient::new_with_commitment(resolve_url(url), CommitmentConfig::confirmed()))
+    }
+
+    /// Write the embedded ledger back to its state file (no-op otherwise).
+    pub async fn save(&mut self) -> anyhow::Result<()> {
+        let Chain::Embedded(embedded) = self else { return Ok(()) };
+        let Some(path) = embedded.state_file.clone() else { return Ok(()) };
+        let mut state = StateFile { unix_timestamp: embedded.ledger.clock().await?.unix_timestamp, ..Default::default() };
+        for key in embedded.known.clone() {
+            if let Some(account) = embedded.ledger.account(&key).await? {
+                if account.lamports == 0 || key == solana_sdk_ids::sysvar::instructions::ID {
+                    continue;
+                }
+                // Programs and sysvars come with every fresh ledger; store only state.
+                if account.executable || account.owner == solana_sdk_ids::sysvar::ID {
+                    continue;
+                }
+                state.accounts.insert(
+                    key.to_string(),
+                    StoredAccount {
+                        lamports: account.lamports,
+                        owner: account.owner.to_string(),
+                        executable: account.executable,
+                        data: base64_engine().encode(&account.data),
+                    },
+                );
+            }
+        }
+        state.transactions = embedded.transactions.clone();
+        let text = serde_json::to_string(&state)?;
+        let temporary = path.with_extension("tmp");
+        std::fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
+        std::fs::rename(&temporary, &path).with_context(|| format!("replacing {}", path.display()))?;
+        Ok(())
+    }
+
+    pub async fn latest_blockhash(&mut self) -> anyhow::Result<Hash> {
+        match self {
+            Chain::Embedded(embedded) => Ok(embedded.ledger.latest_blockhash()),
+            Chain::Rpc(client) => Ok(client.get_latest_blockhash().await?),
+        }
+    }
+
+    /// A blockhash different from the last one (to send an identical transaction again).
+    pub async fn refresh_blockhash(&mut self) -> anyhow::Result<Hash> {
+        match self {
+            Chain::Embedded(embedded) => Ok(embedded.ledger.refresh_blockhash().await?),
+            Chain::Rpc(client) => Ok(client.get_new_latest_blockhash(&client.get_latest_blockhash().await?).await?),
+        }
+    }
+
+    pub async fn account(&mut self, key: &Pubkey) -> anyhow::Result<Option<Account>> {
+        match self {
+            Chain::Embedded(embedded) => Ok(embedded.ledger.account(key).await?),
+            Chain::Rpc(client) => Ok(client.get_account_with_commitment(key, CommitmentConfig::confirmed()).await?.value),
+        }
+    }
+
+    /// Make sure `key` can pay fees: the embedded ledger funds it; on a cluster it must already be funded.
+    pub async fn ensure_funded(&mut self, key: &Pubkey) -> anyhow::Result<()> {
+        match self {
+            Chain::Embedded(embedded) => {
+                let lamports = embedded.ledger.account(key).await?.map(|account| account.lamports).unwrap_or(0);
+                if lamports < DEFAULT_FUNDING_LAMPORTS / 10 {
+                    embedded.ledger.fund(key, DEFAULT_FUNDING_LAMPORTS);
+                    embedded.known.insert(*key);
+                }
+                Ok(())
+            }
+            Chain::Rpc(_) => Ok(()),
+        }
+    }
+
+    /// Fund a drill identity: set on the embedded ledger, airdropped on a cluster that allows it.
+    pub async fn airdrop(&mut self, key: &Pubkey) -> anyhow::Result<()> {
+        match self {
+            Chain::Embedded(_) => self.ensure_funded(key).await,
+            Chain::Rpc(client) => {
+                let signature = client.request_airdrop(key, 2_000_000_000).await.context("airdrop (the cluster must allow airdrops for drills)")?;
+                for _ in 0..60 {
+                    if client.confirm_transaction(&signature).await? {
+                        return Ok(());
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                }
+                bail!("airdrop to {key} was not confirmed")
+            }
+        }
+    }
+
+    /// Advance the clock (embedded ledger only).
+    pub async fn warp(&mut self, secs: i64) -> anyhow::Result<()> {
+        match self {
+            Chain::Embedded(embedded) => {
+                embedded.ledger.warp_secs(secs).await?;
+                Ok(())
+            }
+            Chain::Rpc(_) => bail!("warp needs the embedded ledger; a cluster's clock cannot be moved"),
+        }
+    }
+
+    pub async fn unix_timestamp(&mut self) -> anyhow::Result<i64> {
+        match self {
+            Chain::Embedded(embedded) => Ok(embedded.ledger.clock().await?.unix_timestamp),
+            Chain::Rpc(client) => {
+                let slot = client.get_slot().await?;
+                Ok(client.get_block_time(slot).await?)
+            }
+        }
+    }
+
+    /// Submit a signed transaction; on success its decoded events.
+    pub async fn send(&mut self, transaction: Transaction) -> Result<Sent, Failure> {
+        match self {
+            Chain::Embedded(embedded) => {
+                embedded.known.extend(transaction.message.account_keys.iter().copied());
+                let executed = embedded.ledger.send_transaction(transaction).await?;
+                let block_time = embedded.ledger.clock().await.ok().map(|clock| clock.unix_timestamp);
+                let sent = Sent { signature: executed.signature.to_string(), slot: executed.slot, block_time, events: executed.events };
+                embedded.transactions.push(sent.record());
+                Ok(sent)
+            }
+            Chain::Rpc(client) => rpc_send(client, transaction).await,
+        }
+    }
+
+    /// Simulate without committing: the events it would emit, or why it would fail.
+    pub async fn simulate(&mut self, transaction: Transaction) -> Result<Sent, Failure> {
+        match self {
+            Chain::Embedded(embedded) => {
+                let executed = embedded.ledger.simulate(&transaction).await?;
+                Ok(Sent { signature: executed.signature.to_string(), slot: executed.slot, block_time: None, events: executed.events })
+            }
+            Chain::Rpc(client) => {
+                let response = client.simulate_transaction(&transaction).await.map_err(failure_from_rpc)?;
+                let logs = response.value.logs.unwrap_or_default();
+                if let Some(error) = response.value.err {
+                    return Err(Failure::from_transaction_error(error.into(), logs));
+                }
+                Ok(Sent { signature: transaction.signatures[0].to_string(), slot: response.context.slot, block_time: None, events: vec![] })
+            }
+        }
+    }
+
+    /// Every transaction this embedded ledger executed (its state file keeps them), or,
+    /// on a cluster, the program's transactions touching this mint's Config.
+    pub async fn recorded_transactions(&mut self, mint: &Pubkey) -> anyhow::Result<Vec<Value>> {
+        match self {
+            Chain::Embedded(embedded) => Ok(embedded.transactions.clone()),
+            Chain::Rpc(client) => {
+                let config = pda::config_address(mint);
+                let mut signatures = client.get_signatures_for_address(&config).await?;
+                signatures.reverse();
+                let mut records = Vec::new();
+                for status in signatures.into_iter().filter(|status| status.err.is_none()) {
+                    let signature = status.signature.parse().map_err(|_| anyhow!("bad signature {}", status.signature))?;
+                    records.push(rpc_fetch(client, &signature).await?.record());
+                }
+                Ok(records)
+            }
+        }
+    }
+
+    /// The program's accounts (the embedded ledger knows every account it touched).
+    pub async fn program_accounts(&mut self) -> anyhow::Result<Vec<(Pubkey, Account)>> {
+        match self {
+            Chain::Embedded(embedded) => {
+                let mut accounts = Vec::new();
+                for key in embedded.known.clone() {
+                    if let Some(account) = embedded.ledger.account(&key).await? {
+                        if account.owner == usd1_client::PROGRAM_ID && !account.data.is_empty() {
+                            accounts.push((key, account));
+                        }
+                    }
+                }
+                Ok(accounts)
+            }
+            Chain::Rpc(client) => Ok(client.get_program_accounts(&usd1_client::PROGRAM_ID).await?),
+        }
+    }
+
+    pub async fn config(&mut self, mint: &Pubkey) -> anyhow::Result<Config> {
+        let address = pda::config_address(mint);
+        let account = self.account(&address).await?.with_context(|| format!("mint {mint} has no USD1 config (not initialized?)"))?;
+        Ok(decode_config(&account.data)?)
+    }
+
+    pub async fn mint_info(&mut self, mint: &Pubkey) -> anyhow::Result<MintInfo> {
+        let account = self.account(mint).await?.with_context(|| format!("mint {mint} does not exist"))?;
+        Ok(usd1_client::accounts::decode_mint(&account.data)?)
+    }
+
+    pub async fn proposal(&mut self, mint: &Pubkey, id: u64) -> anyhow::Result<Option<Proposal>> {
+        let address = pda::proposal_address(&pda::config_address(mint), id);
+        match self.account(&address).await? {
+            Some(account) if !account.data.is_empty() => Ok(Some(decode_proposal(&account.data)?)),
+            _ => Ok(None),
+        }
+    }
+
+    pub async fn redemption_request(&mut self, mint: &Pubkey, reference_hash: &[u8; 32]) -> anyhow::Result<Option<RedemptionRequest>> {
+        let address = pda::redemption_address(&pda::config_address(mint), reference_hash);
+        match self.account(&address).await? {
+            Some(account) if !account.data.is_empty() => Ok(Some(decode_redemption_request(&account.data)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// `owner`'s balance in its associated token account.
+    pub async fn balance(&mut self, owner: &Pubkey, mint: &Pubkey) -> anyhow::Result<u64> {
+        let address = pda::associated_token_address(owner, mint);
+        match self.account(&address).await? {
+            Some(account) => Ok(decode_token_account(&account.data)?.amount),
+            None => Ok(0),
+        }
+    }
+
+    pub async fn escrow_balance(&mut self, mint: &Pubkey) -> anyhow::Result<u64> {
+        let address = pda::escrow_address(&pda::config_address(mint));
+        match self.account(&address).await? {
+            Some(account) => Ok(decode_token_account(&account.data)?.amount),
+            None => Ok(0),
+        }
+    }
+
+    /// The stored durable nonce of a nonce account (the blockhash a nonce transaction uses).
+    pub async fn nonce_blockhash(&mut self, nonce_account: &Pubkey) -> anyhow::Result<Hash> {
+        let account = self.account(nonce_account).await?.with_context(|| format!("nonce account {nonce_account} does not exist"))?;
+        let versions: solana_nonce::versions::Versions =
+            bincode::deserialize(&account.data).context("not a nonce account")?;
+        match versions.state() {
+            solana_nonce::state::State::Initialized(data) => Ok(data.blockhash()),
+            solana_nonce::state::State::Uninitialized => bail!("nonce account {nonce_account} is not initialized"),
+        }
+    }
+}
+
+fn failure_from_rpc(error: solana_rpc_client_api::client_error::Error) -> Failure {
+    use solana_rpc_client_api::{client_error::ErrorKind, request::RpcError, request::RpcResponseErrorData};
+    let logs = match error.kind() {
+        ErrorKind::RpcError(RpcError::RpcResponseError { data: RpcResponseErrorData::SendTransactionPreflightFailure(result), .. }) => {
+            result.logs.clone().unwrap_or_default()
+        }
+        _ => vec![],
+    };
+    match error.get_transaction_error() {
+        Some(transaction_error) => Failure::from_transaction_error(transaction_error, logs),
+        None => Failure::Ledger(error.to_string()),
+    }
+}
+
+async fn rpc_send(client: &RpcClient, transaction: Transaction) -> Result<Sent, Failure> {
+    let signature = client.send_and_confirm_transaction(&transaction).await.map_err(failure_from_rpc)?;
+    rpc_fetch(client, &signature).await.map_err(|error| Failure::Ledger(format!("sent {signature}, but reading it back failed: {error}")))
+}
+
+/// Read a confirmed transaction and decode its events from the inner instructions.
+async fn rpc_fetch(client: &RpcClient, signature: &solana_signature::Signature) -> anyhow::Result<Sent> {
+    let config = RpcTransactionConfig {
+        encoding: Some(UiTransactionEncoding::Base64),
+        commitment: Some(CommitmentConfig::confirmed()),
+        max_supported_transaction_version: Some(0),
+    };
+    let confirmed = client.get_transaction_with_config(signature, config).await?;
+    let transaction = confirmed.transaction.transaction.decode().context("undecodable transaction")?;
+    let keys = transaction.message.static_account_keys().to_vec();
+    let mut inner = Vec::new();
+    if let Some(meta) = &confirmed.transaction.meta {
+        if let Some(err) = &meta.err {
+            bail!("transaction {signature} failed: {err:?}");
+        }
+        if let OptionSerializer::Some(lists) = &meta.inner_instructions {
+            for instruction in lists.iter().flat_map(|list| list.instructions.iter()) {
+                if let UiInstruction::Compiled(compiled) = instruction {
+                    let program_id = *keys.get(usize::from(compiled.program_id_index)).context("bad program index")?;
+                    let data = bs58::decode(&compiled.data).into_vec().context("bad instruction data")?;
+                    inner.push((program_id, data));
+                }
+            }
+        }
+    }
+    let events = decode_inner_instructions(inner.iter().map(|(program_id, data)| (*program_id, data.as_slice())))?;
+    Ok(Sent { signature: signature.to_string(), slot: confirmed.slot, block_time: confirmed.block_time, events })
+}

@@ -1,0 +1,464 @@
+//! Subcommand execution.
+use crate::{
+    chain::{Chain, Sent},
+    demo, drill, hints,
+    ops::{plan, Actors, Op, OpSpec, Resolver},
+    signing, Cli, Command, DrillCommand, GlobalArgs, OutputFormat,
+};
+use anchor_lang::Discriminator;
+use anyhow::{anyhow, bail, Context};
+use serde_json::{json, Value};
+use solana_keypair::{read_keypair_file, write_keypair_file, Keypair};
+use solana_pubkey::Pubkey;
+use solana_signer::Signer;
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+    str::FromStr,
+};
+use usd1_client::{
+    accounts::{decode_minter, decode_proposal},
+    amount::format_amount,
+    events::ToJson,
+    pda, reference_hash, Config, Minter, Proposal,
+};
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let global = cli.global;
+    if let Some(program_id) = global.program_id {
+        if program_id != usd1_client::PROGRAM_ID {
+            bail!(
+                "this build of usd1 targets program {}; a deployment under {program_id} needs the client rebuilt with that id (see migrations/README.md)",
+                usd1_client::PROGRAM_ID
+            );
+        }
+    }
+    match cli.command {
+        Command::Op(spec) => run_op(&global, spec).await,
+        Command::Status => status(&global).await,
+        Command::Minters => minters(&global).await,
+        Command::Proposals => proposals(&global).await,
+        Command::Events => events(&global).await,
+        Command::Drill(DrillCommand::Run { file, record }) => drill::run_file(&global, &file, record.as_deref()).await,
+        Command::Demo => demo::run().await,
+        Command::SendSigned { transaction } => send_signed(&global, &transaction).await,
+        Command::CreateNonceAccount { nonce_keypair } => create_nonce_account(&global, &nonce_keypair).await,
+        Command::Keygen { outfile } => {
+            let keypair = load_or_create_keypair(&outfile)?;
+            println!("{}", keypair.pubkey());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The Solana CLI config file, when present.
+fn solana_config() -> Option<solana_cli_config::Config> {
+    let path = solana_cli_config::CONFIG_FILE.as_ref()?;
+    if Path::new(path).exists() {
+        solana_cli_config::Config::load(path).ok()
+    } else {
+        None
+    }
+}
+
+/// The chain to talk to; `None` when preparing offline (`--sign-only` with `--blockhash`).
+async fn open_chain(global: &GlobalArgs, allow_offline: bool) -> anyhow::Result<Option<Chain>> {
+    if let Some(path) = &global.ledger {
+        return Ok(Some(Chain::embedded(Some(path.clone())).await?));
+    }
+    if allow_offline && global.sign_only && global.blockhash.is_some() {
+        return Ok(None);
+    }
+    let url = global
+        .url
+        .clone()
+        .or_else(|| solana_config().map(|config| config.json_rpc_url))
+        .unwrap_or_else(|| "localhost".into());
+    Ok(Some(Chain::rpc(&url)))
+}
+
+fn require_chain(chain: &mut Option<Chain>) -> anyhow::Result<&mut Chain> {
+    chain.as_mut().ok_or_else(|| anyhow!("this needs the chain; offline (--sign-only --blockhash) only prepares and signs"))
+}
+
+pub fn load_keypair(path: &Path) -> anyhow::Result<Keypair> {
+    read_keypair_file(path).map_err(|error| anyhow!("cannot read keypair {}: {error}", path.display()))
+}
+
+fn load_or_create_keypair(path: &Path) -> anyhow::Result<Keypair> {
+    if path.exists() {
+        return load_keypair(path);
+    }
+    let keypair = Keypair::new();
+    write_keypair_file(&keypair, path).map_err(|error| anyhow!("cannot write keypair {}: {error}", path.display()))?;
+    Ok(keypair)
+}
+
+fn signer_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
+    global
+        .keypair
+        .clone()
+        .or_else(|| solana_config().map(|config| PathBuf::from(config.keypair_path)))
+        .ok_or_else(|| anyhow!("no --keypair given and no Solana CLI config keypair"))
+}
+
+/// Names on the command line: a base58 public key, or a keypair file (whose key is
+/// then also available to sign, e.g. `transfer --from holder.json`).
+#[derive(Default)]
+struct CliResolver {
+    keypairs: Vec<Keypair>,
+}
+
+impl Resolver for CliResolver {
+    fn key(&mut self, name: &str) -> anyhow::Result<Pubkey> {
+        if let Ok(key) = Pubkey::from_str(name) {
+            return Ok(key);
+        }
+        let path = Path::new(name);
+        if path.exists() {
+            let keypair = load_keypair(path)?;
+            let key = keypair.pubkey();
+            self.keypairs.push(keypair);
+            return Ok(key);
+        }
+        bail!("`{name}` is neither a public key nor a keypair file")
+    }
+}
+
+/// The mint from `--mint` (a key or keypair file).
+fn mint_from_args(global: &GlobalArgs) -> anyhow::Result<Pubkey> {
+    let text = global.mint.as_deref().ok_or_else(|| anyhow!("--mint is required (the mint's public key or keypair file)"))?;
+    CliResolver::default().key(text)
+}
+
+fn print_value(format: OutputFormat, value: &Value, text: impl FnOnce() -> String) {
+    match format {
+        OutputFormat::Json => println!("{value}"),
+        OutputFormat::Text => println!("{}", text()),
+    }
+}
+
+fn describe_sent(sent: &Sent) -> String {
+    let mut lines = vec![format!("signature {} (slot {})", sent.signature, sent.slot)];
+    for event in &sent.events {
+        lines.push(format!("  event #{} {}: {}", event.seq(), event.name(), event.to_json()));
+    }
+    lines.join("\n")
+}
+
+async fn run_op(global: &GlobalArgs, spec: OpSpec) -> anyhow::Result<ExitCode> {
+    let mut chain = open_chain(global, true).await?;
+    let signer = load_keypair(&signer_path(global)?)?;
+    let payer = match &global.fee_payer {
+        Some(path) => load_keypair(path)?,
+        None => signer.insecure_clone(),
+    };
+    let mut extra_keypairs: Vec<Keypair> = Vec::new();
+    let (mint, decimals) = match &spec {
+        OpSpec::Initialize(args) => {
+            let path = global.mint_keypair.as_ref().ok_or_else(|| anyhow!("initialize needs --mint-keypair FILE (created if missing)"))?;
+            let mint_keypair = load_or_create_keypair(path)?;
+            let mint = mint_keypair.pubkey();
+            extra_keypairs.push(mint_keypair);
+            (mint, args.decimals)
+        }
+        _ => {
+            let mint = mint_from_args(global)?;
+            let decimals = match (global.decimals, chain.as_mut()) {
+                (Some(decimals), _) => decimals,
+                (None, Some(chain)) => chain.config(&mint).await?.decimals,
+                (None, None) => bail!("offline preparation needs --decimals to read amounts"),
+            };
+            (mint, decimals)
+        }
+    };
+    let mut resolver = CliResolver::default();
+    let op = spec.resolve(&mut resolver, decimals).with_context(|| format!("{}", spec.name()))?;
+    extra_keypairs.append(&mut resolver.keypairs);
+    let actors = Actors { signer: signer.pubkey(), payer: payer.pubkey() };
+    let instructions = plan(&op, &actors, &mint, decimals, chain.as_mut()).await?;
+
+    let nonce_authority = match &global.nonce_authority {
+        Some(path) => load_keypair(path)?,
+        None => signer.insecure_clone(),
+    };
+    let blockhash = match (global.blockhash, global.nonce) {
+        (Some(blockhash), _) => blockhash,
+        (None, Some(nonce)) => require_chain(&mut chain)?.nonce_blockhash(&nonce).await?,
+        (None, None) => require_chain(&mut chain)?.latest_blockhash().await?,
+    };
+    let nonce_authority_key = nonce_authority.pubkey();
+    let nonce = global.nonce.as_ref().map(|account| (account, &nonce_authority_key));
+    let message = signing::build_message(&instructions, &payer.pubkey(), nonce, blockhash);
+    let collected = global.signers.iter().map(|text| signing::parse_signer(text)).collect::<anyhow::Result<Vec<_>>>()?;
+    let mut keypairs: Vec<&Keypair> = vec![&signer, &payer, &nonce_authority];
+    keypairs.extend(extra_keypairs.iter());
+    let transaction = signing::sign(message, &keypairs, &collected)?;
+
+    if global.sign_only {
+        let report = signing::sign_only_report(&transaction);
+        print_value(global.output, &report, || serde_json::to_string_pretty(&report).unwrap_or_default());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let absent = signing::absent_signers(&transaction);
+    if !absent.is_empty() {
+        bail!(
+            "missing signatures from {}: sign with --sign-only on the machines holding those keys and pass --signer PUBKEY=SIGNATURE",
+            absent.iter().map(Pubkey::to_string).collect::<Vec<_>>().join(", ")
+        );
+    }
+    let chain = require_chain(&mut chain)?;
+    chain.ensure_funded(&payer.pubkey()).await?;
+    chain.ensure_funded(&signer.pubkey()).await?;
+    if global.simulate {
+        let outcome = chain.simulate(transaction).await;
+        chain.save().await?;
+        return report_outcome(global, &op, &mint, chain, outcome, "simulated").await;
+    }
+    let outcome = chain.send(transaction).await;
+    chain.save().await?;
+    report_outcome(global, &op, &mint, chain, outcome, "sent").await
+}
+
+/// Print a transaction's outcome. A mint whose reference was already used is
+/// reported as done when the existing receipt is this very mint (a retry after an
+/// unknown outcome); otherwise the error and what to do.
+async fn report_outcome(
+    global: &GlobalArgs,
+    op: &Op,
+    mint: &Pubkey,
+    chain: &mut Chain,
+    outcome: Result<Sent, usd1_ledger::Failure>,
+    verb: &str,
+) -> anyhow::Result<ExitCode> {
+    match outcome {
+        Ok(sent) => {
+            let mut record = sent.record();
+            record["ok"] = json!(true);
+            record["outcome"] = json!(verb);
+            print_value(global.output, &record, || describe_sent(&sent));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(failure) => {
+            if let (Op::Mint { to, amount, reference }, "DuplicateReference") = (op, failure.name()) {
+                let config = pda::config_address(mint);
+                let address = pda::receipt_address(&config, &reference_hash(reference));
+                if let Some(account) = chain.account(&address).await? {
+                    let receipt = usd1_client::accounts::decode_mint_receipt(&account.data)?;
+                    if receipt.recipient == *to && receipt.amount == *amount {
+                        let value = json!({"ok": true, "outcome": "already_minted", "reference": reference, "slot": receipt.slot, "minter": receipt.minter.to_string()});
+                        print_value(global.output, &value, || {
+                            format!("already minted: reference `{reference}` minted this amount to this recipient at slot {} (nothing done)", receipt.slot)
+                        });
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                }
+            }
+            let name = failure.name().to_string();
+            let value = json!({"ok": false, "error": name, "hint": hints::hint(&name), "detail": failure.to_string()});
+            print_value(global.output, &value, || format!("error: {name}\n  {}\n  ({failure})", hints::hint(&name)));
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn send_signed(global: &GlobalArgs, text: &str) -> anyhow::Result<ExitCode> {
+    let transaction = signing::decode_transaction(text)?;
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    let outcome = chain.send(transaction).await;
+    chain.save().await?;
+    match outcome {
+        Ok(sent) => {
+            let mut record = sent.record();
+            record["ok"] = json!(true);
+            print_value(global.output, &record, || describe_sent(&sent));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(failure) => {
+            let name = failure.name().to_string();
+            let value = json!({"ok": false, "error": name, "hint": hints::hint(&name)});
+            print_value(global.output, &value, || format!("error: {name}\n  {}", hints::hint(&name)));
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn create_nonce_account(global: &GlobalArgs, nonce_path: &Path) -> anyhow::Result<ExitCode> {
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    let signer = load_keypair(&signer_path(global)?)?;
+    let authority = match &global.nonce_authority {
+        Some(path) => load_keypair(path)?.pubkey(),
+        None => signer.pubkey(),
+    };
+    let nonce = load_or_create_keypair(nonce_path)?;
+    chain.ensure_funded(&signer.pubkey()).await?;
+    let lamports = 1_500_000; // rent-exempt minimum of an 80-byte nonce account, with margin
+    let instructions = solana_system_interface::instruction::create_nonce_account(&signer.pubkey(), &nonce.pubkey(), &authority, lamports);
+    let blockhash = chain.latest_blockhash().await?;
+    let message = signing::build_message(&instructions, &signer.pubkey(), None, blockhash);
+    let transaction = signing::sign(message, &[&signer, &nonce], &[])?;
+    let outcome = chain.send(transaction).await;
+    chain.save().await?;
+    match outcome {
+        Ok(_) => {
+            let value = json!({"nonce_account": nonce.pubkey().to_string(), "authority": authority.to_string()});
+            print_value(global.output, &value, || format!("nonce account {} (authority {authority})", nonce.pubkey()));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn key_json(key: &Pubkey) -> Value {
+    key.to_json()
+}
+
+fn config_json(config: &Config, supply: u64) -> Value {
+    let decimals = config.decimals;
+    json!({
+        "mint": key_json(&config.mint),
+        "decimals": decimals,
+        "admin": key_json(&config.admin),
+        "pending_admin": config.pending_admin.to_json(),
+        "roles": {
+            "master_minter": key_json(&config.master_minter),
+            "pauser": key_json(&config.pauser),
+            "denylister": key_json(&config.denylister),
+            "burner": key_json(&config.burner),
+            "attester": key_json(&config.attester),
+        },
+        "council": {"members": config.council.to_json(), "threshold": config.council_threshold, "epoch": config.council_epoch},
+        "paused": {"mint": config.mint_paused, "redeem": config.redeem_paused, "transfers": config.transfers_paused},
+        "supply": format_amount(supply, decimals),
+        "total_minted": format_amount(config.total_minted, decimals),
+        "total_burned": format_amount(config.total_burned, decimals),
+        "escrowed": format_amount(config.escrowed, decimals),
+        "pending_redemptions": config.pending_redemptions,
+        "supply_cap": config.supply_cap.map(|cap| format_amount(cap, decimals)),
+        "timelock_secs": config.timelock_secs,
+        "proposal_ttl_secs": config.proposal_ttl_secs,
+        "reserve_gate": config.reserve_gate,
+        "attestation": {
+            "reserves": format_amount(config.attested_reserves, decimals),
+            "as_of": config.attestation_as_of,
+            "report_hash": config.attestation_report_hash.to_json(),
+            "max_age_secs": config.attestation_max_age_secs,
+        },
+        "active_minters": config.active_minters,
+        "next_proposal_id": config.next_proposal_id,
+        "event_seq": config.event_seq,
+        "supply_matches_counters": config.total_minted.checked_sub(config.total_burned) == Some(supply),
+    })
+}
+
+async fn status(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    let mint = mint_from_args(global)?;
+    let config = chain.config(&mint).await?;
+    let info = chain.mint_info(&mint).await?;
+    let value = config_json(&config, info.supply);
+    print_value(global.output, &value, || serde_json::to_string_pretty(&value).unwrap_or_default());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The program accounts of type `T` that belong to this mint's Config.
+async fn accounts_of<T>(
+    chain: &mut Chain,
+    mint: &Pubkey,
+    discriminator: &[u8],
+    decode: impl Fn(&[u8]) -> anyhow::Result<T>,
+    config_of: impl Fn(&T) -> Pubkey,
+) -> anyhow::Result<Vec<(Pubkey, T)>> {
+    let config = pda::config_address(mint);
+    let mut found = Vec::new();
+    for (key, account) in chain.program_accounts().await? {
+        if account.data.starts_with(discriminator) {
+            let decoded = decode(&account.data)?;
+            if config_of(&decoded) == config {
+                found.push((key, decoded));
+            }
+        }
+    }
+    Ok(found)
+}
+
+async fn minters(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    let mint = mint_from_args(global)?;
+    let decimals = chain.config(&mint).await?.decimals;
+    let list = accounts_of(chain, &mint, Minter::DISCRIMINATOR, |data| Ok(decode_minter(data)?), |minter: &Minter| minter.config).await?;
+    let values: Vec<Value> = list
+        .iter()
+        .map(|(_, minter)| {
+            json!({
+                "minter": minter.minter.to_string(),
+                "active": minter.active,
+                "allowance": format_amount(minter.allowance, decimals),
+                "lifetime_minted": format_amount(minter.lifetime_minted, decimals),
+                "total_granted": format_amount(minter.total_granted, decimals),
+                "rate_limit": minter.rate_limit.map(|limit| json!({
+                    "capacity": format_amount(limit.capacity, decimals),
+                    "refill_per_sec": format_amount(limit.refill_per_sec, decimals),
+                })),
+                "generation": minter.generation,
+            })
+        })
+        .collect();
+    let value = Value::Array(values);
+    print_value(global.output, &value, || serde_json::to_string_pretty(&value).unwrap_or_default());
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn proposals(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    let mint = mint_from_args(global)?;
+    let config = chain.config(&mint).await?;
+    let mut list =
+        accounts_of(chain, &mint, Proposal::DISCRIMINATOR, |data| Ok(decode_proposal(data)?), |proposal: &Proposal| proposal.config).await?;
+    list.sort_by_key(|(_, proposal)| proposal.id);
+    let values: Vec<Value> = list
+        .iter()
+        .map(|(_, proposal)| {
+            json!({
+                "id": proposal.id,
+                "proposer": proposal.proposer.to_string(),
+                "kind": proposal.kind.to_json(),
+                "approvals": proposal.approvals.to_json(),
+                "threshold": config.council_threshold,
+                "stale": proposal.is_stale(&config),
+                "created_at": proposal.created_at,
+                "expires_at": proposal.expires_at,
+                "executable_at": proposal.executable_at(config.timelock_secs),
+            })
+        })
+        .collect();
+    let value = Value::Array(values);
+    print_value(global.output, &value, || serde_json::to_string_pretty(&value).unwrap_or_default());
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn events(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    let mint = mint_from_args(global)?;
+    let mint_text = mint.to_string();
+    for record in chain.recorded_transactions(&mint).await? {
+        for event in record["events"].as_array().into_iter().flatten() {
+            if event["mint"] == json!(mint_text) {
+                match global.output {
+                    OutputFormat::Json => println!("{event}"),
+                    OutputFormat::Text => println!("#{} {} {}", event["seq"], event["event"].as_str().unwrap_or("?"), event),
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

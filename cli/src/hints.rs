@@ -1,0 +1,37 @@
+//! What to do about an error, by its stable name.
+
+pub fn hint(name: &str) -> &'static str {
+    match name {
+        "Unauthorized" => "sign with the key that holds the role (see `usd1 status`); a minter also needs `configure_minter`",
+        "MintingPaused" => "minting is paused: the pauser must `unpause --scope mint` first",
+        "RedemptionsPaused" => "redemptions are paused: the pauser must `unpause --scope redeem` first",
+        "InvalidAmount" => "amounts must be greater than zero",
+        "AllowanceExceeded" => "the minter's allowance is too low: the council raises it with `propose set-allowance`",
+        "RateLimited" => "the minter's rate limit is spent: wait for it to refill or split the mint",
+        "SupplyCapExceeded" => "the supply cap would be passed: the admin may raise it with `update-config --supply-cap`",
+        "ReserveExceeded" => "supply would exceed attested reserves: the attester must publish a new attestation first",
+        "AttestationStale" => "the reserve attestation is too old: the attester must `attest-reserves` again",
+        "DuplicateReference" => "this reference was already used: the deposit was minted (or the ticket processed) before; do not retry under a new reference",
+        "Denylisted" => "a wallet involved is denylisted: the denylister must review it before anything moves",
+        "NotCouncilMember" => "only current council members may do this (see `usd1 status`)",
+        "AlreadyApproved" => "this council member already approved the proposal",
+        "SelfApproval" => "a minter never approves its own allowance: another council member must",
+        "ThresholdNotMet" => "the proposal needs more council approvals",
+        "TimelockActive" => "the timelock has not elapsed: see `usd1 proposals` for when it can execute",
+        "ProposalExpired" => "the proposal expired: cancel it and propose again",
+        "ProposalStale" => "the council or the minter changed since the proposal: cancel it and propose again",
+        "InvalidThreshold" => "the council needs 1 <= threshold <= members <= 10 and no duplicate members",
+        "NoPendingAdmin" => "no handover is pending: the admin starts one with `transfer-admin`",
+        "RedemptionNotPending" => "this redemption was already completed or rejected",
+        "RoleConflict" => "role keys must be set and distinct from the admin key",
+        "MinterNotActive" => "the minter is not configured (or was removed): `configure-minter` first",
+        "NotDenylisted" => "the wallet is not denylisted",
+        "ProtectedAccount" => "the program's own Config and Escrow cannot be denylisted or frozen",
+        "AlreadyInitialized" => "this mint is already initialized: use a fresh --mint-keypair",
+        "Token2022:MintPaused" => "transfers are paused at the token level: the pauser must `unpause --scope transfers`",
+        "Token2022:AccountFrozen" => "the token account is frozen: the denylister must `thaw` it",
+        "Token2022:InsufficientFunds" => "the balance is too low for this amount",
+        "Anchor:AccountNotInitialized" => "an account does not exist: a proposal already executed or cancelled, an unknown id or reference",
+        _ => "see the SPEC's error list and `usd1 status`",
+    }
+}

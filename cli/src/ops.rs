@@ -1,0 +1,676 @@
+//! The SPEC section 8 operations, shared by CLI subcommands and drill steps.
+//!
+//! [`OpSpec`] is what a person writes: names (a drill identity, a base58 key or a
+//! keypair file) and decimal amounts. It is both the clap subcommand set and the
+//! serde schema of a drill step's `args`, so the two cannot drift apart.
+//! [`OpSpec::resolve`] turns names into keys and amounts into base units;
+//! [`plan`] turns the resolved [`Op`] into instructions.
+use crate::chain::Chain;
+use anyhow::{anyhow, bail};
+use clap::{Args, Subcommand};
+use serde::Deserialize;
+use solana_instruction::Instruction;
+use solana_pubkey::Pubkey;
+use usd1_client::{
+    amount::parse_amount, instructions, pda, reference_hash, transfer, InitializeParams, PauseScope, ProposalKind,
+    RateLimit, Role, UpdateConfigParams, UpdateMetadataParams,
+};
+
+/// Turns a name into a key. Drills create (and fund) an identity per name; the CLI
+/// reads a base58 key or a keypair file.
+pub trait Resolver {
+    fn key(&mut self, name: &str) -> anyhow::Result<Pubkey>;
+}
+
+#[derive(Subcommand, Deserialize, Debug, Clone)]
+#[serde(rename_all = "snake_case")]
+pub enum OpSpec {
+    /// Create the mint, Config, Escrow and hook list; the signer becomes admin.
+    Initialize(InitializeArgs),
+    /// Admin: name a pending admin.
+    TransferAdmin(TransferAdminArgs),
+    /// Pending admin: take over.
+    AcceptAdmin(NoArgs),
+    /// Admin: give a single-key role to a key.
+    SetRole(SetRoleArgs),
+    /// Admin: change supply cap, timelock, proposal ttl, reserve gate, attestation max age.
+    UpdateConfig(UpdateConfigArgs),
+    /// Admin: change name, symbol or uri.
+    UpdateMetadata(UpdateMetadataArgs),
+    /// Pauser: pause a scope (mint, redeem, transfers, all).
+    Pause(ScopeArgs),
+    /// Pauser: unpause a scope.
+    Unpause(ScopeArgs),
+    /// Master minter: add a minter or change its rate limit.
+    ConfigureMinter(ConfigureMinterArgs),
+    /// Master minter: remove a minter.
+    RemoveMinter(MinterArgs),
+    /// Master minter: lower a minter's allowance (saturating at 0).
+    DecreaseAllowance(DecreaseAllowanceArgs),
+    /// Council member: propose an allowance or a council change.
+    #[command(subcommand)]
+    Propose(ProposeArgs),
+    /// Council member: approve a proposal.
+    Approve(ProposalArgs),
+    /// Anyone: execute an approved proposal after its timelock.
+    Execute(ProposalArgs),
+    /// Council member: cancel a proposal (anyone once stale or expired).
+    Cancel(ProposalArgs),
+    /// Minter: mint against a deposit reference.
+    Mint(MintArgs),
+    /// Burner: burn from its own balance.
+    Burn(AmountArgs),
+    /// Holder: move tokens to the Escrow for redemption.
+    RequestRedemption(RequestRedemptionArgs),
+    /// Burner: burn a pending redemption after paying out.
+    CompleteRedemption(CompleteRedemptionArgs),
+    /// Burner: return a pending redemption to its holder.
+    RejectRedemption(RejectRedemptionArgs),
+    /// Denylister: denylist a wallet.
+    DenylistAdd(DenylistAddArgs),
+    /// Denylister: lift a wallet's denylisting.
+    DenylistRemove(WalletArgs),
+    /// Denylister: freeze an owner's token account.
+    Freeze(OwnerArgs),
+    /// Denylister: thaw an owner's token account.
+    Thaw(OwnerArgs),
+    /// Attester: publish reserves (as of the ledger clock unless given).
+    AttestReserves(AttestReservesArgs),
+    /// Anyone: compare supply with minted - burned (emits SupplyChecked).
+    CheckSupply(NoArgs),
+    /// Holder: a Token-2022 transfer through the hook.
+    Transfer(TransferArgs),
+}
+
+#[derive(Args, Deserialize, Debug, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NoArgs {}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct InitializeArgs {
+    /// Council members (names or keys).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub council: Vec<String>,
+    #[arg(long)]
+    pub threshold: u8,
+    #[arg(long)]
+    pub master_minter: String,
+    #[arg(long)]
+    pub pauser: String,
+    #[arg(long)]
+    pub denylister: String,
+    #[arg(long)]
+    pub burner: String,
+    #[arg(long)]
+    pub attester: String,
+    #[arg(long, default_value = "USD1")]
+    #[serde(default = "default_name")]
+    pub name: String,
+    #[arg(long, default_value = "USD1")]
+    #[serde(default = "default_name")]
+    pub symbol: String,
+    #[arg(long, default_value = "")]
+    #[serde(default)]
+    pub uri: String,
+    #[arg(long, default_value_t = 6)]
+    #[serde(default = "default_decimals")]
+    pub decimals: u8,
+    /// Token amount, or none.
+    #[arg(long)]
+    #[serde(default)]
+    pub supply_cap: Option<String>,
+    #[arg(long, default_value_t = 0)]
+    #[serde(default)]
+    pub timelock_secs: u64,
+    #[arg(long, default_value_t = 604_800)]
+    #[serde(default = "default_ttl")]
+    pub proposal_ttl_secs: u64,
+    #[arg(long, default_value_t = false)]
+    #[serde(default)]
+    pub reserve_gate: bool,
+    #[arg(long, default_value_t = 86_400)]
+    #[serde(default = "default_attestation_age")]
+    pub attestation_max_age_secs: u64,
+}
+
+fn default_name() -> String {
+    "USD1".into()
+}
+fn default_decimals() -> u8 {
+    6
+}
+fn default_ttl() -> u64 {
+    604_800
+}
+fn default_attestation_age() -> u64 {
+    86_400
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct TransferAdminArgs {
+    #[arg(long)]
+    pub new_admin: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SetRoleArgs {
+    /// master_minter, pauser, denylister, burner or attester.
+    #[arg(long)]
+    pub role: String,
+    #[arg(long)]
+    pub key: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateConfigArgs {
+    /// Token amount, or `none` to remove the cap.
+    #[arg(long)]
+    #[serde(default)]
+    pub supply_cap: Option<String>,
+    #[arg(long)]
+    #[serde(default)]
+    pub timelock_secs: Option<u64>,
+    #[arg(long)]
+    #[serde(default)]
+    pub proposal_ttl_secs: Option<u64>,
+    #[arg(long)]
+    #[serde(default)]
+    pub reserve_gate: Option<bool>,
+    #[arg(long)]
+    #[serde(default)]
+    pub attestation_max_age_secs: Option<u64>,
+}
+
+#[derive(Args, Deserialize, Debug, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMetadataArgs {
+    #[arg(long)]
+    #[serde(default)]
+    pub name: Option<String>,
+    #[arg(long)]
+    #[serde(default)]
+    pub symbol: Option<String>,
+    #[arg(long)]
+    #[serde(default)]
+    pub uri: Option<String>,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeArgs {
+    /// mint, redeem, transfers or all.
+    #[arg(long)]
+    pub scope: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitArgs {
+    /// Tokens the bucket holds at most.
+    #[arg(long = "rate-limit-capacity", required = false)]
+    pub capacity: String,
+    /// Tokens added per second.
+    #[arg(long = "rate-limit-refill-per-sec", required = false)]
+    pub refill_per_sec: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigureMinterArgs {
+    #[arg(long)]
+    pub minter: String,
+    #[command(flatten)]
+    #[serde(default)]
+    pub rate_limit: Option<RateLimitArgs>,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct MinterArgs {
+    #[arg(long)]
+    pub minter: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct DecreaseAllowanceArgs {
+    #[arg(long)]
+    pub minter: String,
+    #[arg(long)]
+    pub amount: String,
+}
+
+#[derive(Subcommand, Deserialize, Debug, Clone)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ProposeArgs {
+    /// Set a minter's remaining allowance.
+    SetAllowance {
+        #[arg(long)]
+        minter: String,
+        #[arg(long)]
+        amount: String,
+    },
+    /// Replace the council.
+    SetCouncil {
+        #[arg(long, value_delimiter = ',', required = true)]
+        members: Vec<String>,
+        #[arg(long)]
+        threshold: u8,
+    },
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalArgs {
+    /// The proposal id.
+    #[arg(long)]
+    pub proposal: u64,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct MintArgs {
+    #[arg(long)]
+    pub to: String,
+    #[arg(long)]
+    pub amount: String,
+    /// The deposit reference (bank wire id); only its sha256 goes on chain.
+    #[arg(long)]
+    pub reference: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct AmountArgs {
+    #[arg(long)]
+    pub amount: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RequestRedemptionArgs {
+    #[arg(long)]
+    pub amount: String,
+    /// The redemption ticket id.
+    #[arg(long)]
+    pub reference: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteRedemptionArgs {
+    #[arg(long)]
+    pub reference: String,
+    #[arg(long)]
+    pub payout_reference: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RejectRedemptionArgs {
+    #[arg(long)]
+    pub reference: String,
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct DenylistAddArgs {
+    #[arg(long)]
+    pub wallet: String,
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct WalletArgs {
+    #[arg(long)]
+    pub wallet: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerArgs {
+    /// The owner whose token account (for this mint) is frozen or thawed.
+    #[arg(long)]
+    pub owner: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct AttestReservesArgs {
+    #[arg(long)]
+    pub amount: String,
+    /// The attestation report (its sha256 goes on chain).
+    #[arg(long)]
+    #[serde(default)]
+    pub report: Option<String>,
+    /// Unix seconds; default: the ledger clock.
+    #[arg(long)]
+    #[serde(default)]
+    pub as_of: Option<i64>,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct TransferArgs {
+    /// The sending holder (must sign); default: the signer.
+    #[arg(long)]
+    #[serde(default)]
+    pub from: Option<String>,
+    #[arg(long)]
+    pub to: String,
+    #[arg(long)]
+    pub amount: String,
+}
+
+/// An operation with keys and base units.
+#[derive(Debug, Clone)]
+pub enum Op {
+    Initialize(Box<InitializeParams>),
+    TransferAdmin { new_admin: Pubkey },
+    AcceptAdmin,
+    SetRole { role: Role, key: Pubkey },
+    UpdateConfig(UpdateConfigParams),
+    UpdateMetadata(UpdateMetadataParams),
+    Pause(PauseScope),
+    Unpause(PauseScope),
+    ConfigureMinter { minter: Pubkey, rate_limit: Option<RateLimit> },
+    RemoveMinter { minter: Pubkey },
+    DecreaseAllowance { minter: Pubkey, amount: u64 },
+    Propose(ProposalKind),
+    Approve { id: u64 },
+    Execute { id: u64 },
+    Cancel { id: u64 },
+    Mint { to: Pubkey, amount: u64, reference: String },
+    Burn { amount: u64 },
+    RequestRedemption { amount: u64, reference: String },
+    CompleteRedemption { reference: String, payout_reference: String },
+    RejectRedemption { reference: String, reason: String },
+    DenylistAdd { wallet: Pubkey, reason: String },
+    DenylistRemove { wallet: Pubkey },
+    Freeze { owner: Pubkey },
+    Thaw { owner: Pubkey },
+    AttestReserves { amount: u64, report: String, as_of: Option<i64> },
+    CheckSupply,
+    Transfer { from: Option<Pubkey>, to: Pubkey, amount: u64 },
+}
+
+pub fn parse_scope(scope: &str) -> anyhow::Result<PauseScope> {
+    Ok(match scope {
+        "mint" => PauseScope::Mint,
+        "redeem" => PauseScope::Redeem,
+        "transfers" => PauseScope::Transfers,
+        "all" => PauseScope::All,
+        other => bail!("unknown scope `{other}`: expected mint, redeem, transfers or all"),
+    })
+}
+
+pub fn parse_role(role: &str) -> anyhow::Result<Role> {
+    Ok(match role {
+        "master_minter" => Role::MasterMinter,
+        "pauser" => Role::Pauser,
+        "denylister" => Role::Denylister,
+        "burner" => Role::Burner,
+        "attester" => Role::Attester,
+        other => bail!("unknown role `{other}`: expected master_minter, pauser, denylister, burner or attester"),
+    })
+}
+
+fn amount(field: &str, text: &str, decimals: u8) -> anyhow::Result<u64> {
+    parse_amount(text, decimals).map_err(|error| anyhow!("`{field}`: {error}"))
+}
+
+fn optional_cap(text: Option<&String>, decimals: u8) -> anyhow::Result<Option<Option<u64>>> {
+    match text.map(String::as_str) {
+        None => Ok(None),
+        Some("none") => Ok(Some(None)),
+        Some(text) => Ok(Some(Some(amount("supply_cap", text, decimals)?))),
+    }
+}
+
+impl OpSpec {
+    /// The SPEC name of the op (`request_redemption`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            OpSpec::Initialize(_) => "initialize",
+            OpSpec::TransferAdmin(_) => "transfer_admin",
+            OpSpec::AcceptAdmin(_) => "accept_admin",
+            OpSpec::SetRole(_) => "set_role",
+            OpSpec::UpdateConfig(_) => "update_config",
+            OpSpec::UpdateMetadata(_) => "update_metadata",
+            OpSpec::Pause(_) => "pause",
+            OpSpec::Unpause(_) => "unpause",
+            OpSpec::ConfigureMinter(_) => "configure_minter",
+            OpSpec::RemoveMinter(_) => "remove_minter",
+            OpSpec::DecreaseAllowance(_) => "decrease_allowance",
+            OpSpec::Propose(_) => "propose",
+            OpSpec::Approve(_) => "approve",
+            OpSpec::Execute(_) => "execute",
+            OpSpec::Cancel(_) => "cancel",
+            OpSpec::Mint(_) => "mint",
+            OpSpec::Burn(_) => "burn",
+            OpSpec::RequestRedemption(_) => "request_redemption",
+            OpSpec::CompleteRedemption(_) => "complete_redemption",
+            OpSpec::RejectRedemption(_) => "reject_redemption",
+            OpSpec::DenylistAdd(_) => "denylist_add",
+            OpSpec::DenylistRemove(_) => "denylist_remove",
+            OpSpec::Freeze(_) => "freeze",
+            OpSpec::Thaw(_) => "thaw",
+            OpSpec::AttestReserves(_) => "attest_reserves",
+            OpSpec::CheckSupply(_) => "check_supply",
+            OpSpec::Transfer(_) => "transfer",
+        }
+    }
+
+    /// Checks that need no chain: scope and role names, amount syntax (at the
+    /// largest decimals a mint may have). Drills run this on every step before any runs.
+    pub fn check_syntax(&self) -> anyhow::Result<()> {
+        let mut names = |_: &str| Ok(Pubkey::default());
+        self.resolve_with(&mut names, usd1::constants::MAX_DECIMALS).map(|_| ())
+    }
+
+    /// Resolve names and amounts (`decimals` of the mint; `initialize` uses its own).
+    pub fn resolve(&self, resolver: &mut dyn Resolver, decimals: u8) -> anyhow::Result<Op> {
+        let mut names = |name: &str| resolver.key(name);
+        self.resolve_with(&mut names, decimals)
+    }
+
+    fn resolve_with(&self, key: &mut dyn FnMut(&str) -> anyhow::Result<Pubkey>, decimals: u8) -> anyhow::Result<Op> {
+        Ok(match self {
+            OpSpec::Initialize(args) => {
+                let decimals = args.decimals;
+                let council = args.council.iter().map(|name| key(name)).collect::<anyhow::Result<Vec<_>>>()?;
+                Op::Initialize(Box::new(InitializeParams {
+                    decimals,
+                    name: args.name.clone(),
+                    symbol: args.symbol.clone(),
+                    uri: args.uri.clone(),
+                    council,
+                    threshold: args.threshold,
+                    master_minter: key(&args.master_minter)?,
+                    pauser: key(&args.pauser)?,
+                    denylister: key(&args.denylister)?,
+                    burner: key(&args.burner)?,
+                    attester: key(&args.attester)?,
+                    supply_cap: optional_cap(args.supply_cap.as_ref(), decimals)?.flatten(),
+                    timelock_secs: args.timelock_secs,
+                    proposal_ttl_secs: args.proposal_ttl_secs,
+                    reserve_gate: args.reserve_gate,
+                    attestation_max_age_secs: args.attestation_max_age_secs,
+                }))
+            }
+            OpSpec::TransferAdmin(args) => Op::TransferAdmin { new_admin: key(&args.new_admin)? },
+            OpSpec::AcceptAdmin(_) => Op::AcceptAdmin,
+            OpSpec::SetRole(args) => Op::SetRole { role: parse_role(&args.role)?, key: key(&args.key)? },
+            OpSpec::UpdateConfig(args) => Op::UpdateConfig(UpdateConfigParams {
+                supply_cap: optional_cap(args.supply_cap.as_ref(), decimals)?,
+                timelock_secs: args.timelock_secs,
+                proposal_ttl_secs: args.proposal_ttl_secs,
+                reserve_gate: args.reserve_gate,
+                attestation_max_age_secs: args.attestation_max_age_secs,
+            }),
+            OpSpec::UpdateMetadata(args) => Op::UpdateMetadata(UpdateMetadataParams {
+                name: args.name.clone(),
+                symbol: args.symbol.clone(),
+                uri: args.uri.clone(),
+            }),
+            OpSpec::Pause(args) => Op::Pause(parse_scope(&args.scope)?),
+            OpSpec::Unpause(args) => Op::Unpause(parse_scope(&args.scope)?),
+            OpSpec::ConfigureMinter(args) => Op::ConfigureMinter {
+                minter: key(&args.minter)?,
+                rate_limit: match &args.rate_limit {
+                    Some(limit) => Some(RateLimit {
+                        capacity: amount("rate_limit.capacity", &limit.capacity, decimals)?,
+                        refill_per_sec: amount("rate_limit.refill_per_sec", &limit.refill_per_sec, decimals)?,
+                    }),
+                    None => None,
+                },
+            },
+            OpSpec::RemoveMinter(args) => Op::RemoveMinter { minter: key(&args.minter)? },
+            OpSpec::DecreaseAllowance(args) => {
+                Op::DecreaseAllowance { minter: key(&args.minter)?, amount: amount("amount", &args.amount, decimals)? }
+            }
+            OpSpec::Propose(ProposeArgs::SetAllowance { minter, amount: text }) => {
+                Op::Propose(ProposalKind::SetAllowance { minter: key(minter)?, amount: amount("amount", text, decimals)? })
+            }
+            OpSpec::Propose(ProposeArgs::SetCouncil { members, threshold }) => Op::Propose(ProposalKind::SetCouncil {
+                members: members.iter().map(|name| key(name)).collect::<anyhow::Result<Vec<_>>>()?,
+                threshold: *threshold,
+            }),
+            OpSpec::Approve(args) => Op::Approve { id: args.proposal },
+            OpSpec::Execute(args) => Op::Execute { id: args.proposal },
+            OpSpec::Cancel(args) => Op::Cancel { id: args.proposal },
+            OpSpec::Mint(args) => Op::Mint {
+                to: key(&args.to)?,
+                amount: amount("amount", &args.amount, decimals)?,
+                reference: args.reference.clone(),
+            },
+            OpSpec::Burn(args) => Op::Burn { amount: amount("amount", &args.amount, decimals)? },
+            OpSpec::RequestRedemption(args) => Op::RequestRedemption {
+                amount: amount("amount", &args.amount, decimals)?,
+                reference: args.reference.clone(),
+            },
+            OpSpec::CompleteRedemption(args) => Op::CompleteRedemption {
+                reference: args.reference.clone(),
+                payout_reference: args.payout_reference.clone(),
+            },
+            OpSpec::RejectRedemption(args) => {
+                Op::RejectRedemption { reference: args.reference.clone(), reason: args.reason.clone() }
+            }
+            OpSpec::DenylistAdd(args) => Op::DenylistAdd { wallet: key(&args.wallet)?, reason: args.reason.clone() },
+            OpSpec::DenylistRemove(args) => Op::DenylistRemove { wallet: key(&args.wallet)? },
+            OpSpec::Freeze(args) => Op::Freeze { owner: key(&args.owner)? },
+            OpSpec::Thaw(args) => Op::Thaw { owner: key(&args.owner)? },
+            OpSpec::AttestReserves(args) => Op::AttestReserves {
+                amount: amount("amount", &args.amount, decimals)?,
+                report: args.report.clone().unwrap_or_default(),
+                as_of: args.as_of,
+            },
+            OpSpec::CheckSupply(_) => Op::CheckSupply,
+            OpSpec::Transfer(args) => Op::Transfer {
+                from: args.from.as_deref().map(|name| key(name)).transpose()?,
+                to: key(&args.to)?,
+                amount: amount("amount", &args.amount, decimals)?,
+            },
+        })
+    }
+}
+
+/// Who acts: the signer of the op and the fee payer (who also pays rent where the
+/// program lets a separate payer do so).
+pub struct Actors {
+    pub signer: Pubkey,
+    pub payer: Pubkey,
+}
+
+/// The instructions for `op` on `mint`. Reads the chain where an op needs state
+/// (next proposal id, a proposal's proposer, a redemption's holder); `chain` is
+/// `None` when preparing offline, and then only ops that need no reads work.
+pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: Option<&mut Chain>) -> anyhow::Result<Vec<Instruction>> {
+    let signer = &actors.signer;
+    let offline = || anyhow!("this op reads the chain; it cannot be prepared offline");
+    Ok(match op {
+        Op::Initialize(params) => vec![instructions::initialize(signer, mint, params.as_ref().clone())],
+        Op::TransferAdmin { new_admin } => vec![instructions::transfer_admin(signer, mint, new_admin)],
+        Op::AcceptAdmin => vec![instructions::accept_admin(signer, mint)],
+        Op::SetRole { role, key } => vec![instructions::set_role(signer, mint, *role, key)],
+        Op::UpdateConfig(params) => vec![instructions::update_config(signer, mint, params.clone())],
+        Op::UpdateMetadata(params) => vec![instructions::update_metadata(signer, mint, params.clone())],
+        Op::Pause(scope) => vec![instructions::pause(signer, mint, *scope)],
+        Op::Unpause(scope) => vec![instructions::unpause(signer, mint, *scope)],
+        Op::ConfigureMinter { minter, rate_limit } => vec![instructions::configure_minter(signer, mint, minter, *rate_limit)],
+        Op::RemoveMinter { minter } => vec![instructions::remove_minter(signer, mint, minter)],
+        Op::DecreaseAllowance { minter, amount } => vec![instructions::decrease_allowance(signer, mint, minter, *amount)],
+        Op::Propose(kind) => {
+            let chain = chain.ok_or_else(offline)?;
+            let next_id = chain.config(mint).await?.next_proposal_id;
+            vec![instructions::propose(signer, mint, next_id, kind.clone())]
+        }
+        Op::Approve { id } => vec![instructions::approve(signer, mint, *id)],
+        Op::Execute { id } | Op::Cancel { id } => {
+            // A proposal that is not open (never created, executed or cancelled) still gets
+            // an instruction, so that the program's own refusal is what the operator sees.
+            let chain = chain.ok_or_else(offline)?;
+            let proposal = chain.proposal(mint, *id).await?;
+            let proposer = proposal.as_ref().map(|proposal| proposal.proposer).unwrap_or(*signer);
+            match op {
+                Op::Execute { .. } => {
+                    let minter = proposal.as_ref().and_then(|proposal| proposal.allowance_minter());
+                    vec![instructions::execute(signer, mint, *id, &proposer, minter.as_ref())]
+                }
+                _ => vec![instructions::cancel(signer, mint, *id, &proposer)],
+            }
+        }
+        Op::Mint { to, amount, reference } => vec![
+            // Idempotent: the same message whether or not the account exists, so it can be prepared offline.
+            transfer::create_associated_token_account(&actors.payer, to, mint),
+            instructions::mint(signer, &actors.payer, mint, to, *amount, reference_hash(reference)),
+        ],
+        Op::Burn { amount } => vec![instructions::burn(signer, mint, *amount)],
+        Op::RequestRedemption { amount, reference } => {
+            vec![instructions::request_redemption(signer, mint, *amount, reference_hash(reference))]
+        }
+        Op::CompleteRedemption { reference, payout_reference } => vec![instructions::complete_redemption(
+            signer,
+            mint,
+            reference_hash(reference),
+            reference_hash(payout_reference),
+        )],
+        Op::RejectRedemption { reference, reason } => {
+            let chain = chain.ok_or_else(offline)?;
+            let hash = reference_hash(reference);
+            // As for proposals: an unknown request still gets an instruction the program refuses.
+            let (holder, holder_token) = match chain.redemption_request(mint, &hash).await? {
+                Some(request) => (request.holder, request.holder_token),
+                None => (*signer, pda::associated_token_address(signer, mint)),
+            };
+            vec![instructions::reject_redemption(signer, mint, &holder, &holder_token, hash, reference_hash(reason))]
+        }
+        Op::DenylistAdd { wallet, reason } => vec![instructions::denylist_add(signer, mint, wallet, reference_hash(reason))],
+        Op::DenylistRemove { wallet } => vec![instructions::denylist_remove(signer, mint, wallet)],
+        Op::Freeze { owner } => vec![instructions::freeze(signer, mint, &pda::associated_token_address(owner, mint))],
+        Op::Thaw { owner } => vec![instructions::thaw(signer, mint, &pda::associated_token_address(owner, mint))],
+        Op::AttestReserves { amount, report, as_of } => {
+            let as_of = match as_of {
+                Some(as_of) => *as_of,
+                None => chain.ok_or_else(offline)?.unix_timestamp().await?,
+            };
+            vec![instructions::attest_reserves(signer, mint, *amount, reference_hash(report), as_of)]
+        }
+        Op::CheckSupply => vec![instructions::check_supply(mint)],
+        Op::Transfer { from, to, amount } => {
+            let from = from.unwrap_or(*signer);
+            vec![
+                transfer::create_associated_token_account(&actors.payer, to, mint),
+                transfer::transfer_checked(mint, &from, to, *amount, decimals),
+            ]
+        }
+    })
+}
