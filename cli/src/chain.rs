@@ -21,7 +21,7 @@ use usd1_client::{
     events::{decode_inner_instructions, Usd1Event},
     pda, Config, Proposal, RedemptionRequest,
 };
-use usd1_ledger::{Failure, Ledger, DEFAULT_FUNDING_LAMPORTS};
+use usd1_ledger::{Failure, Ledger, ResumePoint, DEFAULT_FUNDING_LAMPORTS};
 
 /// An executed transaction as the CLI reports and records it.
 #[derive(Debug, Clone)]
@@ -58,6 +58,8 @@ struct StoredAccount {
 #[derive(Serialize, Deserialize, Default)]
 struct StateFile {
     unix_timestamp: i64,
+    slot: u64,
+    tick_counter: u64,
     accounts: BTreeMap<String, StoredAccount>,
     transactions: Vec<Value>,
 }
@@ -105,6 +107,7 @@ impl Chain {
                     embedded.ledger.set_account(&key, &AccountSharedData::from(account));
                     embedded.known.insert(key);
                 }
+                embedded.ledger.resume_after(&ResumePoint { slot: state.slot, tick_counter: state.tick_counter }).await?;
                 let now = embedded.ledger.clock().await?.unix_timestamp;
                 if state.unix_timestamp > now {
                     embedded.ledger.warp_secs(state.unix_timestamp - now).await?;
@@ -123,7 +126,13 @@ impl Chain {
     pub async fn save(&mut self) -> anyhow::Result<()> {
         let Chain::Embedded(embedded) = self else { return Ok(()) };
         let Some(path) = embedded.state_file.clone() else { return Ok(()) };
-        let mut state = StateFile { unix_timestamp: embedded.ledger.clock().await?.unix_timestamp, ..Default::default() };
+        let point = embedded.ledger.resume_point().await?;
+        let mut state = StateFile {
+            unix_timestamp: embedded.ledger.clock().await?.unix_timestamp,
+            slot: point.slot,
+            tick_counter: point.tick_counter,
+            ..Default::default()
+        };
         for key in embedded.known.clone() {
             if let Some(account) = embedded.ledger.account(&key).await? {
                 if account.lamports == 0 || key == solana_sdk_ids::sysvar::instructions::ID {

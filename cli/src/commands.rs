@@ -102,6 +102,38 @@ fn signer_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
         .ok_or_else(|| anyhow!("no --keypair given and no Solana CLI config keypair"))
 }
 
+/// A signer given as a keypair file, or as a bare public key whose signature is
+/// collected on another machine (`--sign-only` there, `--signer` here).
+enum SignerSource {
+    Keypair(Keypair),
+    Absent(Pubkey),
+}
+
+impl SignerSource {
+    fn from_arg(path: &Path) -> anyhow::Result<SignerSource> {
+        if !path.exists() {
+            if let Ok(key) = Pubkey::from_str(&path.to_string_lossy()) {
+                return Ok(SignerSource::Absent(key));
+            }
+        }
+        Ok(SignerSource::Keypair(load_keypair(path)?))
+    }
+
+    fn pubkey(&self) -> Pubkey {
+        match self {
+            SignerSource::Keypair(keypair) => keypair.pubkey(),
+            SignerSource::Absent(key) => *key,
+        }
+    }
+
+    fn keypair(&self) -> Option<&Keypair> {
+        match self {
+            SignerSource::Keypair(keypair) => Some(keypair),
+            SignerSource::Absent(_) => None,
+        }
+    }
+}
+
 /// Names on the command line: a base58 public key, or a keypair file (whose key is
 /// then also available to sign, e.g. `transfer --from holder.json`).
 #[derive(Default)]
@@ -148,10 +180,10 @@ fn describe_sent(sent: &Sent) -> String {
 
 async fn run_op(global: &GlobalArgs, spec: OpSpec) -> anyhow::Result<ExitCode> {
     let mut chain = open_chain(global, true).await?;
-    let signer = load_keypair(&signer_path(global)?)?;
+    let signer = SignerSource::from_arg(&signer_path(global)?)?;
     let payer = match &global.fee_payer {
-        Some(path) => load_keypair(path)?,
-        None => signer.insecure_clone(),
+        Some(path) => SignerSource::from_arg(path)?,
+        None => SignerSource::from_arg(&signer_path(global)?)?,
     };
     let mut extra_keypairs: Vec<Keypair> = Vec::new();
     let (mint, decimals) = match &spec {
@@ -179,8 +211,8 @@ async fn run_op(global: &GlobalArgs, spec: OpSpec) -> anyhow::Result<ExitCode> {
     let instructions = plan(&op, &actors, &mint, decimals, chain.as_mut()).await?;
 
     let nonce_authority = match &global.nonce_authority {
-        Some(path) => load_keypair(path)?,
-        None => signer.insecure_clone(),
+        Some(path) => SignerSource::from_arg(path)?,
+        None => SignerSource::from_arg(&signer_path(global)?)?,
     };
     let blockhash = match (global.blockhash, global.nonce) {
         (Some(blockhash), _) => blockhash,
@@ -191,7 +223,7 @@ async fn run_op(global: &GlobalArgs, spec: OpSpec) -> anyhow::Result<ExitCode> {
     let nonce = global.nonce.as_ref().map(|account| (account, &nonce_authority_key));
     let message = signing::build_message(&instructions, &payer.pubkey(), nonce, blockhash);
     let collected = global.signers.iter().map(|text| signing::parse_signer(text)).collect::<anyhow::Result<Vec<_>>>()?;
-    let mut keypairs: Vec<&Keypair> = vec![&signer, &payer, &nonce_authority];
+    let mut keypairs: Vec<&Keypair> = [&signer, &payer, &nonce_authority].iter().filter_map(|source| source.keypair()).collect();
     keypairs.extend(extra_keypairs.iter());
     let transaction = signing::sign(message, &keypairs, &collected)?;
 

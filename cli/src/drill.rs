@@ -302,7 +302,11 @@ impl Runner {
             OpSpec::Initialize(args) => args.decimals,
             _ => self.decimals().await,
         };
-        let op = spec.resolve(&mut self.identities, decimals)?;
+        let op = match spec.resolve(&mut self.identities, decimals) {
+            Ok(op) => op,
+            // Found only now that the mint's decimals are known (e.g. `1.0000001` for 6 decimals).
+            Err(error) => return Ok(self.judge(expect, Some(("InvalidArgs".into(), format!("{error:#}"))), vec![])),
+        };
         let signer_name = match (spec, signer_name) {
             (OpSpec::Transfer(args), None) => args.from.clone().unwrap_or_default(),
             (_, Some(name)) => name.to_string(),

@@ -4,6 +4,27 @@
 //! `EVENT_IX_TAG_LE ‖ event discriminator ‖ borsh(event)`. Integrators find
 //! them in a transaction's inner instructions; [`decode_event_data`] turns one
 //! instruction's data into a [`Usd1Event`].
+//!
+//! ```
+//! use anchor_lang::event::EVENT_IX_TAG_LE;
+//! use solana_pubkey::Pubkey;
+//! use usd1_client::events::{decode_event_data, decode_log_line, Usd1Event};
+//! use usd1::events::Burned;
+//!
+//! let event = Usd1Event::Burned(Burned { mint: Pubkey::new_unique(), seq: 7, burner: Pubkey::new_unique(), amount: 5, supply: 95 });
+//! // What the program's self-invocation carries:
+//! let data = [EVENT_IX_TAG_LE, event.encode().as_slice()].concat();
+//! let decoded = decode_event_data(&data).unwrap();
+//! assert_eq!(decoded, event);
+//! assert_eq!((decoded.name(), decoded.seq()), ("Burned", 7));
+//! assert_eq!(decoded.to_json()["amount"], 5);
+//!
+//! // The fallback for `Program data:` log lines.
+//! use base64::Engine;
+//! let line = format!("Program data: {}", base64::engine::general_purpose::STANDARD.encode(event.encode()));
+//! assert_eq!(decode_log_line(&line).unwrap().unwrap(), event);
+//! assert!(decode_log_line("Program log: hello").is_none());
+//! ```
 use anchor_lang::{event::EVENT_IX_TAG_LE, AnchorDeserialize, Discriminator};
 use base64::Engine;
 use serde_json::{json, Value};
@@ -246,4 +267,27 @@ pub fn decode_inner_instructions<'a>(
         .filter(|(program_id, data)| *program_id == usd1::ID && data.starts_with(EVENT_IX_TAG_LE))
         .map(|(_, data)| decode_event_data(data))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_is_refused_with_a_reason() {
+        assert_eq!(decode_event_data(b"short"), Err(EventDecodeError::NotAnEvent));
+        let unknown = [EVENT_IX_TAG_LE, &[9u8; 8][..], &[0u8; 4][..]].concat();
+        assert!(matches!(decode_event_data(&unknown), Err(EventDecodeError::UnknownEvent(_))));
+        let truncated = [EVENT_IX_TAG_LE, Minted::DISCRIMINATOR, &[1u8; 3][..]].concat();
+        assert!(matches!(decode_event_data(&truncated), Err(EventDecodeError::Malformed { .. })));
+    }
+
+    #[test]
+    fn every_event_name_is_listed_once() {
+        let mut names = EVENT_NAMES.to_vec();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), EVENT_NAMES.len());
+        assert_eq!(EVENT_NAMES.len(), 26, "SPEC section 5 names 26 events");
+    }
 }

@@ -12,7 +12,7 @@ use solana_hash::Hash;
 use solana_instruction::{error::InstructionError, Instruction};
 use solana_keypair::Keypair;
 use solana_message::Message;
-use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_program_test::{processor, ProgramTest, ProgramTestContext};
 use solana_pubkey::Pubkey;
 use solana_signature::Signature;
 use solana_signer::Signer;
@@ -133,6 +133,19 @@ fn ledger_error(error: impl std::fmt::Display) -> Failure {
     Failure::Ledger(error.to_string())
 }
 
+/// A saved ledger's position: its slot and program-test's tick-hash counter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResumePoint {
+    pub slot: u64,
+    pub tick_counter: u64,
+}
+
+/// Take the next value of the counter program-test's ticks use for their hashes.
+fn next_tick_counter() -> u64 {
+    let bytes = Hash::new_unique().to_bytes();
+    u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"))
+}
+
 /// The embedded ledger.
 pub struct Ledger {
     context: ProgramTestContext,
@@ -163,6 +176,30 @@ impl Ledger {
     /// transaction can be sent again as a new one).
     pub async fn refresh_blockhash(&mut self) -> Result<Hash, Failure> {
         self.context.get_new_latest_blockhash().await.map_err(ledger_error)
+    }
+
+    /// The current slot.
+    pub async fn slot(&mut self) -> Result<u64, Failure> {
+        self.context.banks_client.get_root_slot().await.map_err(ledger_error)
+    }
+
+    /// Where this ledger is: saved with its accounts, so that a ledger restored in
+    /// another process can continue after it (see [`Ledger::resume_after`]).
+    pub async fn resume_point(&mut self) -> Result<ResumePoint, Failure> {
+        Ok(ResumePoint { slot: self.slot().await?, tick_counter: next_tick_counter() })
+    }
+
+    /// Continue after a saved [`ResumePoint`]. Every fresh bank starts from the same
+    /// genesis, and program-test's ticks take their hashes from a process-local
+    /// counter, so each new process would otherwise replay the same blockhashes; a
+    /// durable nonce stored by an earlier process would then look current. Moving the
+    /// counter and the slot past the saved ones gives this process blockhashes of its own.
+    pub async fn resume_after(&mut self, point: &ResumePoint) -> Result<(), Failure> {
+        while next_tick_counter() <= point.tick_counter {}
+        let slot = self.slot().await?.max(point.slot) + 1;
+        self.context.warp_to_slot(slot).map_err(|error| ledger_error(format!("{error:?}")))?;
+        self.refresh_blockhash().await?;
+        Ok(())
     }
 
     /// The fee payer every transaction uses.
@@ -207,13 +244,32 @@ impl Ledger {
 
     /// Execute an already signed transaction (simulated first to collect events).
     pub async fn send_transaction(&mut self, transaction: Transaction) -> Result<Executed, Failure> {
-        let executed = self.simulate(&transaction).await?;
+        let mut executed = match self.simulate(&transaction).await {
+            // A durable-nonce transaction carries the nonce's value, not a recent blockhash,
+            // which simulation does not accept. Its events are read from a copy under the
+            // current blockhash; the real transaction below is checked in full.
+            Err(Failure::Runtime { name, .. }) if name == "BlockhashNotFound" => {
+                let mut copy = transaction.clone();
+                copy.message.recent_blockhash = self.latest_blockhash();
+                self.simulate(&copy).await?
+            }
+            other => other?,
+        };
+        executed.signature = transaction.signatures[0];
         self.sent.insert(transaction.signatures[0]);
-        match self.context.banks_client.process_transaction(transaction).await {
+        // Straight to the bank: unlike `process_transaction`, this path accepts durable nonces.
+        let processed = self
+            .context
+            .banks_client
+            .process_transaction_with_metadata(transaction)
+            .await
+            .map_err(ledger_error)?;
+        match processed.result {
             Ok(()) => Ok(executed),
-            Err(BanksClientError::TransactionError(error)) => Err(Failure::from_transaction_error(error, executed.logs)),
-            Err(BanksClientError::SimulationError { err, logs, .. }) => Err(Failure::from_transaction_error(err, logs)),
-            Err(other) => Err(ledger_error(other)),
+            Err(error) => {
+                let logs = processed.metadata.map(|metadata| metadata.log_messages).unwrap_or(executed.logs);
+                Err(Failure::from_transaction_error(error, logs))
+            }
         }
     }
 

@@ -1,0 +1,383 @@
+//! The `usd1` binary, run as a user runs it: separate processes, files, exit codes.
+use serde_json::Value;
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+fn usd1() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_usd1"));
+    command.env("RUST_LOG", "error");
+    command
+}
+
+fn run(args: &[&str]) -> Output {
+    usd1().args(args).output().expect("spawn usd1")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Lines of stdout that are JSON objects (the program's own `msg!` output shares stdout natively).
+fn json_lines(output: &Output) -> Vec<Value> {
+    stdout(output)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|value| value.is_object() || value.is_array())
+        .collect()
+}
+
+fn drills_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/drills")
+}
+
+#[test]
+fn every_project_drill_passes_and_records_its_transactions() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(drills_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "the project keeps at least 15 drills, found {}", files.len());
+    for file in files {
+        let record = directory.path().join("record.jsonl");
+        let output = run(&["drill", "run", file.to_str().unwrap(), "--record", record.to_str().unwrap()]);
+        let out = stdout(&output);
+        let last = out.lines().last().unwrap_or_default().to_string();
+        assert!(output.status.success(), "{} failed: {last}\n{out}\n{}", file.display(), stderr(&output));
+        let steps = json_lines(&output);
+        assert!(last.ends_with(" passed, 0 failed"), "{}: {last}", file.display());
+        assert_eq!(last, format!("{} passed, 0 failed", steps.len()));
+        for (index, step) in steps.iter().enumerate() {
+            assert_eq!(step["step"], index);
+            for key in ["op", "ok", "error", "events"] {
+                assert!(step.get(key).is_some(), "{}: step {index} lacks `{key}`", file.display());
+            }
+        }
+        // The record has one line per executed transaction, and seq never skips.
+        let recorded = std::fs::read_to_string(&record).unwrap();
+        let mut expected_seq = 1;
+        for line in recorded.lines() {
+            let transaction: Value = serde_json::from_str(line).unwrap();
+            assert!(transaction["signature"].is_string() && transaction["slot"].is_u64());
+            for event in transaction["events"].as_array().unwrap() {
+                assert_eq!(event["seq"], expected_seq, "{}: seq hole in the record", file.display());
+                expected_seq += 1;
+            }
+        }
+        assert!(expected_seq > 1, "{}: no events recorded", file.display());
+    }
+}
+
+fn write_drill(directory: &Path, name: &str, drill: &str) -> PathBuf {
+    let path = directory.join(name);
+    std::fs::write(&path, drill).unwrap();
+    path
+}
+
+const INITIALIZE: &str = r#"{"op": "initialize", "signer": "admin", "args": {"council": ["c1","c2"], "threshold": 1, "master_minter": "mm", "pauser": "p", "denylister": "d", "burner": "b", "attester": "a"}}"#;
+
+#[test]
+fn a_drill_with_an_unmet_expectation_fails() {
+    let directory = tempfile::tempdir().unwrap();
+    let drill = format!(
+        r#"{{"name": "wrong expectation", "steps": [{INITIALIZE},
+            {{"op": "pause", "signer": "admin", "args": {{"scope": "all"}}}},
+            {{"op": "pause", "signer": "p", "args": {{"scope": "all"}}, "expect": {{"error": "Unauthorized"}}}},
+            {{"op": "assert", "args": {{"supply": "1"}}}}]}}"#
+    );
+    let path = write_drill(directory.path(), "failing.json", &drill);
+    let output = run(&["drill", "run", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let steps = json_lines(&output);
+    assert_eq!(steps.len(), 4);
+    assert_eq!((steps[0]["ok"].as_bool(), steps[1]["ok"].as_bool(), steps[2]["ok"].as_bool(), steps[3]["ok"].as_bool()), (Some(true), Some(false), Some(false), Some(false)));
+    assert_eq!(steps[1]["error"], "Unauthorized");
+    assert_eq!(steps[2]["error"], Value::Null, "the pauser's pause succeeded, which the step did not expect");
+    assert_eq!(steps[3]["error"], "AssertionFailed");
+    assert!(steps[3]["detail"].as_str().unwrap().contains("supply: expected 1, got 0"));
+    assert_eq!(stdout(&output).lines().last().unwrap(), "1 passed, 3 failed");
+}
+
+#[test]
+fn a_malformed_drill_fails_before_any_step_naming_step_and_field() {
+    let directory = tempfile::tempdir().unwrap();
+    let cases = [
+        (r#"{"op": "mint", "signer": "m", "args": {"to": "alice", "reference": "w"}}"#, "step 1 (mint)", "amount"),
+        (r#"{"op": "mint", "signer": "m", "args": {"to": "alice", "amount": "-5", "reference": "w"}}"#, "step 1 (mint)", "negative"),
+        (r#"{"op": "mint", "signer": "m", "args": {"to": "alice", "amount": "12abc", "reference": "w"}}"#, "step 1 (mint)", "not a decimal"),
+        (r#"{"op": "set_role", "signer": "admin", "args": {"role": "bogus", "key": "k"}}"#, "step 1 (set_role)", "unknown role"),
+        (r#"{"op": "pause", "signer": "p", "args": {"scope": "everything"}}"#, "step 1 (pause)", "unknown scope"),
+        (r#"{"op": "mint_more", "signer": "m", "args": {}}"#, "step 1 (mint_more)", "unknown variant"),
+        (r#"{"op": "pause", "args": {"scope": "all"}}"#, "step 1 (pause)", "signer"),
+        (r#"{"op": "pause", "signer": "p", "args": {"scope": "all"}, "expect": "maybe"}"#, "step 1 (pause)", "expect"),
+        (r#"{"op": "pause", "signer": "p", "args": {"scope": "all", "why": "x"}}"#, "step 1 (pause)", "unknown field `why`"),
+        (r#"{"op": "assert", "args": {"events": {"Mintted": 1}}}"#, "step 1 (assert)", "no such event"),
+        (r#"{"op": "transfer", "args": {"to": "bob", "amount": "1"}}"#, "step 1 (transfer)", "from"),
+    ];
+    for (bad_step, step_name, field) in cases {
+        let drill = format!(r#"{{"name": "malformed", "steps": [{INITIALIZE}, {bad_step}]}}"#);
+        let path = write_drill(directory.path(), "malformed.json", &drill);
+        let output = run(&["drill", "run", path.to_str().unwrap()]);
+        assert!(!output.status.success(), "{bad_step} was accepted");
+        let error = stderr(&output);
+        assert!(error.contains(step_name) && error.contains(field), "for {bad_step}: {error}");
+        assert!(json_lines(&output).is_empty(), "no step may run: {}", stdout(&output));
+    }
+    let output = run(&["drill", "run", write_drill(directory.path(), "garbage.json", "{not json").to_str().unwrap()]);
+    assert!(!output.status.success() && stderr(&output).contains("not valid JSON"));
+}
+
+#[test]
+fn an_amount_finer_than_the_mint_fails_that_step_only() {
+    let directory = tempfile::tempdir().unwrap();
+    let drill = format!(
+        r#"{{"name": "decimals", "steps": [{INITIALIZE},
+            {{"op": "configure_minter", "signer": "mm", "args": {{"minter": "m1"}}}},
+            {{"op": "mint", "signer": "m1", "args": {{"to": "alice", "amount": "1.0000001", "reference": "w"}}, "expect": {{"error": "InvalidArgs"}}}}]}}"#
+    );
+    let output = run(&["drill", "run", write_drill(directory.path(), "decimals.json", &drill).to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stdout(&output));
+    let steps = json_lines(&output);
+    assert!(steps[2]["detail"].as_str().unwrap().contains("has 7 decimals; this mint has 6"));
+}
+
+#[test]
+fn help_lists_every_spec_op() {
+    let output = run(&["--help"]);
+    assert!(output.status.success());
+    let help = stdout(&output);
+    let ops = [
+        "initialize", "transfer-admin", "accept-admin", "set-role", "update-config", "update-metadata", "pause", "unpause",
+        "configure-minter", "remove-minter", "decrease-allowance", "propose", "approve", "execute", "cancel", "mint", "burn",
+        "request-redemption", "complete-redemption", "reject-redemption", "denylist-add", "denylist-remove", "freeze", "thaw",
+        "attest-reserves", "check-supply", "transfer", "status", "minters", "proposals", "events", "drill", "demo", "send-signed",
+    ];
+    for op in ops {
+        assert!(help.lines().any(|line| line.trim_start().starts_with(&format!("{op} "))), "`usd1 --help` lacks {op}");
+    }
+}
+
+/// A deployment on a persistent embedded ledger, driven through the CLI with keypair files.
+struct Deployment {
+    directory: tempfile::TempDir,
+}
+
+impl Deployment {
+    fn path(&self, name: &str) -> String {
+        self.directory.path().join(name).to_str().unwrap().to_string()
+    }
+
+    fn ledger(&self) -> String {
+        self.path("ledger.json")
+    }
+
+    fn key(&self, name: &str) -> String {
+        let output = run(&["keygen", "--outfile", &self.path(&format!("{name}.json"))]);
+        assert!(output.status.success());
+        stdout(&output).trim().to_string()
+    }
+
+    /// `usd1 --ledger L -k NAME.json --mint mint.json ARGS`.
+    fn as_(&self, signer: &str, args: &[&str]) -> Output {
+        let (ledger, keypair, mint) = (self.ledger(), self.path(&format!("{signer}.json")), self.path("mint.json"));
+        let mut all = vec!["--ledger", &ledger, "--keypair", &keypair, "--mint", &mint];
+        all.extend_from_slice(args);
+        run(&all)
+    }
+
+    fn ok(&self, signer: &str, args: &[&str]) -> Output {
+        let output = self.as_(signer, args);
+        assert!(output.status.success(), "usd1 {args:?} as {signer}: {}\n{}", stdout(&output), stderr(&output));
+        output
+    }
+
+    fn status(&self) -> Value {
+        let output = self.ok("admin", &["--output", "json", "status"]);
+        json_lines(&output).pop().expect("status JSON")
+    }
+
+    fn new() -> Deployment {
+        let deployment = Deployment { directory: tempfile::tempdir().unwrap() };
+        for name in ["admin", "c1", "c2", "c3", "mm", "p", "d", "b", "a", "minter", "ops", "alice"] {
+            deployment.key(name);
+        }
+        let file = |name: &str| deployment.path(&format!("{name}.json"));
+        let council = format!("{},{},{}", file("c1"), file("c2"), file("c3"));
+        let (ledger, admin, mint) = (deployment.ledger(), file("admin"), deployment.path("mint.json"));
+        let output = run(&[
+            "--ledger", &ledger, "--keypair", &admin, "--mint-keypair", &mint, "initialize", "--council", &council, "--threshold", "2",
+            "--master-minter", &file("mm"), "--pauser", &file("p"), "--denylister", &file("d"), "--burner", &file("b"), "--attester", &file("a"),
+        ]);
+        assert!(output.status.success(), "initialize: {}\n{}", stdout(&output), stderr(&output));
+        deployment.ok("mm", &["configure-minter", "--minter", &file("minter")]);
+        deployment.ok("c1", &["propose", "set-allowance", "--minter", &file("minter"), "--amount", "1000"]);
+        deployment.ok("c2", &["approve", "--proposal", "0"]);
+        deployment.ok("c3", &["execute", "--proposal", "0"]);
+        deployment
+    }
+}
+
+#[test]
+fn json_output_has_a_stable_shape() {
+    let deployment = Deployment::new();
+    let status = deployment.status();
+    for key in ["mint", "admin", "roles", "council", "paused", "supply", "total_minted", "total_burned", "escrowed", "attestation", "event_seq"] {
+        assert!(status.get(key).is_some(), "status lacks `{key}`: {status}");
+    }
+    assert_eq!(status["paused"], serde_json::json!({"mint": false, "redeem": false, "transfers": false}));
+    assert_eq!(status["council"]["threshold"], 2);
+    assert_eq!(status["supply"], "0");
+    assert_eq!(status["event_seq"], 5, "initialize, configure, propose, approve, execute");
+
+    let output = deployment.ok("p", &["--output", "json", "pause", "--scope", "mint"]);
+    let sent = json_lines(&output).pop().unwrap();
+    assert_eq!(sent["ok"], true);
+    assert_eq!(sent["events"][0]["event"], "Paused");
+    assert_eq!(sent["events"][0]["scope"], "mint");
+    assert_eq!(sent["events"][0]["seq"], 6);
+
+    let output = deployment.as_("admin", &["--output", "json", "pause", "--scope", "all"]);
+    assert_eq!(output.status.code(), Some(1));
+    let refused = json_lines(&output).pop().unwrap();
+    assert_eq!((refused["ok"].as_bool(), refused["error"].as_str()), (Some(false), Some("Unauthorized")));
+    assert!(refused["hint"].as_str().unwrap().contains("role"));
+
+    let minters = json_lines(&deployment.ok("admin", &["--output", "json", "minters"])).pop().unwrap();
+    assert_eq!(minters[0]["allowance"], "1000");
+    let events = json_lines(&deployment.ok("admin", &["--output", "json", "events"]));
+    assert_eq!(events.iter().map(|event| event["seq"].as_u64().unwrap()).collect::<Vec<_>>(), (1..=6).collect::<Vec<_>>());
+}
+
+#[test]
+fn argument_errors_name_what_is_wrong() {
+    let deployment = Deployment::new();
+    let alice = deployment.path("alice.json");
+    // clap: a missing flag.
+    let output = deployment.as_("minter", &["mint", "--amount", "1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--to"), "{}", stderr(&output));
+    // Amounts are checked against the mint's decimals before anything is sent.
+    for (amount, message) in [("1.0000001", "has 7 decimals; this mint has 6"), ("-3", "negative"), ("ten", "not a decimal number"), ("99999999999999999999", "too large")] {
+        let amount_flag = format!("--amount={amount}");
+        let output = deployment.as_("minter", &["mint", "--to", &alice, &amount_flag, "--reference", "w"]);
+        assert_eq!(output.status.code(), Some(1), "{amount}");
+        assert!(stderr(&output).contains(message), "{amount}: {}", stderr(&output));
+    }
+    let output = deployment.as_("minter", &["mint", "--to", "nobody-in-particular", "--amount", "1", "--reference", "w"]);
+    assert!(stderr(&output).contains("neither a public key nor a keypair file"));
+    let output = deployment.as_("p", &["pause", "--scope", "everything"]);
+    assert!(stderr(&output).contains("unknown scope"));
+    let output = run(&["--program-id", "11111111111111111111111111111111", "status"]);
+    assert!(stderr(&output).contains("targets program"));
+    assert_eq!(deployment.status()["event_seq"], 5, "nothing was sent");
+}
+
+#[test]
+fn a_retried_mint_is_safe() {
+    let deployment = Deployment::new();
+    let alice = deployment.path("alice.json");
+    let mint = |amount: &str| deployment.as_("minter", &["mint", "--to", &alice, "--amount", amount, "--reference", "WIRE-1"]);
+    assert!(mint("25").status.success());
+    // The operator does not know whether the first attempt landed and runs it again.
+    let retry = mint("25");
+    assert!(retry.status.success(), "{}", stdout(&retry));
+    assert!(stdout(&retry).contains("already minted"));
+    // The same reference with another amount is a real conflict.
+    let conflict = mint("30");
+    assert_eq!(conflict.status.code(), Some(1));
+    assert!(stdout(&conflict).contains("DuplicateReference"));
+    assert_eq!(deployment.status()["supply"], "25");
+}
+
+#[test]
+fn offline_signing_across_three_processes_with_a_durable_nonce() {
+    let deployment = Deployment::new();
+    let file = |name: &str| deployment.path(&format!("{name}.json"));
+    let pubkey = |name: &str| {
+        let output = run(&["keygen", "--outfile", &file(name)]);
+        stdout(&output).trim().to_string()
+    };
+    let (minter, ops, alice) = (pubkey("minter"), pubkey("ops"), pubkey("alice"));
+    let nonce_output = deployment.ok("ops", &["--output", "json", "create-nonce-account", "--nonce-keypair", &file("nonce")]);
+    let nonce = json_lines(&nonce_output).pop().unwrap()["nonce_account"].as_str().unwrap().to_string();
+    let mint_address = {
+        let output = run(&["keygen", "--outfile", &deployment.path("mint.json")]);
+        stdout(&output).trim().to_string()
+    };
+    let ledger = deployment.ledger();
+    let (ops_file, minter_file) = (file("ops"), file("minter"));
+    let mint_args = ["mint", "--to", alice.as_str(), "--amount", "7.5", "--reference", "WIRE-OFFLINE-1"];
+
+    // 1. The operations workstation (online, holds the fee payer / nonce authority key only)
+    //    prepares the mint under the nonce and signs what it can.
+    let mut first = vec!["--ledger", &ledger, "--keypair", &minter, "--fee-payer", &ops_file, "--nonce", &nonce, "--nonce-authority", &ops_file, "--mint", &mint_address, "--output", "json", "--sign-only"];
+    first.extend_from_slice(&mint_args);
+    let output = run(&first);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let prepared = json_lines(&output).pop().unwrap();
+    let blockhash = prepared["blockhash"].as_str().unwrap().to_string();
+    assert_eq!(prepared["absent"], serde_json::json!([minter]));
+    let ops_signature = prepared["signers"][0]["signer"].as_str().unwrap().to_string();
+    assert!(ops_signature.starts_with(&ops));
+
+    // 2. The air-gapped machine holding the minter key: no ledger, no network.
+    let mut second = vec!["--keypair", &minter_file, "--fee-payer", &ops, "--nonce", &nonce, "--nonce-authority", &ops, "--blockhash", &blockhash, "--decimals", "6", "--mint", &mint_address, "--output", "json", "--sign-only"];
+    second.extend_from_slice(&mint_args);
+    let output = run(&second);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let signed = json_lines(&output).pop().unwrap();
+    assert_eq!(signed["message"], prepared["message"], "both machines built the identical message");
+    let minter_signature = signed["signers"][0]["signer"].as_str().unwrap().to_string();
+    assert!(minter_signature.starts_with(&minter));
+
+    // A forged signature is refused before anything is sent.
+    let forged = format!("{minter}={}", ops_signature.split('=').nth(1).unwrap());
+    let mut bad = vec!["--ledger", &ledger, "--keypair", &minter, "--fee-payer", &ops_file, "--nonce", &nonce, "--nonce-authority", &ops_file, "--blockhash", &blockhash, "--mint", &mint_address, "--signer", &forged];
+    bad.extend_from_slice(&mint_args);
+    let output = run(&bad);
+    assert!(!output.status.success() && stderr(&output).contains("does not match this message"), "{}", stderr(&output));
+
+    // 3. Back online, a third process adds the collected signature and sends.
+    let mut third = vec!["--ledger", &ledger, "--keypair", &minter, "--fee-payer", &ops_file, "--nonce", &nonce, "--nonce-authority", &ops_file, "--blockhash", &blockhash, "--mint", &mint_address, "--signer", &minter_signature, "--output", "json"];
+    third.extend_from_slice(&mint_args);
+    let output = run(&third);
+    assert!(output.status.success(), "{}\n{}", stdout(&output), stderr(&output));
+    let sent = json_lines(&output).pop().unwrap();
+    assert_eq!(sent["events"][0]["event"], "Minted");
+    assert_eq!(sent["events"][0]["amount"], 7_500_000);
+    assert_eq!(deployment.status()["supply"], "7.5");
+
+    // Replaying the same signed transaction mints nothing: it is reported as already
+    // minted (the receipt is this very mint), and supply does not move.
+    let output = run(&third);
+    let replay = json_lines(&output).pop().unwrap();
+    assert_eq!(replay["outcome"], "already_minted", "{replay}");
+    assert_eq!(deployment.status()["supply"], "7.5");
+}
+
+#[test]
+fn send_signed_submits_a_transaction_completed_elsewhere() {
+    let deployment = Deployment::new();
+    let file = |name: &str| deployment.path(&format!("{name}.json"));
+    deployment.ok("ops", &["create-nonce-account", "--nonce-keypair", &file("nonce")]);
+    let nonce = stdout(&run(&["keygen", "--outfile", &file("nonce")])).trim().to_string();
+    let ops_file = file("ops");
+    let pauser_only = deployment.ok("p", &["--output", "json", "--nonce", &nonce, "--nonce-authority", &ops_file, "--fee-payer", &ops_file, "--sign-only", "pause", "--scope", "redeem"]);
+    let report = json_lines(&pauser_only).pop().unwrap();
+    assert_eq!(report["absent"], serde_json::json!([]));
+    let transaction = report["transaction"].as_str().unwrap().to_string();
+    let output = run(&["--ledger", &deployment.ledger(), "--output", "json", "send-signed", "--transaction", &transaction]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(json_lines(&output).pop().unwrap()["events"][0]["event"], "Paused");
+    assert_eq!(deployment.status()["paused"]["redeem"], true);
+    let output = run(&["--ledger", &deployment.ledger(), "send-signed", "--transaction", "bm90IGEgdHJhbnNhY3Rpb24="]);
+    assert!(!output.status.success() && stderr(&output).contains("not a serialized transaction"));
+}
