@@ -1,7 +1,7 @@
 //! Subcommand execution.
 use crate::{
     chain::{Chain, Sent},
-    demo, drill, hints,
+    demo, drill, hints, offchain,
     ops::{plan, Actors, Op, OpSpec, Resolver},
     signing, Cli, Command, DrillCommand, GlobalArgs, OutputFormat,
 };
@@ -39,6 +39,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Minters => minters(&global).await,
         Command::Proposals => proposals(&global).await,
         Command::Events => events(&global).await,
+        Command::Index { db, from_file, quiet } => offchain::index(&global, &db, from_file.as_deref(), quiet).await,
+        Command::Reconcile { db, reserves } => offchain::reconcile(&global, &db, &reserves).await,
+        Command::Monitor { db, rules } => offchain::monitor(&db, &rules),
         Command::Drill(DrillCommand::Run { file, record }) => drill::run_file(&global, &file, record.as_deref()).await,
         Command::Demo => demo::run().await,
         Command::SendSigned { transaction } => send_signed(&global, &transaction).await,
@@ -158,12 +161,12 @@ impl Resolver for CliResolver {
 }
 
 /// The mint from `--mint` (a key or keypair file).
-fn mint_from_args(global: &GlobalArgs) -> anyhow::Result<Pubkey> {
+pub fn mint_from_args(global: &GlobalArgs) -> anyhow::Result<Pubkey> {
     let text = global.mint.as_deref().ok_or_else(|| anyhow!("--mint is required (the mint's public key or keypair file)"))?;
     CliResolver::default().key(text)
 }
 
-fn print_value(format: OutputFormat, value: &Value, text: impl FnOnce() -> String) {
+pub fn print_value(format: OutputFormat, value: &Value, text: impl FnOnce() -> String) {
     match format {
         OutputFormat::Json => println!("{value}"),
         OutputFormat::Text => println!("{}", text()),

@@ -8,6 +8,7 @@ mod commands;
 mod demo;
 mod drill;
 mod hints;
+mod offchain;
 mod ops;
 mod signing;
 
@@ -91,6 +92,31 @@ pub enum Command {
     Proposals,
     /// The events of this mint's transactions, in order.
     Events,
+    /// Index events into SQLite: from a record file (`drill run --record`), or this mint's transactions on the chain.
+    Index {
+        #[arg(long)]
+        db: PathBuf,
+        /// A JSONL record file; without it, read the chain (--url or --ledger, and --mint).
+        #[arg(long)]
+        from_file: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Compare on-chain supply, event-derived supply and the reserve ledger (CSV `as_of,amount`).
+    Reconcile {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        reserves: PathBuf,
+    },
+    /// Evaluate monitoring rules (TOML) over indexed events; one JSON line per alert.
+    Monitor {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        rules: PathBuf,
+    },
     /// Run drill files (SPEC section 8).
     #[command(subcommand)]
     Drill(DrillCommand),

@@ -381,3 +381,59 @@ fn send_signed_submits_a_transaction_completed_elsewhere() {
     let output = run(&["--ledger", &deployment.ledger(), "send-signed", "--transaction", "bm90IGEgdHJhbnNhY3Rpb24="]);
     assert!(!output.status.success() && stderr(&output).contains("not a serialized transaction"));
 }
+
+#[test]
+fn a_recorded_drill_indexes_reconciles_and_reports_a_removed_event_as_a_gap() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = |name: &str| directory.path().join(name).to_str().unwrap().to_string();
+    let (ledger, record, db) = (path("ledger.json"), path("record.jsonl"), path("index.sqlite"));
+    let drill = drills_dir().join("redemption_completed.json");
+    let output = run(&["--ledger", &ledger, "drill", "run", drill.to_str().unwrap(), "--record", &record]);
+    assert!(output.status.success(), "{}", stdout(&output));
+    let first: Value = serde_json::from_str(std::fs::read_to_string(&record).unwrap().lines().next().unwrap()).unwrap();
+    let mint = first["events"][0]["mint"].as_str().unwrap().to_string();
+
+    let output = run(&["--output", "json", "index", "--db", &db, "--from-file", &record]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let summary = json_lines(&output).pop().unwrap();
+    assert_eq!(summary["events_inserted"], 9, "initialize, configure, propose, approve, execute, mint, request, complete, check");
+    assert_eq!(summary["gaps"], serde_json::json!([]));
+    let again = json_lines(&run(&["--output", "json", "index", "--db", &db, "--from-file", &record])).pop().unwrap();
+    assert_eq!(again["events_inserted"], 0, "indexing again changes nothing");
+
+    // The drill leaves 180 USD1 in circulation. A matching reserve ledger passes, against the chain itself.
+    std::fs::write(path("reserves.csv"), "as_of,amount\n2026-11-20,100\n2026-11-21,180\n").unwrap();
+    let output = run(&["--ledger", &ledger, "--mint", &mint, "--output", "json", "reconcile", "--db", &db, "--reserves", &path("reserves.csv")]);
+    let result = json_lines(&output).pop().unwrap();
+    assert!(output.status.success(), "{result}");
+    assert_eq!((result["chain_supply"].as_str(), result["chain_supply_source"].as_str(), result["ok"].as_bool()), (Some("180"), Some("chain"), Some(true)));
+    // A short ledger fails; offline, the last event's supply stands in for the chain.
+    std::fs::write(path("short.csv"), "as_of,amount\n2026-11-21,179.99\n").unwrap();
+    let output = run(&["reconcile", "--db", &db, "--reserves", &path("short.csv")]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("FAIL: supply exceeds reserves"), "{}", stdout(&output));
+    // A bad CSV row names its line.
+    std::fs::write(path("bad.csv"), "as_of,amount\n2026-11-21,12\nyesterday,5\n").unwrap();
+    let output = run(&["reconcile", "--db", &db, "--reserves", &path("bad.csv")]);
+    assert!(!output.status.success() && stderr(&output).contains("line 3"), "{}", stderr(&output));
+
+    // A record with one transaction removed: the hole is named and the exit status says so.
+    let lines: Vec<String> = std::fs::read_to_string(&record).unwrap().lines().map(str::to_string).collect();
+    let removed: Value = serde_json::from_str(&lines[3]).unwrap();
+    let missing_seq = removed["events"][0]["seq"].as_u64().unwrap();
+    let holed: String = lines.iter().enumerate().filter(|(index, _)| *index != 3).map(|(_, line)| format!("{line}\n")).collect();
+    std::fs::write(path("holed.jsonl"), holed).unwrap();
+    let output = run(&["index", "--db", &path("holed.sqlite"), "--from-file", &path("holed.jsonl")]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains(&format!("missing event seq {missing_seq}")), "{}", stderr(&output));
+
+    // Monitoring: the drill has no pause, so that rule is quiet; it has mints above 100.
+    std::fs::write(path("quiet.toml"), "[[rules]]\nkind = \"pause_change\"\n").unwrap();
+    assert!(run(&["monitor", "--db", &db, "--rules", &path("quiet.toml")]).status.success());
+    std::fs::write(path("loud.toml"), "[[rules]]\nkind = \"single_mint_above\"\namount = \"100\"\n").unwrap();
+    let output = run(&["monitor", "--db", &db, "--rules", &path("loud.toml")]);
+    assert_eq!(output.status.code(), Some(1));
+    let alerts = json_lines(&output);
+    assert_eq!(alerts.len(), 1, "one 300 USD1 mint");
+    assert_eq!(alerts[0]["rule"], "single_mint_above");
+}

@@ -1,0 +1,166 @@
+//! Monitoring rules over indexed events. Rules come from TOML:
+//!
+//! ```toml
+//! [[rules]]
+//! kind = "single_mint_above"        # one mint larger than `amount` (tokens)
+//! amount = "1000000"
+//!
+//! [[rules]]
+//! kind = "minted_in_window_above"   # more than `amount` minted within `window_secs`
+//! window_secs = 3600
+//! amount = "5000000"
+//!
+//! [[rules]]
+//! kind = "governance_change"        # admin handover, role change, config change, council change
+//!
+//! [[rules]]
+//! kind = "pause_change"             # any pause or unpause
+//!
+//! [[rules]]
+//! kind = "denylist_change"          # any denylist addition or removal
+//!
+//! [[rules]]
+//! kind = "mint_without_attestation" # a mint with no reserve attestation in the `hours` before it
+//! hours = 24
+//! ```
+use crate::{reconcile::decimals_of, IndexError, Store};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::{HashMap, VecDeque};
+use usd1_client::amount::parse_amount;
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Rule {
+    SingleMintAbove { amount: String },
+    MintedInWindowAbove { window_secs: u64, amount: String },
+    // Empty braces (not unit variants) so that unknown keys are refused for these too.
+    GovernanceChange {},
+    PauseChange {},
+    DenylistChange {},
+    MintWithoutAttestation { hours: u64 },
+}
+
+impl Rule {
+    fn name(&self) -> &'static str {
+        match self {
+            Rule::SingleMintAbove { .. } => "single_mint_above",
+            Rule::MintedInWindowAbove { .. } => "minted_in_window_above",
+            Rule::GovernanceChange {} => "governance_change",
+            Rule::PauseChange {} => "pause_change",
+            Rule::DenylistChange {} => "denylist_change",
+            Rule::MintWithoutAttestation { .. } => "mint_without_attestation",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    rules: Vec<Rule>,
+}
+
+/// Parse and check a rules file (amounts are checked against the largest decimals a mint may have).
+pub fn parse_rules(text: &str) -> Result<Vec<Rule>, IndexError> {
+    let file: RuleFile = toml::from_str(text).map_err(|error| IndexError::Malformed(format!("rules: {error}")))?;
+    for (index, rule) in file.rules.iter().enumerate() {
+        let amount = match rule {
+            Rule::SingleMintAbove { amount } | Rule::MintedInWindowAbove { amount, .. } => Some(amount),
+            _ => None,
+        };
+        if let Some(amount) = amount {
+            parse_amount(amount, 9).map_err(|error| IndexError::Malformed(format!("rule {index} ({}): amount: {error}", rule.name())))?;
+        }
+    }
+    Ok(file.rules)
+}
+
+const GOVERNANCE_EVENTS: &[&str] = &["AdminTransferStarted", "AdminTransferred", "RoleUpdated", "ConfigUpdated"];
+
+/// Evaluate `rules` over every indexed event, in (mint, seq) order, calling
+/// `alert` for each alert. Returns how many fired.
+pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> Result<u64, IndexError> {
+    let mut decimals: HashMap<String, u8> = HashMap::new();
+    for mint in store.mints()? {
+        decimals.insert(mint.clone(), decimals_of(store, &mint)?);
+    }
+    let threshold = |amount: &str, mint: &str| parse_amount(amount, decimals.get(mint).copied().unwrap_or(6)).unwrap_or(u64::MAX);
+
+    let mut statement = store
+        .connection
+        .prepare("SELECT mint, seq, signature, block_time, name, amount, body FROM events ORDER BY mint, seq")?;
+    let mut rows = statement.query([])?;
+    let mut fired = 0u64;
+    let mut current_mint = String::new();
+    let mut window: VecDeque<(i64, u64)> = VecDeque::new();
+    let mut window_total: u128 = 0;
+    let mut last_attestation: Option<i64> = None;
+    while let Some(row) = rows.next()? {
+        let mint: String = row.get(0)?;
+        let seq: i64 = row.get(1)?;
+        let signature: String = row.get(2)?;
+        let block_time: Option<i64> = row.get(3)?;
+        let name: String = row.get(4)?;
+        let amount: Option<i64> = row.get(5)?;
+        if mint != current_mint {
+            current_mint = mint.clone();
+            window.clear();
+            window_total = 0;
+            last_attestation = None;
+        }
+        let time = block_time.unwrap_or(0);
+        let amount = amount.unwrap_or(0).max(0) as u64;
+        let mut raise = |rule: &Rule, detail: String| {
+            fired += 1;
+            alert(json!({
+                "rule": rule.name(), "mint": mint, "seq": seq, "signature": signature,
+                "block_time": block_time, "event": name, "detail": detail,
+            }));
+        };
+        if name == "ReservesAttested" {
+            last_attestation = Some(time);
+        }
+        if name == "Minted" {
+            window.push_back((time, amount));
+            window_total += u128::from(amount);
+        }
+        for rule in rules {
+            match rule {
+                Rule::SingleMintAbove { amount: limit } if name == "Minted" && amount > threshold(limit, &mint) => {
+                    raise(rule, format!("minted {amount} base units in one mint (limit {limit} tokens)"));
+                }
+                Rule::MintedInWindowAbove { window_secs, amount: limit } if name == "Minted" => {
+                    let start = time.saturating_sub(i64::try_from(*window_secs).unwrap_or(i64::MAX));
+                    while let Some((oldest, oldest_amount)) = window.front().copied() {
+                        if oldest > start {
+                            break;
+                        }
+                        window.pop_front();
+                        window_total -= u128::from(oldest_amount);
+                    }
+                    if window_total > u128::from(threshold(limit, &mint)) {
+                        raise(rule, format!("{window_total} base units minted within {window_secs} s (limit {limit} tokens)"));
+                    }
+                }
+                Rule::GovernanceChange {} => {
+                    let council_change = name == "ProposalExecuted" && row.get::<_, String>(6)?.contains("\"set_council\"");
+                    if GOVERNANCE_EVENTS.contains(&name.as_str()) || council_change {
+                        raise(rule, format!("{name}"));
+                    }
+                }
+                Rule::PauseChange {} if name == "Paused" || name == "Unpaused" => raise(rule, name.clone()),
+                Rule::DenylistChange {} if name == "Denylisted" || name == "Undenylisted" => raise(rule, name.clone()),
+                Rule::MintWithoutAttestation { hours } if name == "Minted" => {
+                    let max_age = i64::try_from(hours.saturating_mul(3600)).unwrap_or(i64::MAX);
+                    match last_attestation {
+                        Some(attested) if time.saturating_sub(attested) <= max_age => {}
+                        Some(attested) => raise(rule, format!("last attestation {} s before this mint", time - attested)),
+                        None => raise(rule, "no reserve attestation before this mint".into()),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(fired)
+}

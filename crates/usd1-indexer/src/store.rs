@@ -1,0 +1,227 @@
+//! The SQLite event store: one row per event, keyed by (signature, index), with
+//! typed columns for what reconciliation and monitoring query.
+use crate::IndexError;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::{borrow::Cow, path::Path};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    signature TEXT NOT NULL,
+    event_index INTEGER NOT NULL,
+    slot INTEGER NOT NULL,
+    block_time INTEGER,
+    mint TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    amount INTEGER,
+    reference_hash TEXT,
+    actor TEXT,
+    subject TEXT,
+    supply INTEGER,
+    body TEXT NOT NULL,
+    PRIMARY KEY (signature, event_index)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_by_seq ON events (mint, seq);
+CREATE TABLE IF NOT EXISTS sources (
+    source TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    line INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reconciliations (
+    id INTEGER PRIMARY KEY,
+    mint TEXT NOT NULL,
+    checked_at INTEGER NOT NULL,
+    chain_supply INTEGER NOT NULL,
+    derived_supply INTEGER NOT NULL,
+    reserves INTEGER NOT NULL,
+    reserves_as_of TEXT NOT NULL,
+    ok INTEGER NOT NULL
+);
+";
+
+/// The fields of an event the typed columns hold. `actor` is who acted and
+/// `subject` what was acted on: each is the first of its candidate fields, in
+/// the order below, that the event has.
+#[derive(serde::Deserialize)]
+pub struct EventFields<'a> {
+    #[serde(borrow)]
+    pub mint: Cow<'a, str>,
+    #[serde(borrow)]
+    pub event: Cow<'a, str>,
+    pub seq: u64,
+    pub amount: Option<u64>,
+    pub supply: Option<u64>,
+    #[serde(borrow)]
+    pub reference_hash: Option<Cow<'a, str>>,
+    // actor candidates
+    #[serde(borrow)]
+    admin: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    minter: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    burner: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    holder: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    approver: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    proposer: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    executor: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    attester: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    cancelled_by: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    by: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    previous_admin: Option<Cow<'a, str>>,
+    // subject candidates
+    #[serde(borrow)]
+    recipient: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    wallet: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    token_account: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pending_admin: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    new_admin: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    new: Option<Cow<'a, str>>,
+}
+
+impl EventFields<'_> {
+    pub fn actor(&self) -> Option<&str> {
+        [&self.admin, &self.minter, &self.burner, &self.holder, &self.approver, &self.proposer, &self.executor, &self.attester, &self.cancelled_by, &self.by, &self.previous_admin]
+            .into_iter()
+            .find_map(|field| field.as_deref())
+    }
+
+    pub fn subject(&self) -> Option<&str> {
+        [&self.recipient, &self.wallet, &self.token_account, &self.pending_admin, &self.new_admin, &self.new].into_iter().find_map(|field| field.as_deref())
+    }
+}
+
+pub struct Store {
+    pub(crate) connection: Connection,
+}
+
+/// One event row, extracted from a recorded transaction.
+pub struct EventRow<'a> {
+    pub signature: &'a str,
+    pub event_index: i64,
+    pub slot: i64,
+    pub block_time: Option<i64>,
+    pub fields: &'a EventFields<'a>,
+    /// The event's JSON as recorded.
+    pub body: &'a str,
+}
+
+/// SQLite integers are signed: refuse (rather than wrap) anything above i64::MAX.
+fn integer(value: Option<u64>, field: &str) -> Result<Option<i64>, IndexError> {
+    value
+        .map(|unsigned| i64::try_from(unsigned).map_err(|_| IndexError::Malformed(format!("`{field}` {unsigned} exceeds the store's range"))))
+        .transpose()
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store, IndexError> {
+        let connection = Connection::open(path)?;
+        // WAL keeps readers (monitor, reconcile) working while an index runs; NORMAL
+        // sync is durable at each commit in WAL mode, and every batch is one commit.
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        // A 64 MiB page cache keeps the two indexes' hot pages in memory during bulk loads.
+        connection.pragma_update(None, "cache_size", -65_536)?;
+        connection.execute_batch(SCHEMA)?;
+        Ok(Store { connection })
+    }
+
+    /// Where a source was last indexed up to: (byte offset, lines read).
+    pub fn position(&self, source: &str) -> Result<(u64, u64), IndexError> {
+        let position: Option<(i64, i64)> = self
+            .connection
+            .query_row("SELECT position, line FROM sources WHERE source = ?1", [source], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        let (offset, line) = position.unwrap_or((0, 0));
+        Ok((offset.max(0) as u64, line.max(0) as u64))
+    }
+
+    pub fn event_count(&self) -> Result<u64, IndexError> {
+        Ok(self.connection.query_row("SELECT COUNT(*) FROM events", [], |row| row.get::<_, i64>(0))? as u64)
+    }
+
+    /// The mints present in the store.
+    pub fn mints(&self) -> Result<Vec<String>, IndexError> {
+        let mut statement = self.connection.prepare("SELECT DISTINCT mint FROM events ORDER BY mint")?;
+        let mints = statement.query_map([], |row| row.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        Ok(mints)
+    }
+
+    /// Ranges of `seq` missing per mint: (mint, first missing, last missing).
+    pub fn gaps(&self) -> Result<Vec<(String, u64, u64)>, IndexError> {
+        let mut statement = self.connection.prepare(
+            "SELECT mint, prev + 1, seq - 1 FROM (
+                 SELECT mint, seq, LAG(seq) OVER (PARTITION BY mint ORDER BY seq) AS prev FROM events
+             ) WHERE prev IS NOT NULL AND seq > prev + 1
+             UNION ALL
+             SELECT mint, 1, MIN(seq) - 1 FROM events GROUP BY mint HAVING MIN(seq) > 1
+             ORDER BY 1, 2",
+        )?;
+        let gaps = statement
+            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64, row.get::<_, i64>(2)? as u64)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(gaps)
+    }
+}
+
+/// A prepared insert inside one SQLite transaction.
+pub struct Inserter<'a> {
+    statement: rusqlite::Statement<'a>,
+    existing: rusqlite::Statement<'a>,
+}
+
+impl<'a> Inserter<'a> {
+    pub fn new(transaction: &'a rusqlite::Transaction<'a>) -> Result<Inserter<'a>, IndexError> {
+        Ok(Inserter {
+            statement: transaction.prepare(
+                "INSERT INTO events (signature, event_index, slot, block_time, mint, seq, name, amount, reference_hash, actor, subject, supply, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT (signature, event_index) DO NOTHING",
+            )?,
+            existing: transaction.prepare("SELECT signature FROM events WHERE mint = ?1 AND seq = ?2")?,
+        })
+    }
+
+    /// Insert one event; true when it was new. The same (signature, index) again is
+    /// a no-op; the same (mint, seq) from another transaction is an error.
+    pub fn insert(&mut self, row: &EventRow) -> Result<bool, IndexError> {
+        let fields = row.fields;
+        let (mint, name) = (fields.mint.as_ref(), fields.event.as_ref());
+        let seq = integer(Some(fields.seq), "seq")?.unwrap_or_default();
+        let result = self.statement.execute(params![
+            row.signature,
+            row.event_index,
+            row.slot,
+            row.block_time,
+            mint,
+            seq,
+            name,
+            integer(fields.amount, "amount")?,
+            fields.reference_hash.as_deref(),
+            fields.actor(),
+            fields.subject(),
+            integer(fields.supply, "supply")?,
+            row.body,
+        ]);
+        match result {
+            Ok(inserted) => Ok(inserted == 1),
+            Err(rusqlite::Error::SqliteFailure(error, _)) if error.code == rusqlite::ErrorCode::ConstraintViolation => {
+                let other: String = self.existing.query_row(params![mint, seq], |found| found.get(0))?;
+                Err(IndexError::Conflict { mint: mint.to_string(), seq: seq as u64, first: other, second: row.signature.to_string() })
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! Index, reconcile and monitor on record files built from the program's own event types.
+use serde_json::json;
+use solana_pubkey::Pubkey;
+use std::{io::Write, path::Path};
+use usd1::{
+    events::{AdminTransferStarted, Burned, Denylisted, Initialized, Minted, Paused, ProposalExecuted, ReservesAttested, SupplyChecked},
+    state::{PauseScope, ProposalKind},
+};
+use usd1_client::events::Usd1Event;
+use usd1_indexer::{
+    index_file,
+    monitor::{evaluate, parse_rules, Rule},
+    reconcile::{read_reserves, reconcile},
+    IndexError, Store,
+};
+
+const T0: i64 = 1_790_000_000;
+
+struct Scenario {
+    mint: Pubkey,
+    minter: Pubkey,
+    seq: u64,
+    supply: u64,
+    lines: Vec<String>,
+}
+
+impl Scenario {
+    fn new() -> Scenario {
+        let mut scenario = Scenario { mint: Pubkey::new_unique(), minter: Pubkey::new_unique(), seq: 0, supply: 0, lines: vec![] };
+        let (mint, admin) = (scenario.mint, Pubkey::new_unique());
+        scenario.push(T0, |seq| {
+            Usd1Event::Initialized(Initialized {
+                mint, seq, admin, decimals: 6, council: vec![admin], threshold: 1, master_minter: admin, pauser: admin, denylister: admin, burner: admin, attester: admin,
+            })
+        });
+        scenario
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    fn push(&mut self, time: i64, make: impl FnOnce(u64) -> Usd1Event) {
+        let seq = self.next_seq();
+        let event = make(seq);
+        let signature = format!("sig-{}-{seq}", self.mint);
+        self.lines.push(json!({"signature": signature, "slot": seq, "block_time": time, "events": [event.to_json()]}).to_string());
+    }
+
+    fn mint_tokens(&mut self, time: i64, amount: u64) {
+        self.supply += amount;
+        let (mint, minter, supply) = (self.mint, self.minter, self.supply);
+        self.push(time, |seq| {
+            Usd1Event::Minted(Minted { mint, seq, minter, recipient: minter, amount, reference_hash: [seq as u8; 32], supply, remaining_allowance: 0 })
+        });
+    }
+
+    fn burn(&mut self, time: i64, amount: u64) {
+        self.supply -= amount;
+        let (mint, supply) = (self.mint, self.supply);
+        self.push(time, |seq| Usd1Event::Burned(Burned { mint, seq, burner: Pubkey::new_unique(), amount, supply }));
+    }
+
+    fn attest(&mut self, time: i64, amount: u64) {
+        let (mint, supply) = (self.mint, self.supply);
+        self.push(time, |seq| Usd1Event::ReservesAttested(ReservesAttested { mint, seq, attester: Pubkey::new_unique(), amount, report_hash: [0; 32], as_of: time, supply }));
+    }
+
+    fn write(&self, path: &Path) {
+        std::fs::write(path, self.lines.iter().map(|line| format!("{line}\n")).collect::<String>()).unwrap();
+    }
+}
+
+const TOKEN: u64 = 1_000_000;
+
+#[test]
+fn indexing_twice_changes_nothing() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut scenario = Scenario::new();
+    for step in 0..20 {
+        scenario.mint_tokens(T0 + step, (step as u64 + 1) * TOKEN);
+    }
+    let file = directory.path().join("record.jsonl");
+    scenario.write(&file);
+    let mut store = Store::open(&directory.path().join("db.sqlite")).unwrap();
+    let first = index_file(&mut store, &file, false).unwrap();
+    assert_eq!((first.transactions_read, first.events_inserted, first.events_already_indexed), (21, 21, 0));
+    assert!(first.gaps.is_empty());
+    // A second run over the same file resumes at its end: nothing read, nothing added.
+    let second = index_file(&mut store, &file, false).unwrap();
+    assert_eq!((second.transactions_read, second.events_inserted), (0, 0));
+    // A copy of the file (another source) is read in full, and every event is already there.
+    let copy = directory.path().join("copy.jsonl");
+    std::fs::copy(&file, &copy).unwrap();
+    let third = index_file(&mut store, &copy, false).unwrap();
+    assert_eq!((third.transactions_read, third.events_inserted, third.events_already_indexed), (21, 0, 21));
+    assert_eq!(store.event_count().unwrap(), 21);
+}
+
+#[test]
+fn a_growing_file_is_resumed_and_a_partial_line_waits() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut scenario = Scenario::new();
+    scenario.mint_tokens(T0, TOKEN);
+    let file = directory.path().join("record.jsonl");
+    scenario.write(&file);
+    let mut store = Store::open(&directory.path().join("db.sqlite")).unwrap();
+    assert_eq!(index_file(&mut store, &file, false).unwrap().events_inserted, 2);
+
+    scenario.mint_tokens(T0 + 1, TOKEN);
+    scenario.mint_tokens(T0 + 2, TOKEN);
+    let mut text = scenario.lines.iter().map(|line| format!("{line}\n")).collect::<String>();
+    // The writer is in the middle of the last line.
+    let cut = text.len() - 20;
+    text.truncate(cut);
+    std::fs::write(&file, &text).unwrap();
+    let summary = index_file(&mut store, &file, false).unwrap();
+    assert_eq!((summary.transactions_read, summary.events_inserted), (1, 1), "only the complete new line");
+    scenario.write(&file);
+    let summary = index_file(&mut store, &file, false).unwrap();
+    assert_eq!((summary.transactions_read, summary.events_inserted), (1, 1));
+    assert_eq!(store.event_count().unwrap(), 4);
+}
+
+#[test]
+fn a_removed_event_is_reported_as_a_gap() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut scenario = Scenario::new();
+    for step in 0..10 {
+        scenario.mint_tokens(T0 + step, TOKEN);
+    }
+    scenario.lines.remove(4); // seq 5
+    scenario.lines.remove(4); // seq 6
+    scenario.lines.remove(0); // seq 1
+    let file = directory.path().join("record.jsonl");
+    scenario.write(&file);
+    let mut store = Store::open(&directory.path().join("db.sqlite")).unwrap();
+    let summary = index_file(&mut store, &file, false).unwrap();
+    let mint = scenario.mint.to_string();
+    assert_eq!(summary.gaps, vec![(mint.clone(), 1, 1), (mint, 5, 6)]);
+}
+
+#[test]
+fn the_same_seq_from_two_transactions_is_a_conflict_and_nothing_is_written() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut scenario = Scenario::new();
+    scenario.mint_tokens(T0, TOKEN);
+    let forged = scenario.lines[1].replace("sig-", "forged-");
+    scenario.lines.push(forged);
+    let file = directory.path().join("record.jsonl");
+    scenario.write(&file);
+    let mut store = Store::open(&directory.path().join("db.sqlite")).unwrap();
+    match index_file(&mut store, &file, false) {
+        Err(IndexError::Conflict { seq, .. }) => assert_eq!(seq, 2),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(store.event_count().unwrap(), 0, "the batch was rolled back");
+}
+
+#[test]
+fn a_malformed_line_names_its_number_and_writes_nothing() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut scenario = Scenario::new();
+    scenario.mint_tokens(T0, TOKEN);
+    scenario.lines.push("{\"signature\": \"x\", \"slot\": 9}".into());
+    let file = directory.path().join("record.jsonl");
+    scenario.write(&file);
+    let mut store = Store::open(&directory.path().join("db.sqlite")).unwrap();
+    match index_file(&mut store, &file, false) {
+        Err(IndexError::MalformedLine { line, reason }) => {
+            assert_eq!(line, 3);
+            assert!(reason.contains("events"), "{reason}");
+        }
+        other => panic!("expected a malformed line, got {other:?}"),
+    }
+    assert_eq!(store.event_count().unwrap(), 0);
+    std::fs::write(&file, "not json\n").unwrap();
+    assert!(matches!(index_file(&mut store, &file, false), Err(IndexError::MalformedLine { line: 1, .. })));
+}
+
+fn reserves_file(directory: &Path, text: &str) -> std::path::PathBuf {
+    let path = directory.join("reserves.csv");
+    std::fs::File::create(&path).unwrap().write_all(text.as_bytes()).unwrap();
+    path
+}
+
+#[test]
+fn reconciliation_passes_with_enough_reserves_and_fails_when_short_or_inconsistent() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut scenario = Scenario::new();
+    scenario.mint_tokens(T0, 700 * TOKEN);
+    scenario.burn(T0 + 1, 200 * TOKEN);
+    scenario.mint_tokens(T0 + 2, 50 * TOKEN);
+    let file = directory.path().join("record.jsonl");
+    scenario.write(&file);
+    let mut store = Store::open(&directory.path().join("db.sqlite")).unwrap();
+    index_file(&mut store, &file, false).unwrap();
+    let mint = scenario.mint.to_string();
+
+    let reserves = read_reserves(&reserves_file(directory.path(), "as_of,amount\n2026-11-01,100\n2026-11-20,550\n2026-11-10,9999\n"), 6).unwrap();
+    let result = reconcile(&store, &mint, None, &reserves).unwrap();
+    assert_eq!((result.total_minted, result.total_burned, result.derived_supply), (750 * TOKEN, 200 * TOKEN, 550 * 1_000_000));
+    assert_eq!((result.chain_supply, result.chain_supply_source.as_str()), (550 * TOKEN, "event #4"));
+    assert_eq!((result.reserves, result.reserves_as_of.as_str()), (550 * TOKEN, "2026-11-20"), "the latest row counts, not the largest");
+    assert!(result.ok(), "{}", result.table());
+
+    let short = read_reserves(&reserves_file(directory.path(), "as_of,amount\n2026-11-21T09:00:00Z,549.999999\n"), 6).unwrap();
+    let result = reconcile(&store, &mint, None, &short).unwrap();
+    assert!(!result.covered_by_reserves() && result.events_agree_with_chain());
+    assert!(result.table().contains("FAIL: supply exceeds reserves"));
+
+    // The chain says otherwise than the events: a missed or forged event.
+    let result = reconcile(&store, &mint, Some(551 * TOKEN), &reserves).unwrap();
+    assert!(!result.events_agree_with_chain());
+    assert_eq!(result.to_json()["ok"], false);
+}
+
+#[test]
+fn a_bad_reserve_row_is_refused_with_its_line_number() {
+    let directory = tempfile::tempdir().unwrap();
+    let cases = [
+        ("date,amount\n2026-11-01,1\n", 1, "header"),
+        ("as_of,amount\n2026-11-01,1\n2026-13-01,5\n", 3, "not a date"),
+        ("as_of,amount\n2026-11-01,1.0000001\n", 2, "decimals"),
+        ("as_of,amount\n2026-11-01,-4\n", 2, "negative"),
+        ("as_of,amount\n2026-11-01,1,extra\n", 2, "fields"),
+    ];
+    for (text, expected_line, reason) in cases {
+        match read_reserves(&reserves_file(directory.path(), text), 6) {
+            Err(IndexError::MalformedLine { line, reason: message }) => {
+                assert_eq!(line, expected_line, "{text}");
+                assert!(message.contains(reason), "{text}: {message}");
+            }
+            other => panic!("{text}: expected a line error, got {other:?}"),
+        }
+    }
+    assert!(read_reserves(&reserves_file(directory.path(), "as_of,amount\n"), 6).is_err());
+}
+
+#[test]
+fn each_monitor_rule_fires_on_its_events_only() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut scenario = Scenario::new();
+    let mint = scenario.mint;
+    scenario.attest(T0, 1_000 * TOKEN); // seq 2
+    scenario.mint_tokens(T0 + 10, 100 * TOKEN); // 3: fine
+    scenario.mint_tokens(T0 + 20, 600 * TOKEN); // 4: single mint above 500
+    scenario.mint_tokens(T0 + 30, 300 * TOKEN); // 5: window (1000 s) now holds 1000 > 900
+    scenario.mint_tokens(T0 + 5_000, 10 * TOKEN); // 6: window reset; attestation 4990 s old (> 1 h)
+    scenario.push(T0 + 5_001, |seq| Usd1Event::Paused(Paused { mint, seq, scope: PauseScope::Mint, by: mint, mint_paused: true, redeem_paused: false, transfers_paused: false })); // 7
+    scenario.push(T0 + 5_002, |seq| Usd1Event::Denylisted(Denylisted { mint, seq, wallet: mint, reason_hash: [0; 32], by: mint })); // 8
+    scenario.push(T0 + 5_003, |seq| Usd1Event::AdminTransferStarted(AdminTransferStarted { mint, seq, admin: mint, pending_admin: mint })); // 9
+    scenario.push(T0 + 5_004, |seq| Usd1Event::ProposalExecuted(ProposalExecuted { mint, seq, id: 0, executor: mint, kind: ProposalKind::SetCouncil { members: vec![mint], threshold: 1 }, council_epoch: 1 })); // 10
+    scenario.push(T0 + 5_005, |seq| Usd1Event::ProposalExecuted(ProposalExecuted { mint, seq, id: 1, executor: mint, kind: ProposalKind::SetAllowance { minter: mint, amount: 1 }, council_epoch: 1 })); // 11: not governance
+    scenario.push(T0 + 5_006, |seq| Usd1Event::SupplyChecked(SupplyChecked { mint, seq, supply: 0, total_minted: 0, total_burned: 0, escrowed: 0, attested_reserves: 0, matches: true })); // 12
+    let file = directory.path().join("record.jsonl");
+    scenario.write(&file);
+    let mut store = Store::open(&directory.path().join("db.sqlite")).unwrap();
+    index_file(&mut store, &file, false).unwrap();
+
+    let rules = parse_rules(
+        r#"
+        [[rules]]
+        kind = "single_mint_above"
+        amount = "500"
+        [[rules]]
+        kind = "minted_in_window_above"
+        window_secs = 1000
+        amount = "900"
+        [[rules]]
+        kind = "governance_change"
+        [[rules]]
+        kind = "pause_change"
+        [[rules]]
+        kind = "denylist_change"
+        [[rules]]
+        kind = "mint_without_attestation"
+        hours = 1
+    "#,
+    )
+    .unwrap();
+    let fired_on = |rule: &Rule| {
+        let mut seqs = Vec::new();
+        evaluate(&store, std::slice::from_ref(rule), |alert| seqs.push(alert["seq"].as_u64().unwrap())).unwrap();
+        seqs
+    };
+    assert_eq!(fired_on(&rules[0]), vec![4]);
+    assert_eq!(fired_on(&rules[1]), vec![5]);
+    assert_eq!(fired_on(&rules[2]), vec![9, 10]);
+    assert_eq!(fired_on(&rules[3]), vec![7]);
+    assert_eq!(fired_on(&rules[4]), vec![8]);
+    assert_eq!(fired_on(&rules[5]), vec![6]);
+    let total = evaluate(&store, &rules, |_| {}).unwrap();
+    assert_eq!(total, 7);
+
+    assert!(parse_rules("[[rules]]\nkind = \"mint_above\"\n").is_err());
+    assert!(parse_rules("[[rules]]\nkind = \"single_mint_above\"\namount = \"1.0000000001\"\n").is_err());
+    assert!(parse_rules("[[rules]]\nkind = \"pause_change\"\nextra = 1\n").is_err());
+}
