@@ -11,6 +11,7 @@
 //! assert_eq!(program_error_name(code), Some("DuplicateReference"));
 //! ```
 use solana_pubkey::Pubkey;
+use anchor_lang::error::ErrorCode as AnchorErrorCode;
 use usd1::error::Usd1Error;
 
 /// Every program error, in code order. The match below fails to compile when a
@@ -90,37 +91,98 @@ pub fn program_error_names() -> impl Iterator<Item = &'static str> {
     PROGRAM_ERRORS.iter().map(|(_, name)| *name)
 }
 
-/// Names of the Anchor framework errors this program can return (codes 100..6000).
+/// Anchor's framework errors (anchor-lang 1.2.2 `ErrorCode`), every variant; codes come
+/// from the enum itself (`u32::from`), so this list cannot drift from the numbers.
+const ANCHOR_ERRORS: &[(AnchorErrorCode, &str)] = {
+    use AnchorErrorCode::*;
+    &[
+        (InstructionMissing, "InstructionMissing"),
+        (InstructionFallbackNotFound, "InstructionFallbackNotFound"),
+        (InstructionDidNotDeserialize, "InstructionDidNotDeserialize"),
+        (InstructionDidNotSerialize, "InstructionDidNotSerialize"),
+        (IdlInstructionStub, "IdlInstructionStub"),
+        (IdlInstructionInvalidProgram, "IdlInstructionInvalidProgram"),
+        (IdlAccountNotEmpty, "IdlAccountNotEmpty"),
+        (EventInstructionStub, "EventInstructionStub"),
+        (ConstraintMut, "ConstraintMut"),
+        (ConstraintHasOne, "ConstraintHasOne"),
+        (ConstraintSigner, "ConstraintSigner"),
+        (ConstraintRaw, "ConstraintRaw"),
+        (ConstraintOwner, "ConstraintOwner"),
+        (ConstraintRentExempt, "ConstraintRentExempt"),
+        (ConstraintSeeds, "ConstraintSeeds"),
+        (ConstraintExecutable, "ConstraintExecutable"),
+        (ConstraintState, "ConstraintState"),
+        (ConstraintAssociated, "ConstraintAssociated"),
+        (ConstraintAssociatedInit, "ConstraintAssociatedInit"),
+        (ConstraintClose, "ConstraintClose"),
+        (ConstraintAddress, "ConstraintAddress"),
+        (ConstraintZero, "ConstraintZero"),
+        (ConstraintTokenMint, "ConstraintTokenMint"),
+        (ConstraintTokenOwner, "ConstraintTokenOwner"),
+        (ConstraintMintMintAuthority, "ConstraintMintMintAuthority"),
+        (ConstraintMintFreezeAuthority, "ConstraintMintFreezeAuthority"),
+        (ConstraintMintDecimals, "ConstraintMintDecimals"),
+        (ConstraintSpace, "ConstraintSpace"),
+        (ConstraintAccountIsNone, "ConstraintAccountIsNone"),
+        (ConstraintTokenTokenProgram, "ConstraintTokenTokenProgram"),
+        (ConstraintMintTokenProgram, "ConstraintMintTokenProgram"),
+        (ConstraintAssociatedTokenTokenProgram, "ConstraintAssociatedTokenTokenProgram"),
+        (ConstraintMintGroupPointerExtension, "ConstraintMintGroupPointerExtension"),
+        (ConstraintMintGroupPointerExtensionAuthority, "ConstraintMintGroupPointerExtensionAuthority"),
+        (ConstraintMintGroupPointerExtensionGroupAddress, "ConstraintMintGroupPointerExtensionGroupAddress"),
+        (ConstraintMintGroupMemberPointerExtension, "ConstraintMintGroupMemberPointerExtension"),
+        (ConstraintMintGroupMemberPointerExtensionAuthority, "ConstraintMintGroupMemberPointerExtensionAuthority"),
+        (ConstraintMintGroupMemberPointerExtensionMemberAddress, "ConstraintMintGroupMemberPointerExtensionMemberAddress"),
+        (ConstraintMintMetadataPointerExtension, "ConstraintMintMetadataPointerExtension"),
+        (ConstraintMintMetadataPointerExtensionAuthority, "ConstraintMintMetadataPointerExtensionAuthority"),
+        (ConstraintMintMetadataPointerExtensionMetadataAddress, "ConstraintMintMetadataPointerExtensionMetadataAddress"),
+        (ConstraintMintCloseAuthorityExtension, "ConstraintMintCloseAuthorityExtension"),
+        (ConstraintMintCloseAuthorityExtensionAuthority, "ConstraintMintCloseAuthorityExtensionAuthority"),
+        (ConstraintMintPermanentDelegateExtension, "ConstraintMintPermanentDelegateExtension"),
+        (ConstraintMintPermanentDelegateExtensionDelegate, "ConstraintMintPermanentDelegateExtensionDelegate"),
+        (ConstraintMintTransferHookExtension, "ConstraintMintTransferHookExtension"),
+        (ConstraintMintTransferHookExtensionAuthority, "ConstraintMintTransferHookExtensionAuthority"),
+        (ConstraintMintTransferHookExtensionProgramId, "ConstraintMintTransferHookExtensionProgramId"),
+        (ConstraintDuplicateMutableAccount, "ConstraintDuplicateMutableAccount"),
+        (AccountAlreadyMigrated, "AccountAlreadyMigrated"),
+        (AccountNotMigrated, "AccountNotMigrated"),
+        (ConstraintMintPausableExtension, "ConstraintMintPausableExtension"),
+        (ConstraintMintPausableAuthority, "ConstraintMintPausableAuthority"),
+        (RequireViolated, "RequireViolated"),
+        (RequireEqViolated, "RequireEqViolated"),
+        (RequireKeysEqViolated, "RequireKeysEqViolated"),
+        (RequireNeqViolated, "RequireNeqViolated"),
+        (RequireKeysNeqViolated, "RequireKeysNeqViolated"),
+        (RequireGtViolated, "RequireGtViolated"),
+        (RequireGteViolated, "RequireGteViolated"),
+        (AccountDiscriminatorAlreadySet, "AccountDiscriminatorAlreadySet"),
+        (AccountDiscriminatorNotFound, "AccountDiscriminatorNotFound"),
+        (AccountDiscriminatorMismatch, "AccountDiscriminatorMismatch"),
+        (AccountDidNotDeserialize, "AccountDidNotDeserialize"),
+        (AccountDidNotSerialize, "AccountDidNotSerialize"),
+        (AccountNotEnoughKeys, "AccountNotEnoughKeys"),
+        (AccountNotMutable, "AccountNotMutable"),
+        (AccountOwnedByWrongProgram, "AccountOwnedByWrongProgram"),
+        (InvalidProgramId, "InvalidProgramId"),
+        (InvalidProgramExecutable, "InvalidProgramExecutable"),
+        (AccountNotSigner, "AccountNotSigner"),
+        (AccountNotSystemOwned, "AccountNotSystemOwned"),
+        (AccountNotInitialized, "AccountNotInitialized"),
+        (AccountNotProgramData, "AccountNotProgramData"),
+        (AccountNotAssociatedTokenAccount, "AccountNotAssociatedTokenAccount"),
+        (AccountSysvarMismatch, "AccountSysvarMismatch"),
+        (AccountReallocExceedsLimit, "AccountReallocExceedsLimit"),
+        (AccountDuplicateReallocs, "AccountDuplicateReallocs"),
+        (DeclaredProgramIdMismatch, "DeclaredProgramIdMismatch"),
+        (TryingToInitPayerAsProgramAccount, "TryingToInitPayerAsProgramAccount"),
+        (InvalidNumericConversion, "InvalidNumericConversion"),
+        (Deprecated, "Deprecated"),
+    ]
+};
+
 fn anchor_error_name(code: u32) -> Option<&'static str> {
-    Some(match code {
-        100 => "InstructionMissing",
-        101 => "InstructionFallbackNotFound",
-        102 => "InstructionDidNotDeserialize",
-        2000 => "ConstraintMut",
-        2001 => "ConstraintHasOne",
-        2002 => "ConstraintSigner",
-        2003 => "ConstraintRaw",
-        2004 => "ConstraintOwner",
-        2006 => "ConstraintSeeds",
-        2011 => "ConstraintMintMintAuthority",
-        2012 => "ConstraintAddress",
-        2014 => "ConstraintTokenMint",
-        2015 => "ConstraintTokenOwner",
-        3001 => "AccountDiscriminatorNotFound",
-        3002 => "AccountDiscriminatorMismatch",
-        3003 => "AccountDidNotDeserialize",
-        3005 => "AccountNotEnoughKeys",
-        3006 => "AccountNotMutable",
-        3007 => "AccountOwnedByWrongProgram",
-        3008 => "InvalidProgramId",
-        3009 => "InvalidProgramExecutable",
-        3010 => "AccountNotSigner",
-        3011 => "AccountNotSystemOwned",
-        3012 => "AccountNotInitialized",
-        3014 => "AccountNotProgramData",
-        3017 => "AccountReallocExceedsLimit",
-        _ => return None,
-    })
+    ANCHOR_ERRORS.iter().find(|(error, _)| u32::from(*error) == code).map(|(_, name)| *name)
 }
 
 fn token_2022_error_name(code: u32) -> Option<String> {
@@ -181,4 +243,33 @@ pub fn failing_program_from_logs(logs: &[String]) -> Option<Pubkey> {
             None
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_raising_program() {
+        let usd1 = usd1::ID;
+        assert_eq!(custom_error_name(Some(&usd1), 6009), "DuplicateReference");
+        assert_eq!(custom_error_name(Some(&usd1), 2040), "Anchor:ConstraintDuplicateMutableAccount");
+        assert_eq!(custom_error_name(Some(&usd1), 3010), "Anchor:AccountNotSigner");
+        assert_eq!(custom_error_name(Some(&usd1), 3014), "Anchor:AccountNotAssociatedTokenAccount");
+        assert_eq!(custom_error_name(Some(&spl_token_2022_interface::ID), 17), "Token2022:AccountFrozen");
+        assert_eq!(custom_error_name(Some(&solana_sdk_ids::system_program::ID), 0), "System:AccountAlreadyInUse");
+        let other = Pubkey::new_unique();
+        assert_eq!(custom_error_name(Some(&other), 3), format!("Custom:{other}:3"));
+        assert_eq!(program_error_names().count(), PROGRAM_ERRORS.len());
+    }
+
+    #[test]
+    fn the_failing_program_is_the_innermost_failure() {
+        let logs = vec![
+            "Program A invoke [1]".to_string(),
+            format!("Program {} failed: custom program error: 0x11", spl_token_2022_interface::ID),
+            format!("Program {} failed: custom program error: 0x11", usd1::ID),
+        ];
+        assert_eq!(failing_program_from_logs(&logs), Some(spl_token_2022_interface::ID));
+    }
 }

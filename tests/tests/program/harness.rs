@@ -351,3 +351,24 @@ impl Fixture {
         assert_eq!(self.ledger.mint_info(&mint).await.unwrap().transfer_hook_program, Some(usd1_client::PROGRAM_ID));
     }
 }
+
+/// Adversarial helpers.
+impl Fixture {
+    /// A second USD1 deployment on the same ledger, with the same role keys and its
+    /// own mint: the source of look-alike Configs, Minters, Escrows and token accounts.
+    pub async fn deploy_another(&mut self) -> Keypair {
+        let mint = Keypair::new();
+        let params = default_params(&self.keys());
+        let instruction = instructions::initialize(&self.admin.pubkey(), &mint.pubkey(), params);
+        self.ledger.expect_ok(instruction, &[&self.admin, &mint]).await;
+        mint
+    }
+}
+
+/// Replace every occurrence of account `from` in an instruction with `to`.
+pub fn substitute(mut instruction: Instruction, from: &Pubkey, to: &Pubkey) -> Instruction {
+    for meta in instruction.accounts.iter_mut().filter(|meta| meta.pubkey == *from) {
+        meta.pubkey = *to;
+    }
+    instruction
+}

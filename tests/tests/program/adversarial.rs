@@ -1,0 +1,215 @@
+//! Every Solana attack class that applies, each with its exact refusal.
+//! `docs/threat-model.md` maps each privileged power to these tests.
+use crate::harness::*;
+use solana_account::AccountSharedData;
+use solana_pubkey::Pubkey;
+use solana_signer::Signer;
+use usd1_client::{instructions, pda, reference_hash, PauseScope, ProposalKind, Role};
+
+#[tokio::test]
+async fn a_missing_signature_is_refused() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    // The admin's key is named but the admin does not sign.
+    let mut instruction = instructions::set_role(&fixture.admin.pubkey(), &mint, Role::Pauser, &Pubkey::new_unique());
+    instruction.accounts[0].is_signer = false;
+    fixture.ledger.expect_error(instruction, &[], "Anchor:AccountNotSigner").await;
+    let minter = fixture.new_minter(10 * ONE_TOKEN).await;
+    let alice = fixture.new_identity().pubkey();
+    fixture.create_token_account(&alice).await;
+    let mut instruction = fixture.mint_instruction(&minter, &alice, ONE_TOKEN, "w");
+    instruction.accounts[0].is_signer = false;
+    // The minter still pays (second account) but does not sign as minter.
+    instruction.accounts[1].pubkey = fixture.ledger.payer().pubkey();
+    fixture.ledger.expect_error(instruction, &[], "Anchor:AccountNotSigner").await;
+    assert_eq!(fixture.config().await.total_minted, 0);
+}
+
+#[tokio::test]
+async fn another_deployments_accounts_are_refused() {
+    let mut fixture = Fixture::new().await;
+    let (mint, other) = (fixture.mint_key(), fixture.deploy_another().await.pubkey());
+    let (config, other_config) = (pda::config_address(&mint), pda::config_address(&other));
+    let minter = fixture.new_minter(100 * ONE_TOKEN).await;
+    let alice = fixture.new_identity().pubkey();
+    fixture.create_token_account(&alice).await;
+    let pauser = fixture.pauser.insecure_clone();
+
+    // The other deployment's Config for this mint: its seeds are for another mint.
+    let instruction = substitute(instructions::pause(&pauser.pubkey(), &mint, PauseScope::Mint), &config, &other_config);
+    fixture.ledger.expect_error(instruction, &[&pauser], "InvalidMint").await;
+    // This Config with the other mint: the mint is not this Config's.
+    let instruction = substitute(instructions::pause(&pauser.pubkey(), &mint, PauseScope::Transfers), &mint, &other);
+    fixture.ledger.expect_error(instruction, &[&pauser], "InvalidMint").await;
+    // Minting with this minter against the other Config and mint: no Minter there.
+    let instruction = fixture.mint_instruction(&minter, &alice, ONE_TOKEN, "w1");
+    let instruction = substitute(substitute(instruction, &config, &other_config), &mint, &other);
+    fixture.ledger.expect_error(instruction, &[&minter], "Anchor:ConstraintSeeds").await;
+    // A token account of the other mint as recipient.
+    fixture.ledger.expect_ok(usd1_client::transfer::create_associated_token_account(&fixture.ledger.payer().pubkey(), &alice, &other), &[]).await;
+    let foreign_account = pda::associated_token_address(&alice, &other);
+    let instruction = substitute(fixture.mint_instruction(&minter, &alice, ONE_TOKEN, "w2"), &pda::associated_token_address(&alice, &mint), &foreign_account);
+    fixture.ledger.expect_error(instruction, &[&minter], "Anchor:ConstraintTokenMint").await;
+    // The other deployment's Escrow for a redemption.
+    let holder = fixture.new_identity();
+    fixture.fund_holder(&holder.pubkey(), 5 * ONE_TOKEN).await;
+    let instruction = instructions::request_redemption(&holder.pubkey(), &mint, ONE_TOKEN, reference_hash("t"));
+    let instruction = substitute(instruction, &pda::escrow_address(&config), &pda::escrow_address(&other_config));
+    fixture.ledger.expect_error(instruction, &[&holder], "Anchor:ConstraintSeeds").await;
+    assert_eq!(fixture.config().await.total_minted, 5 * ONE_TOKEN);
+    assert_eq!(fixture.ledger.escrow_balance(&other).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_look_alike_mint_and_a_forged_config_are_refused() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let config = pda::config_address(&mint);
+    // Forged state: a copy of the real Config held by an account the program does not own.
+    let real = fixture.ledger.account(&config).await.unwrap().unwrap();
+    let forged_key = Pubkey::new_unique();
+    fixture.ledger.set_account(&forged_key, &AccountSharedData::from(solana_account::Account { owner: Pubkey::new_unique(), ..real }));
+    let stranger = fixture.stranger.insecure_clone();
+    let instruction = substitute(instructions::check_supply(&mint), &config, &forged_key);
+    fixture.ledger.expect_error(instruction, &[&stranger], "Anchor:AccountOwnedByWrongProgram").await;
+    // A look-alike mint (any other Token-2022 mint) in check_supply.
+    let other = fixture.deploy_another().await.pubkey();
+    let instruction = substitute(instructions::check_supply(&mint), &mint, &other);
+    fixture.ledger.expect_error(instruction, &[&stranger], "InvalidMint").await;
+}
+
+#[tokio::test]
+async fn a_fake_token_program_is_refused() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let pauser = fixture.pauser.insecure_clone();
+    let fake = Pubkey::new_unique();
+    let instruction = substitute(instructions::pause(&pauser.pubkey(), &mint, PauseScope::Transfers), &usd1_client::TOKEN_2022_PROGRAM_ID, &fake);
+    fixture.ledger.expect_error(instruction, &[&pauser], "Anchor:InvalidProgramId").await;
+    // The classic SPL Token program in Token-2022's place is refused too.
+    let classic: Pubkey = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA".parse().unwrap();
+    let minter = fixture.new_minter(ONE_TOKEN).await;
+    let alice = fixture.new_identity().pubkey();
+    fixture.create_token_account(&alice).await;
+    let instruction = substitute(fixture.mint_instruction(&minter, &alice, ONE_TOKEN, "w"), &usd1_client::TOKEN_2022_PROGRAM_ID, &classic);
+    fixture.ledger.expect_error(instruction, &[&minter], "Anchor:InvalidProgramId").await;
+    assert!(!fixture.config().await.transfers_paused);
+}
+
+#[tokio::test]
+async fn a_non_canonical_bump_is_refused() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let config = pda::config_address(&mint);
+    let minter = fixture.new_minter(10 * ONE_TOKEN).await;
+    let alice = fixture.new_identity().pubkey();
+    fixture.create_token_account(&alice).await;
+    // Find a valid off-curve address for the same receipt seeds with a lower bump.
+    let hash = reference_hash("wire-x");
+    let (canonical, canonical_bump) = Pubkey::find_program_address(&[b"receipt", config.as_ref(), &hash], &usd1_client::PROGRAM_ID);
+    let other = (0..canonical_bump)
+        .rev()
+        .find_map(|bump| Pubkey::create_program_address(&[b"receipt", config.as_ref(), &hash, &[bump]], &usd1_client::PROGRAM_ID).ok())
+        .expect("another bump gives an address");
+    let instruction = substitute(fixture.mint_instruction(&minter, &alice, ONE_TOKEN, "wire-x"), &canonical, &other);
+    fixture.ledger.expect_error(instruction, &[&minter], "Anchor:ConstraintSeeds").await;
+    // A non-canonical Config address is refused the same way.
+    let (_, config_bump) = Pubkey::find_program_address(&[b"config", mint.as_ref()], &usd1_client::PROGRAM_ID);
+    if let Some(other_config) = (0..config_bump)
+        .rev()
+        .find_map(|bump| Pubkey::create_program_address(&[b"config", mint.as_ref(), &[bump]], &usd1_client::PROGRAM_ID).ok())
+    {
+        let stranger = fixture.stranger.insecure_clone();
+        let instruction = substitute(instructions::check_supply(&mint), &config, &other_config);
+        fixture.ledger.expect_error(instruction, &[&stranger], "Anchor:AccountNotInitialized").await;
+    }
+    assert!(fixture.ledger.mint_receipt(&mint, &hash).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn reinitialization_is_refused() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint.insecure_clone();
+    // Even by a different would-be admin: the mint already exists.
+    let usurper = fixture.new_identity();
+    let params = default_params(&fixture.keys());
+    fixture.ledger.expect_error(instructions::initialize(&usurper.pubkey(), &mint.pubkey(), params), &[&usurper, &mint], "AlreadyInitialized").await;
+    assert_eq!(fixture.config().await.admin, fixture.admin.pubkey());
+}
+
+#[tokio::test]
+async fn duplicate_mutable_accounts_are_refused() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let holder = fixture.new_identity();
+    let holder_token = fixture.fund_holder(&holder.pubkey(), 10 * ONE_TOKEN).await;
+    let escrow = pda::escrow_address(&pda::config_address(&mint));
+    // The Escrow passed as the holder's source too: one account in two mutable slots.
+    let instruction = substitute(instructions::request_redemption(&holder.pubkey(), &mint, ONE_TOKEN, reference_hash("t1")), &holder_token, &escrow);
+    fixture.ledger.expect_error(instruction, &[&holder], "Anchor:ConstraintDuplicateMutableAccount").await;
+    // Returning a request into the Escrow itself (escrow passed twice).
+    fixture.request_redemption(&holder, ONE_TOKEN, "t2").await.expect("request");
+    let reject = fixture.reject_instruction("t2").await;
+    let burner = fixture.burner.insecure_clone();
+    fixture.ledger.expect_error(substitute(reject, &holder_token, &escrow), &[&burner], "Anchor:ConstraintDuplicateMutableAccount").await;
+    // A holder's own account that is not the one the request recorded.
+    let other_holder = fixture.new_identity();
+    let other_token = fixture.fund_holder(&other_holder.pubkey(), ONE_TOKEN).await;
+    let reject = fixture.reject_instruction("t2").await;
+    fixture.ledger.expect_error(substitute(reject, &holder_token, &other_token), &[&burner], "InvalidTokenAccount").await;
+    // The burner burning from the Escrow as if it were its own account.
+    let instruction = substitute(instructions::burn(&burner.pubkey(), &mint, ONE_TOKEN), &pda::associated_token_address(&burner.pubkey(), &mint), &escrow);
+    fixture.ledger.expect_error(instruction, &[&burner], "Token2022:OwnerMismatch").await;
+    fixture.assert_redemption_invariants(&[ONE_TOKEN]).await;
+}
+
+#[tokio::test]
+async fn a_closed_proposal_cannot_be_used_again() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let minter = fixture.new_minter(0).await;
+    fixture.grant_allowance(&minter.pubkey(), 5 * ONE_TOKEN).await; // proposal 0, executed and closed
+    let (c0, c1) = (fixture.council[0].insecure_clone(), fixture.council[1].insecure_clone());
+    let execute = instructions::execute(&c1.pubkey(), &mint, 0, &c0.pubkey(), Some(&minter.pubkey()));
+    fixture.ledger.expect_error(execute, &[&c1], "Anchor:AccountNotInitialized").await;
+    fixture.ledger.expect_error(instructions::cancel(&c1.pubkey(), &mint, 0, &c0.pubkey()), &[&c1], "Anchor:AccountNotInitialized").await;
+    // Recreating it by hand (forged data at the old address) does not pass the owner check.
+    let address = pda::proposal_address(&pda::config_address(&mint), 0);
+    fixture.ledger.set_account(&address, &AccountSharedData::new(10_000_000, 800, &Pubkey::new_unique()));
+    fixture.ledger.expect_error(instructions::approve(&c1.pubkey(), &mint, 0), &[&c1], "Anchor:AccountOwnedByWrongProgram").await;
+    // A new proposal gets a new id; old ids are never reused.
+    let id = fixture.propose(0, ProposalKind::SetAllowance { minter: minter.pubkey(), amount: ONE_TOKEN }).await;
+    assert_eq!(id, 1);
+    assert_eq!(fixture.ledger.minter(&mint, &minter.pubkey()).await.unwrap().unwrap().allowance, 5 * ONE_TOKEN);
+}
+
+#[tokio::test]
+async fn arithmetic_at_u64_limits_is_refused_or_saturates() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let minter = fixture.new_minter(u64::MAX).await;
+    let second = fixture.new_minter(10).await;
+    let alice = fixture.new_identity().pubkey();
+    fixture.create_token_account(&alice).await;
+    fixture.mint_ok(&minter, &alice, u64::MAX - 1, "huge").await;
+    // Supply would overflow u64: refused before Token-2022 is reached.
+    fixture.mint_error(&second, &alice, 2, "overflow", "SupplyCapExceeded").await;
+    fixture.mint_ok(&second, &alice, 1, "last").await;
+    assert_eq!(fixture.ledger.mint_info(&mint).await.unwrap().supply, u64::MAX);
+    fixture.assert_issuance_invariants(&[minter.pubkey(), second.pubkey()]).await;
+    // Decreasing by u64::MAX saturates at zero; a rate-limit refill over a huge warp saturates too.
+    let master = fixture.master_minter.insecure_clone();
+    fixture.ledger.expect_ok(instructions::decrease_allowance(&master.pubkey(), &mint, &minter.pubkey(), u64::MAX), &[&master]).await;
+    let limited = fixture.new_identity();
+    let limit = usd1_client::RateLimit { capacity: u64::MAX, refill_per_sec: u64::MAX };
+    fixture.ledger.expect_ok(instructions::configure_minter(&master.pubkey(), &mint, &limited.pubkey(), Some(limit)), &[&master]).await;
+    fixture.ledger.warp_secs(i64::MAX / 4).await.unwrap();
+    // Allowance 0: the bucket's saturation is harmless and the allowance still binds.
+    fixture.mint_error(&limited, &alice, 1, "after-warp", "AllowanceExceeded").await;
+    // A redemption of more than a holder has never reaches the escrow.
+    let holder = fixture.new_identity();
+    fixture.create_token_account(&holder.pubkey()).await;
+    let failure = fixture.request_redemption(&holder, u64::MAX, "max").await.unwrap_err();
+    assert_eq!(failure.name(), "Token2022:InsufficientFunds");
+    fixture.assert_redemption_invariants(&[]).await;
+}
