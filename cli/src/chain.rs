@@ -163,7 +163,7 @@ impl Chain {
 
     pub async fn latest_blockhash(&mut self) -> anyhow::Result<Hash> {
         match self {
-            Chain::Embedded(embedded) => Ok(embedded.ledger.latest_blockhash()),
+            Chain::Embedded(embedded) => Ok(embedded.ledger.latest_blockhash().await?),
             Chain::Rpc(client) => Ok(client.get_latest_blockhash().await?),
         }
     }

@@ -167,15 +167,26 @@ impl Ledger {
         Ledger { context, sent: HashSet::new() }
     }
 
-    /// The blockhash new transactions use.
-    pub fn latest_blockhash(&self) -> Hash {
-        self.context.last_blockhash
+    /// The bank's current blockhash. Blockhashes expire after 150 slots, and
+    /// program-test's slots pass in milliseconds, so this is asked for per transaction.
+    pub async fn latest_blockhash(&mut self) -> Result<Hash, Failure> {
+        self.context.banks_client.get_latest_blockhash().await.map_err(ledger_error)
     }
 
     /// Wait for a blockhash different from the current one (so an identical
-    /// transaction can be sent again as a new one).
+    /// transaction can be sent again as a new one). Slots pass every few
+    /// milliseconds in program-test; five seconds without one is an error.
     pub async fn refresh_blockhash(&mut self) -> Result<Hash, Failure> {
-        self.context.get_new_latest_blockhash().await.map_err(ledger_error)
+        let current = self.latest_blockhash().await?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            let next = self.latest_blockhash().await?;
+            if next != current {
+                return Ok(next);
+            }
+        }
+        Err(ledger_error("the ledger produced no new blockhash in 5 s"))
     }
 
     /// The current slot.
@@ -233,11 +244,12 @@ impl Ledger {
 
     /// Sign and execute, returning the decoded events; on failure, the error's stable name.
     pub async fn send(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<Executed, Failure> {
-        let mut transaction = self.transaction(instructions, signers, self.context.last_blockhash)?;
+        let blockhash = self.latest_blockhash().await?;
+        let mut transaction = self.transaction(instructions, signers, blockhash)?;
         if self.sent.contains(&transaction.signatures[0]) {
             // The same instructions and signers under the same blockhash would be a duplicate.
-            self.context.get_new_latest_blockhash().await.map_err(ledger_error)?;
-            transaction = self.transaction(instructions, signers, self.context.last_blockhash)?;
+            let blockhash = self.refresh_blockhash().await?;
+            transaction = self.transaction(instructions, signers, blockhash)?;
         }
         self.send_transaction(transaction).await
     }
@@ -250,7 +262,7 @@ impl Ledger {
             // current blockhash; the real transaction below is checked in full.
             Err(Failure::Runtime { name, .. }) if name == "BlockhashNotFound" => {
                 let mut copy = transaction.clone();
-                copy.message.recent_blockhash = self.latest_blockhash();
+                copy.message.recent_blockhash = self.latest_blockhash().await?;
                 self.simulate(&copy).await?
             }
             other => other?,
@@ -271,6 +283,22 @@ impl Ledger {
                 Err(Failure::from_transaction_error(error, logs))
             }
         }
+    }
+
+    /// Sign and commit without the simulation that collects events: for bulk runs
+    /// (stress tests) where only the resulting state is checked.
+    pub async fn send_unobserved(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<(), Failure> {
+        let blockhash = self.latest_blockhash().await?;
+        let transaction = self.transaction(instructions, signers, blockhash)?;
+        let processed = self
+            .context
+            .banks_client
+            .process_transaction_with_metadata(transaction)
+            .await
+            .map_err(ledger_error)?;
+        processed.result.map_err(|error| {
+            Failure::from_transaction_error(error, processed.metadata.map(|metadata| metadata.log_messages).unwrap_or_default())
+        })
     }
 
     /// Simulate without committing: the events it would emit, or why it would fail.

@@ -15,5 +15,6 @@ mod proposals;
 mod redemption;
 mod reserves;
 mod roles;
+mod stress;
 mod supply;
 mod transfer_hook;
