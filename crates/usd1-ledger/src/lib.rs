@@ -269,27 +269,13 @@ impl Ledger {
         };
         executed.signature = transaction.signatures[0];
         self.sent.insert(transaction.signatures[0]);
-        // Straight to the bank: unlike `process_transaction`, this path accepts durable nonces.
-        let processed = self
-            .context
-            .banks_client
-            .process_transaction_with_metadata(transaction)
-            .await
-            .map_err(ledger_error)?;
-        match processed.result {
-            Ok(()) => Ok(executed),
-            Err(error) => {
-                let logs = processed.metadata.map(|metadata| metadata.log_messages).unwrap_or(executed.logs);
-                Err(Failure::from_transaction_error(error, logs))
-            }
-        }
+        self.commit(transaction).await?;
+        Ok(executed)
     }
 
-    /// Sign and commit without the simulation that collects events: for bulk runs
-    /// (stress tests) where only the resulting state is checked.
-    pub async fn send_unobserved(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<(), Failure> {
-        let blockhash = self.latest_blockhash().await?;
-        let transaction = self.transaction(instructions, signers, blockhash)?;
+    /// Commit a signed transaction. Straight to the bank: unlike `process_transaction`,
+    /// this path accepts durable nonces.
+    async fn commit(&mut self, transaction: Transaction) -> Result<(), Failure> {
         let processed = self
             .context
             .banks_client
@@ -299,6 +285,14 @@ impl Ledger {
         processed.result.map_err(|error| {
             Failure::from_transaction_error(error, processed.metadata.map(|metadata| metadata.log_messages).unwrap_or_default())
         })
+    }
+
+    /// Sign and commit without the simulation that collects events: for bulk runs
+    /// (stress tests) where only the resulting state is checked.
+    pub async fn send_unobserved(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<(), Failure> {
+        let blockhash = self.latest_blockhash().await?;
+        let transaction = self.transaction(instructions, signers, blockhash)?;
+        self.commit(transaction).await
     }
 
     /// Simulate without committing: the events it would emit, or why it would fail.
