@@ -144,3 +144,19 @@ async fn no_token_reaches_or_leaves_a_denylisted_owner_through_any_path() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_denylisted_owners_self_transfer_moves_nothing() {
+    // Found by the property tests: Token-2022 completes a transfer from an account to
+    // itself without calling the hook. Nothing moves, so the denylist still holds.
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let mallory = fixture.new_identity();
+    fixture.fund_holder(&mallory.pubkey(), 10 * ONE_TOKEN).await;
+    fixture.denylist(&mallory.pubkey()).await;
+    fixture.transfer(&mallory, &mallory.pubkey(), 5 * ONE_TOKEN).await.expect("a self-transfer completes");
+    assert_eq!(fixture.ledger.balance(&mallory.pubkey(), &mint).await.unwrap(), 10 * ONE_TOKEN);
+    let bob = fixture.new_identity().pubkey();
+    fixture.create_token_account(&bob).await;
+    assert_eq!(fixture.transfer(&mallory, &bob, ONE_TOKEN).await.unwrap_err().name(), "Denylisted");
+}

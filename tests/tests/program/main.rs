@@ -11,6 +11,7 @@ mod metadata;
 mod mint;
 mod minters;
 mod pause;
+mod properties;
 mod proposals;
 mod redemption;
 mod reserves;
