@@ -161,8 +161,19 @@ impl Ledger {
             std::env::set_var("RUST_LOG", "error");
         }
         let mut program_test = ProgramTest::default();
-        program_test.prefer_bpf(false);
-        program_test.add_program("usd1", usd1::ID, processor!(builtin::process_instruction));
+        match std::env::var_os("USD1_SBF_OUT_DIR") {
+            // With the SBF toolchain: `cargo build-sbf` then USD1_SBF_OUT_DIR=target/deploy runs
+            // the real usd1.so, so the program's own compute units are metered too.
+            Some(directory) => {
+                std::env::set_var("SBF_OUT_DIR", directory);
+                program_test.prefer_bpf(true);
+                program_test.add_program("usd1", usd1::ID, None);
+            }
+            None => {
+                program_test.prefer_bpf(false);
+                program_test.add_program("usd1", usd1::ID, processor!(builtin::process_instruction));
+            }
+        }
         let context = program_test.start_with_context().await;
         Ledger { context, sent: HashSet::new() }
     }
