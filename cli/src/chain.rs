@@ -270,13 +270,34 @@ impl Chain {
     }
 
     /// Every transaction this embedded ledger executed (its state file keeps them), or,
-    /// on a cluster, the program's transactions touching this mint's Config.
-    pub async fn recorded_transactions(&mut self, mint: &Pubkey) -> anyhow::Result<Vec<Value>> {
+    /// on a cluster, the transactions touching this mint's Config, oldest first,
+    /// newer than `until` (a signature already indexed), paged 1,000 at a time.
+    pub async fn recorded_transactions(&mut self, mint: &Pubkey, until: Option<&str>) -> anyhow::Result<Vec<Value>> {
         match self {
             Chain::Embedded(embedded) => Ok(embedded.transactions.clone()),
             Chain::Rpc(client) => {
+                use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
                 let config = pda::config_address(mint);
-                let mut signatures = client.get_signatures_for_address(&config).await?;
+                let until = until.map(|text| text.parse()).transpose().map_err(|_| anyhow!("bad cursor signature"))?;
+                let mut signatures = Vec::new();
+                let mut before = None;
+                loop {
+                    let page = client
+                        .get_signatures_for_address_with_config(
+                            &config,
+                            GetConfirmedSignaturesForAddress2Config { before, until, limit: Some(1_000), commitment: Some(CommitmentConfig::confirmed()) },
+                        )
+                        .await?;
+                    let full = page.len() == 1_000;
+                    before = match page.last() {
+                        Some(last) => Some(last.signature.parse().map_err(|_| anyhow!("bad signature {}", last.signature))?),
+                        None => None,
+                    };
+                    signatures.extend(page);
+                    if !full {
+                        break;
+                    }
+                }
                 signatures.reverse();
                 let mut records = Vec::new();
                 for status in signatures.into_iter().filter(|status| status.err.is_none()) {

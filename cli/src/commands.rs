@@ -485,7 +485,7 @@ async fn events(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let chain = require_chain(&mut chain)?;
     let mint = mint_from_args(global)?;
     let mint_text = mint.to_string();
-    for record in chain.recorded_transactions(&mint).await? {
+    for record in chain.recorded_transactions(&mint, None).await? {
         for event in record["events"].as_array().into_iter().flatten() {
             if event["mint"] == json!(mint_text) {
                 match global.output {

@@ -46,8 +46,16 @@ pub async fn index(global: &GlobalArgs, db: &Path, from_file: Option<&Path>, qui
                 bail!("index needs --from-file FILE, or a chain (--url or --ledger) and --mint");
             };
             let mint = mint_from_args(global)?;
-            let records = chain.recorded_transactions(&mint).await?;
-            index_records(&mut store, records)?
+            // Resume after the newest transaction indexed from this chain for this mint.
+            let source = format!("chain:{mint}");
+            let cursor = store.cursor(&source)?;
+            let records = chain.recorded_transactions(&mint, cursor.as_deref()).await?;
+            let newest = records.last().and_then(|record| record["signature"].as_str()).map(str::to_string);
+            let summary = index_records(&mut store, records)?;
+            if let Some(newest) = newest {
+                store.set_cursor(&source, &newest)?;
+            }
+            summary
         }
     };
     let value = json!({

@@ -400,6 +400,9 @@ fn a_recorded_drill_indexes_reconciles_and_reports_a_removed_event_as_a_gap() {
     assert_eq!(summary["gaps"], serde_json::json!([]));
     let again = json_lines(&run(&["--output", "json", "index", "--db", &db, "--from-file", &record])).pop().unwrap();
     assert_eq!(again["events_inserted"], 0, "indexing again changes nothing");
+    // Straight from the chain (here the persisted embedded ledger): the same events.
+    let from_chain = json_lines(&run(&["--ledger", &ledger, "--mint", &mint, "--output", "json", "index", "--db", &path("chain.sqlite")])).pop().unwrap();
+    assert_eq!(from_chain["events_inserted"], 9);
 
     // The drill leaves 180 USD1 in circulation. A matching reserve ledger passes, against the chain itself.
     std::fs::write(path("reserves.csv"), "as_of,amount\n2026-11-20,100\n2026-11-21,180\n").unwrap();

@@ -27,6 +27,10 @@ CREATE TABLE IF NOT EXISTS sources (
     position INTEGER NOT NULL,
     line INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS cursors (
+    source TEXT PRIMARY KEY,
+    signature TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS reconciliations (
     id INTEGER PRIMARY KEY,
     mint TEXT NOT NULL,
@@ -146,6 +150,19 @@ impl Store {
             .optional()?;
         let (offset, line) = position.unwrap_or((0, 0));
         Ok((offset.max(0) as u64, line.max(0) as u64))
+    }
+
+    /// The newest transaction indexed from a chain source.
+    pub fn cursor(&self, source: &str) -> Result<Option<String>, IndexError> {
+        Ok(self.connection.query_row("SELECT signature FROM cursors WHERE source = ?1", [source], |row| row.get(0)).optional()?)
+    }
+
+    pub fn set_cursor(&self, source: &str, signature: &str) -> Result<(), IndexError> {
+        self.connection.execute(
+            "INSERT INTO cursors (source, signature) VALUES (?1, ?2) ON CONFLICT (source) DO UPDATE SET signature = excluded.signature",
+            params![source, signature],
+        )?;
+        Ok(())
     }
 
     pub fn event_count(&self) -> Result<u64, IndexError> {
