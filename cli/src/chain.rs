@@ -176,6 +176,14 @@ impl Chain {
         }
     }
 
+    /// Lamports an account of `data_len` bytes needs to be rent-exempt.
+    pub async fn rent_exempt_minimum(&mut self, data_len: usize) -> anyhow::Result<u64> {
+        match self {
+            Chain::Embedded(embedded) => Ok(embedded.ledger.rent_exempt_minimum(data_len).await?),
+            Chain::Rpc(client) => Ok(client.get_minimum_balance_for_rent_exemption(data_len).await?),
+        }
+    }
+
     pub async fn account(&mut self, key: &Pubkey) -> anyhow::Result<Option<Account>> {
         match self {
             Chain::Embedded(embedded) => Ok(embedded.ledger.account(key).await?),

@@ -329,7 +329,7 @@ async fn create_nonce_account(global: &GlobalArgs, nonce_path: &Path) -> anyhow:
     };
     let nonce = load_or_create_keypair(nonce_path)?;
     chain.ensure_funded(&signer.pubkey()).await?;
-    let lamports = 1_500_000; // rent-exempt minimum of an 80-byte nonce account, with margin
+    let lamports = chain.rent_exempt_minimum(solana_nonce::state::State::size()).await?;
     let instructions = solana_system_interface::instruction::create_nonce_account(&signer.pubkey(), &nonce.pubkey(), &authority, lamports);
     let blockhash = chain.latest_blockhash().await?;
     let message = signing::build_message(&instructions, &signer.pubkey(), None, blockhash);
@@ -349,23 +349,19 @@ async fn create_nonce_account(global: &GlobalArgs, nonce_path: &Path) -> anyhow:
     }
 }
 
-fn key_json(key: &Pubkey) -> Value {
-    key.to_json()
-}
-
 fn config_json(config: &Config, supply: u64) -> Value {
     let decimals = config.decimals;
     json!({
-        "mint": key_json(&config.mint),
+        "mint": config.mint.to_json(),
         "decimals": decimals,
-        "admin": key_json(&config.admin),
+        "admin": config.admin.to_json(),
         "pending_admin": config.pending_admin.to_json(),
         "roles": {
-            "master_minter": key_json(&config.master_minter),
-            "pauser": key_json(&config.pauser),
-            "denylister": key_json(&config.denylister),
-            "burner": key_json(&config.burner),
-            "attester": key_json(&config.attester),
+            "master_minter": config.master_minter.to_json(),
+            "pauser": config.pauser.to_json(),
+            "denylister": config.denylister.to_json(),
+            "burner": config.burner.to_json(),
+            "attester": config.attester.to_json(),
         },
         "council": {"members": config.council.to_json(), "threshold": config.council_threshold, "epoch": config.council_epoch},
         "paused": {"mint": config.mint_paused, "redeem": config.redeem_paused, "transfers": config.transfers_paused},
