@@ -22,8 +22,9 @@ pub trait Resolver {
     fn key(&mut self, name: &str) -> anyhow::Result<Pubkey>;
 }
 
-#[derive(Subcommand, Deserialize, Debug, Clone)]
+#[derive(Subcommand, Deserialize, Debug, Clone, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum OpSpec {
     /// Create the mint, Config, Escrow and hook list; the signer becomes admin.
     Initialize(InitializeArgs),
@@ -436,37 +437,9 @@ fn optional_cap(text: Option<&String>, decimals: u8) -> anyhow::Result<Option<Op
 }
 
 impl OpSpec {
-    /// The SPEC name of the op (`request_redemption`).
+    /// The SPEC name of the op (`request_redemption`), the same name serde reads from a drill.
     pub fn name(&self) -> &'static str {
-        match self {
-            OpSpec::Initialize(_) => "initialize",
-            OpSpec::TransferAdmin(_) => "transfer_admin",
-            OpSpec::AcceptAdmin(_) => "accept_admin",
-            OpSpec::SetRole(_) => "set_role",
-            OpSpec::UpdateConfig(_) => "update_config",
-            OpSpec::UpdateMetadata(_) => "update_metadata",
-            OpSpec::Pause(_) => "pause",
-            OpSpec::Unpause(_) => "unpause",
-            OpSpec::ConfigureMinter(_) => "configure_minter",
-            OpSpec::RemoveMinter(_) => "remove_minter",
-            OpSpec::DecreaseAllowance(_) => "decrease_allowance",
-            OpSpec::Propose(_) => "propose",
-            OpSpec::Approve(_) => "approve",
-            OpSpec::Execute(_) => "execute",
-            OpSpec::Cancel(_) => "cancel",
-            OpSpec::Mint(_) => "mint",
-            OpSpec::Burn(_) => "burn",
-            OpSpec::RequestRedemption(_) => "request_redemption",
-            OpSpec::CompleteRedemption(_) => "complete_redemption",
-            OpSpec::RejectRedemption(_) => "reject_redemption",
-            OpSpec::DenylistAdd(_) => "denylist_add",
-            OpSpec::DenylistRemove(_) => "denylist_remove",
-            OpSpec::Freeze(_) => "freeze",
-            OpSpec::Thaw(_) => "thaw",
-            OpSpec::AttestReserves(_) => "attest_reserves",
-            OpSpec::CheckSupply(_) => "check_supply",
-            OpSpec::Transfer(_) => "transfer",
-        }
+        self.into()
     }
 
     /// Checks that need no chain: scope and role names, amount syntax (at the
@@ -673,4 +646,22 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             ]
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_the_drill_format_names() {
+        for (name, args) in [
+            ("request_redemption", serde_json::json!({"amount": "1", "reference": "t"})),
+            ("check_supply", serde_json::json!({})),
+            ("denylist_add", serde_json::json!({"wallet": "w", "reason": "r"})),
+            ("propose", serde_json::json!({"set_council": {"members": ["a"], "threshold": 1}})),
+        ] {
+            let spec: OpSpec = serde_json::from_value(serde_json::json!({ name: args })).unwrap();
+            assert_eq!(spec.name(), name);
+        }
+    }
 }
