@@ -237,7 +237,7 @@ pub struct Runner {
     pub identities: Identities,
     pub mint: Keypair,
     fee_payer: Pubkey,
-    initialized: bool,
+    decimals: Option<u8>,
     event_counts: BTreeMap<String, u64>,
     record: Option<std::fs::File>,
     sent: std::collections::HashSet<solana_signature::Signature>,
@@ -251,7 +251,7 @@ impl Runner {
         };
         let mut identities = Identities { keypairs: BTreeMap::new(), pending_funding: vec![] };
         let fee_payer = identities.key("fee-payer")?;
-        let mut runner = Runner { chain, identities, mint: Keypair::new(), fee_payer, initialized: false, event_counts: BTreeMap::new(), record, sent: Default::default() };
+        let mut runner = Runner { chain, identities, mint: Keypair::new(), fee_payer, decimals: None, event_counts: BTreeMap::new(), record, sent: Default::default() };
         runner.identities.fund_new(&mut runner.chain).await?;
         Ok(runner)
     }
@@ -264,12 +264,9 @@ impl Runner {
         self.identities.keypair(name).pubkey()
     }
 
-    async fn decimals(&mut self) -> u8 {
-        if !self.initialized {
-            return 6;
-        }
-        let mint = self.mint_key();
-        self.chain.config(&mint).await.map(|config| config.decimals).unwrap_or(6)
+    /// The mint's decimals: fixed at `initialize` (6 before it, for amounts that will fail anyway).
+    fn decimals(&self) -> u8 {
+        self.decimals.unwrap_or(6)
     }
 
     pub async fn run_step(&mut self, step: &Step) -> anyhow::Result<StepReport> {
@@ -300,7 +297,7 @@ impl Runner {
     async fn run_op(&mut self, spec: &OpSpec, signer_name: Option<&str>, expect: &Expect) -> anyhow::Result<StepReport> {
         let decimals = match spec {
             OpSpec::Initialize(args) => args.decimals,
-            _ => self.decimals().await,
+            _ => self.decimals(),
         };
         let op = match spec.resolve(&mut self.identities, decimals) {
             Ok(op) => op,
@@ -332,8 +329,8 @@ impl Runner {
         }
         match self.chain.send(transaction).await {
             Ok(sent) => {
-                if matches!(spec, OpSpec::Initialize(_)) {
-                    self.initialized = true;
+                if let OpSpec::Initialize(args) = spec {
+                    self.decimals = Some(args.decimals);
                 }
                 for event in &sent.events {
                     *self.event_counts.entry(event.name().to_string()).or_default() += 1;
@@ -349,7 +346,7 @@ impl Runner {
 
     async fn check(&mut self, assertions: &Assertions) -> anyhow::Result<Vec<String>> {
         let mint = self.mint_key();
-        let decimals = self.decimals().await;
+        let decimals = self.decimals();
         let mut mismatches = Vec::new();
         let mut compare = |what: String, expected: &str, actual: u64| {
             match parse_amount(expected, decimals) {
