@@ -17,7 +17,7 @@ use std::{
     path::PathBuf,
 };
 use usd1_client::{
-    accounts::{decode_config, decode_proposal, decode_redemption_request, decode_token_account, MintInfo},
+    accounts::{decode_config, decode_proposal, decode_redemption_request, decode_token_account, MintInfo, TokenAccountInfo},
     events::{decode_inner_instructions, Usd1Event},
     pda, Config, Proposal, RedemptionRequest,
 };
@@ -363,20 +363,70 @@ impl Chain {
     }
 
     /// `owner`'s balance in its associated token account.
-    pub async fn balance(&mut self, owner: &Pubkey, mint: &Pubkey) -> anyhow::Result<u64> {
-        let address = pda::associated_token_address(owner, mint);
-        match self.account(&address).await? {
-            Some(account) => Ok(decode_token_account(&account.data)?.amount),
-            None => Ok(0),
-        }
-    }
-
     pub async fn escrow_balance(&mut self, mint: &Pubkey) -> anyhow::Result<u64> {
         let address = pda::escrow_address(&pda::config_address(mint));
         match self.account(&address).await? {
             Some(account) => Ok(decode_token_account(&account.data)?.amount),
             None => Ok(0),
         }
+    }
+
+    /// Every token account of `mint` owned by `owner`, associated or not, with its state
+    /// (the embedded ledger scans every account it knows; a cluster is asked with
+    /// `getProgramAccounts` filtered on the mint and owner fields). The associated
+    /// account comes first, the others in address order.
+    pub async fn token_accounts(&mut self, owner: &Pubkey, mint: &Pubkey) -> anyhow::Result<Vec<(Pubkey, TokenAccountInfo)>> {
+        let mut found = Vec::new();
+        match self {
+            Chain::Embedded(embedded) => {
+                for key in embedded.known.clone() {
+                    if let Some(account) = embedded.ledger.account(&key).await? {
+                        if account.owner != usd1_client::TOKEN_2022_PROGRAM_ID {
+                            continue;
+                        }
+                        if let Ok(info) = decode_token_account(&account.data) {
+                            if info.owner == *owner && info.mint == *mint {
+                                found.push((key, info));
+                            }
+                        }
+                    }
+                }
+            }
+            Chain::Rpc(client) => {
+                use solana_rpc_client_api::{
+                    config::{RpcAccountInfoConfig, RpcProgramAccountsConfig},
+                    filter::{Memcmp, RpcFilterType},
+                };
+                let config = RpcProgramAccountsConfig {
+                    filters: Some(vec![
+                        RpcFilterType::Memcmp(Memcmp::new_base58_encoded(0, mint.as_ref())),
+                        RpcFilterType::Memcmp(Memcmp::new_base58_encoded(32, owner.as_ref())),
+                    ]),
+                    account_config: RpcAccountInfoConfig {
+                        encoding: Some(solana_account_decoder_client_types::UiAccountEncoding::Base64),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                };
+                for (key, account) in client.get_program_ui_accounts_with_config(&usd1_client::TOKEN_2022_PROGRAM_ID, config).await? {
+                    let Some(data) = account.data.decode() else { continue };
+                    if let Ok(info) = decode_token_account(&data) {
+                        found.push((key, info));
+                    }
+                }
+            }
+        }
+        let associated = pda::associated_token_address(owner, mint);
+        found.sort_by_key(|(key, _)| (*key != associated, *key));
+        Ok(found)
+    }
+
+    /// A token account's state, if `key` holds one.
+    pub async fn token_account(&mut self, key: &Pubkey) -> anyhow::Result<Option<TokenAccountInfo>> {
+        Ok(match self.account(key).await? {
+            Some(account) if account.owner == usd1_client::TOKEN_2022_PROGRAM_ID => decode_token_account(&account.data).ok(),
+            _ => None,
+        })
     }
 
     /// The stored durable nonce of a nonce account (the blockhash a nonce transaction uses).

@@ -37,7 +37,10 @@ pub struct Assertions {
     allowance: BTreeMap<String, String>,
     paused: Option<Vec<String>>,
     denylisted: Option<Vec<String>>,
+    frozen: Option<Vec<String>>,
     escrow: Option<String>,
+    escrow_excess: Option<String>,
+    unattributed_burned: Option<String>,
     events: BTreeMap<String, u64>,
 }
 
@@ -102,6 +105,9 @@ fn parse_assertions(args: &Map<String, Value>) -> anyhow::Result<Assertions> {
             "allowance" => assertions.allowance = string_map(value, "allowance")?,
             "supply" => assertions.supply = Some(amount_string(value, "supply")?),
             "escrow" => assertions.escrow = Some(amount_string(value, "escrow")?),
+            "escrow_excess" => assertions.escrow_excess = Some(amount_string(value, "escrow_excess")?),
+            "unattributed_burned" => assertions.unattributed_burned = Some(amount_string(value, "unattributed_burned")?),
+            "frozen" => assertions.frozen = Some(name_list(value, "frozen")?),
             "paused" => {
                 let scopes = name_list(value, "paused")?;
                 for scope in &scopes {
@@ -120,7 +126,9 @@ fn parse_assertions(args: &Map<String, Value>) -> anyhow::Result<Assertions> {
                     assertions.events.insert(name.clone(), count);
                 }
             }
-            other => bail!("unknown field `{other}` (expected balance, supply, allowance, paused, denylisted, escrow, events)"),
+            other => bail!(
+                "unknown field `{other}` (expected balance, supply, allowance, paused, denylisted, frozen, escrow, escrow_excess, unattributed_burned, events)"
+            ),
         }
     }
     Ok(assertions)
@@ -171,7 +179,12 @@ fn parse_step(index: usize, value: &Value) -> anyhow::Result<Step> {
                 OpSpec::Transfer(args) if args.from.is_none() => {
                     return Err(step_error(index, &op, "field `from` is required (the sending holder)"));
                 }
-                OpSpec::Transfer(_) | OpSpec::CheckSupply(_) => {}
+                // Signed by the holder (or `authority`) the args name; the fee payer pays.
+                OpSpec::Transfer(_)
+                | OpSpec::CheckSupply(_)
+                | OpSpec::TokenAccount(_)
+                | OpSpec::ApproveDelegate(_)
+                | OpSpec::TokenBurn(_) => {}
                 _ if signer.is_none() => return Err(step_error(index, &op, "field `signer` is required")),
                 _ => {}
             }
@@ -194,15 +207,29 @@ pub fn parse_drill(text: &str) -> anyhow::Result<Drill> {
     Ok(Drill { name, steps })
 }
 
-/// Drill identities: a keypair per name, created and funded on first use.
+/// Drill identities: a keypair per name, created and funded on first use. Named token
+/// accounts (`token_account`) are keypairs too, never funded.
 pub struct Identities {
     keypairs: BTreeMap<String, Keypair>,
     pending_funding: Vec<Pubkey>,
+    /// Names resolved for the op being planned: they sign where the op needs them
+    /// (a holder, a delegate, a new account).
+    touched: Vec<String>,
 }
 
 impl Resolver for Identities {
     fn key(&mut self, name: &str) -> anyhow::Result<Pubkey> {
+        self.touched.push(name.to_string());
         Ok(self.keypair(name).pubkey())
+    }
+
+    fn new_account(&mut self, name: &str) -> anyhow::Result<Pubkey> {
+        if self.keypairs.contains_key(name) {
+            bail!("`{name}` is already a name in this drill; a new token account needs a new name");
+        }
+        self.keypairs.insert(name.to_string(), Keypair::new());
+        self.touched.push(name.to_string());
+        Ok(self.keypairs[name].pubkey())
     }
 }
 
@@ -249,7 +276,7 @@ impl Runner {
             Some(path) => Some(std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?),
             None => None,
         };
-        let mut identities = Identities { keypairs: BTreeMap::new(), pending_funding: vec![] };
+        let mut identities = Identities { keypairs: BTreeMap::new(), pending_funding: vec![], touched: vec![] };
         let fee_payer = identities.key("fee-payer")?;
         let mut runner = Runner { chain, identities, mint: Keypair::new(), fee_payer, decimals: None, event_counts: BTreeMap::new(), record, sent: Default::default() };
         runner.identities.fund_new(&mut runner.chain).await?;
@@ -299,17 +326,24 @@ impl Runner {
             OpSpec::Initialize(args) => args.decimals,
             _ => self.decimals(),
         };
+        self.identities.touched.clear();
         let op = match spec.resolve(&mut self.identities, decimals) {
             Ok(op) => op,
             // Found only now that the mint's decimals are known (e.g. `1.0000001` for 6 decimals).
             Err(error) => return Ok(self.judge(expect, Some(("InvalidArgs".into(), format!("{error:#}"))), vec![])),
         };
         let signer_name = match (spec, signer_name) {
-            (OpSpec::Transfer(args), None) => args.from.clone().unwrap_or_default(),
+            (OpSpec::Transfer(args), None) => args.authority.clone().or_else(|| args.from.clone()).unwrap_or_default(),
+            (OpSpec::ApproveDelegate(args), None) => args.owner.clone(),
+            (OpSpec::TokenBurn(args), None) => args.holder.clone(),
             (_, Some(name)) => name.to_string(),
             (_, None) => "fee-payer".to_string(),
         };
         let signer = self.identities.keypair(&signer_name).insecure_clone();
+        let named: Vec<Keypair> = std::mem::take(&mut self.identities.touched)
+            .iter()
+            .map(|name| self.identities.keypair(name).insecure_clone())
+            .collect();
         self.identities.fund_new(&mut self.chain).await?;
         let mint = self.mint_key();
         let actors = Actors { signer: signer.pubkey(), payer: self.fee_payer };
@@ -319,7 +353,9 @@ impl Runner {
         let mut transaction;
         loop {
             let message = signing::build_message(&instructions, &self.fee_payer, None, blockhash);
-            transaction = signing::sign(message, &[&payer, &signer, &self.mint], &[])?;
+            let mut keypairs = vec![&payer, &signer, &self.mint];
+            keypairs.extend(named.iter());
+            transaction = signing::sign(message, &keypairs, &[])?;
             // A repeated step (a deliberate retry) under the same blockhash would be the
             // very same transaction; a fresh blockhash makes it a new attempt.
             if self.sent.insert(transaction.signatures[0]) {
@@ -344,6 +380,16 @@ impl Runner {
         }
     }
 
+    /// A name in an assertion: a named token account (`token_account`) is itself; any other
+    /// name stands for its associated token account.
+    async fn token_account_of(&mut self, name: &str) -> anyhow::Result<Pubkey> {
+        let key = self.identity(name);
+        if self.chain.token_account(&key).await?.is_some() {
+            return Ok(key);
+        }
+        Ok(pda::associated_token_address(&key, &self.mint_key()))
+    }
+
     async fn check(&mut self, assertions: &Assertions) -> anyhow::Result<Vec<String>> {
         let mint = self.mint_key();
         let decimals = self.decimals();
@@ -357,8 +403,9 @@ impl Runner {
         };
         let mut actual_balances = Vec::new();
         for (name, expected) in &assertions.balance {
-            let owner = self.identity(name);
-            actual_balances.push((format!("balance of {name}"), expected.clone(), self.chain.balance(&owner, &mint).await?));
+            let account = self.token_account_of(name).await?;
+            let balance = self.chain.token_account(&account).await?.map(|info| info.amount).unwrap_or(0);
+            actual_balances.push((format!("balance of {name}"), expected.clone(), balance));
         }
         let mut actual_allowances = Vec::new();
         for (name, expected) in &assertions.allowance {
@@ -378,7 +425,29 @@ impl Runner {
             Some(expected) => Some((expected.clone(), self.chain.escrow_balance(&mint).await?)),
             None => None,
         };
-        for (what, expected, actual) in actual_balances.into_iter().chain(actual_allowances) {
+        let mut accounting = Vec::new();
+        if assertions.escrow_excess.is_some() || assertions.unattributed_burned.is_some() {
+            let config = self.chain.config(&mint).await?;
+            let supply = self.chain.mint_info(&mint).await?.supply;
+            let escrow_balance = self.chain.escrow_balance(&mint).await?;
+            if let Some(expected) = &assertions.escrow_excess {
+                accounting.push(("escrow_excess".to_string(), expected.clone(), escrow_balance.saturating_sub(config.escrowed)));
+            }
+            if let Some(expected) = &assertions.unattributed_burned {
+                let net = config.total_minted.saturating_sub(config.total_burned);
+                accounting.push(("unattributed_burned".to_string(), expected.clone(), net.saturating_sub(supply)));
+            }
+        }
+        let mut frozen_mismatches = Vec::new();
+        for name in assertions.frozen.iter().flatten() {
+            let account = self.token_account_of(name).await?;
+            match self.chain.token_account(&account).await? {
+                Some(info) if info.frozen => {}
+                Some(_) => frozen_mismatches.push(format!("{name}'s token account {account} is not frozen")),
+                None => frozen_mismatches.push(format!("{name} has no token account at {account}")),
+            }
+        }
+        for (what, expected, actual) in actual_balances.into_iter().chain(actual_allowances).chain(accounting) {
             compare(what, &expected, actual);
         }
         if let Some((expected, actual)) = supply {
@@ -387,6 +456,7 @@ impl Runner {
         if let Some((expected, actual)) = escrow {
             compare("escrow".into(), &expected, actual);
         }
+        mismatches.extend(frozen_mismatches);
         if let Some(scopes) = &assertions.paused {
             let config = self.chain.config(&mint).await?;
             let mut expected = [false; 3];

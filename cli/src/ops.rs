@@ -12,15 +12,28 @@ use serde::Deserialize;
 use solana_instruction::Instruction;
 use solana_pubkey::Pubkey;
 use usd1_client::{
-    amount::parse_amount, instructions, pda, reference_hash, transfer, InitializeParams, PauseScope, ProposalKind,
-    RateLimit, Role, UpdateConfigParams, UpdateMetadataParams,
+    amount::parse_amount,
+    instructions::{self, ExecuteAccounts, SeizureAccounts},
+    pda, reference_hash, token,
+    transfer::{self, TransferEnd},
+    InitializeParams, PauseScope, ProposalKind, RateLimit, Role, SeizureDestination, UpdateConfigParams,
+    UpdateMetadataParams,
 };
 
 /// Turns a name into a key. Drills create (and fund) an identity per name; the CLI
 /// reads a base58 key or a keypair file.
 pub trait Resolver {
     fn key(&mut self, name: &str) -> anyhow::Result<Pubkey>;
+
+    /// The key of a new account to be created under `name` (it signs its creation).
+    /// Drills make an unfunded keypair; the CLI reads a keypair file like any name.
+    fn new_account(&mut self, name: &str) -> anyhow::Result<Pubkey> {
+        self.key(name)
+    }
 }
+
+/// The name `transfer --to` takes for the Escrow (an outside deposit).
+pub const ESCROW_NAME: &str = "escrow";
 
 #[derive(Subcommand, Deserialize, Debug, Clone, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
@@ -61,26 +74,36 @@ pub enum OpSpec {
     Mint(MintArgs),
     /// Burner: burn from its own balance.
     Burn(AmountArgs),
+    /// Burner: move the Escrow's tokens beyond the open requests to a holder's associated account.
+    SweepEscrow(SweepEscrowArgs),
     /// Holder: move tokens to the Escrow for redemption.
     RequestRedemption(RequestRedemptionArgs),
     /// Burner: burn a pending redemption after paying out.
     CompleteRedemption(CompleteRedemptionArgs),
     /// Burner: return a pending redemption to its holder.
     RejectRedemption(RejectRedemptionArgs),
-    /// Denylister: denylist a wallet.
+    /// Denylister: denylist a wallet and freeze every token account it holds.
     DenylistAdd(DenylistAddArgs),
-    /// Denylister: lift a wallet's denylisting.
+    /// Denylister: lift a wallet's denylisting and thaw its token accounts.
     DenylistRemove(WalletArgs),
-    /// Denylister: freeze an owner's token account.
-    Freeze(OwnerArgs),
-    /// Denylister: thaw an owner's token account.
-    Thaw(OwnerArgs),
+    /// Denylister: freeze a token account (an owner's associated one, or any by `--account`).
+    Freeze(FreezeArgs),
+    /// Denylister: thaw a token account (an owner's associated one, or any by `--account`).
+    Thaw(FreezeArgs),
     /// Attester: publish reserves (as of the ledger clock unless given).
     AttestReserves(AttestReservesArgs),
     /// Anyone: compare supply with minted - burned (emits SupplyChecked).
     CheckSupply(NoArgs),
     /// Holder: a Token-2022 transfer through the hook.
     Transfer(TransferArgs),
+    /// Holder: create a non-associated token account of the mint (Token-2022, no program).
+    TokenAccount(TokenAccountArgs),
+    /// Owner: hand a token account to another owner (Token-2022 SetAuthority; no hook runs).
+    SetAccountOwner(SetAccountOwnerArgs),
+    /// Owner: approve a delegate on a token account (Token-2022 ApproveChecked).
+    ApproveDelegate(ApproveDelegateArgs),
+    /// Holder: burn directly through Token-2022, bypassing the program (an unattributed burn).
+    TokenBurn(TokenBurnArgs),
 }
 
 #[derive(Args, Deserialize, Debug, Clone, Default)]
@@ -262,6 +285,20 @@ pub enum ProposeArgs {
         #[arg(long)]
         threshold: u8,
     },
+    /// Lawful order: seize a denylisted owner's tokens to a holder's associated account, or burn them.
+    Seize {
+        /// The denylisted owner.
+        #[arg(long)]
+        owner: String,
+        #[arg(long)]
+        amount: String,
+        /// Whose associated token account receives, or `burn`.
+        #[arg(long)]
+        to: String,
+        /// The order's reference (court order id); only its sha256 goes on chain.
+        #[arg(long)]
+        order: String,
+    },
 }
 
 #[derive(Args, Deserialize, Debug, Clone)]
@@ -337,10 +374,73 @@ pub struct WalletArgs {
 
 #[derive(Args, Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
-pub struct OwnerArgs {
-    /// The owner whose token account (for this mint) is frozen or thawed.
+pub struct FreezeArgs {
+    /// The owner whose associated token account is frozen or thawed.
+    #[arg(long, required_unless_present = "account", conflicts_with = "account")]
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Any token account of the mint (a key, or a drill's named account).
+    #[arg(long)]
+    #[serde(default)]
+    pub account: Option<String>,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SweepEscrowArgs {
+    /// Whose associated token account receives the excess.
+    #[arg(long)]
+    pub to: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct TokenAccountArgs {
     #[arg(long)]
     pub owner: String,
+    /// The new account: a drill name, or on the CLI a keypair file (`usd1 keygen`).
+    #[arg(long)]
+    pub name: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SetAccountOwnerArgs {
+    /// The token account (a key or a drill's named account); its current owner signs.
+    #[arg(long)]
+    pub account: String,
+    #[arg(long)]
+    pub new_owner: String,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveDelegateArgs {
+    /// The owner (signs).
+    #[arg(long)]
+    pub owner: String,
+    #[arg(long)]
+    pub delegate: String,
+    #[arg(long)]
+    pub amount: String,
+    /// A named token account instead of the owner's associated one.
+    #[arg(long)]
+    #[serde(default)]
+    pub account: Option<String>,
+}
+
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct TokenBurnArgs {
+    /// The holder (signs).
+    #[arg(long)]
+    pub holder: String,
+    #[arg(long)]
+    pub amount: String,
+    /// A named token account instead of the holder's associated one.
+    #[arg(long)]
+    #[serde(default)]
+    pub account: Option<String>,
 }
 
 #[derive(Args, Deserialize, Debug, Clone)]
@@ -361,14 +461,27 @@ pub struct AttestReservesArgs {
 #[derive(Args, Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct TransferArgs {
-    /// The sending holder (must sign); default: the signer.
+    /// The sending holder (the source account's owner); default: the signer.
     #[arg(long)]
     #[serde(default)]
     pub from: Option<String>,
+    /// The receiving holder, or `escrow` (an outside deposit into the Escrow).
     #[arg(long)]
     pub to: String,
     #[arg(long)]
     pub amount: String,
+    /// A delegate that signs instead of the owner.
+    #[arg(long)]
+    #[serde(default)]
+    pub authority: Option<String>,
+    /// A named source token account instead of `from`'s associated one.
+    #[arg(long)]
+    #[serde(default)]
+    pub from_account: Option<String>,
+    /// A named destination token account instead of `to`'s associated one.
+    #[arg(long)]
+    #[serde(default)]
+    pub to_account: Option<String>,
 }
 
 /// An operation with keys and base units.
@@ -391,16 +504,49 @@ pub enum Op {
     Cancel { id: u64 },
     Mint { to: Pubkey, amount: u64, reference: String },
     Burn { amount: u64 },
+    SweepEscrow { to: Pubkey },
     RequestRedemption { amount: u64, reference: String },
     CompleteRedemption { reference: String, payout_reference: String },
     RejectRedemption { reference: String, reason: String },
     DenylistAdd { wallet: Pubkey, reason: String },
     DenylistRemove { wallet: Pubkey },
-    Freeze { owner: Pubkey },
-    Thaw { owner: Pubkey },
+    Freeze { account: AccountChoice },
+    Thaw { account: AccountChoice },
     AttestReserves { amount: u64, report: String, as_of: Option<i64> },
     CheckSupply,
-    Transfer { from: Option<Pubkey>, to: Pubkey, amount: u64 },
+    Transfer {
+        from: Option<Pubkey>,
+        /// `None`: the Escrow.
+        to: Option<Pubkey>,
+        amount: u64,
+        authority: Option<Pubkey>,
+        from_account: Option<Pubkey>,
+        to_account: Option<Pubkey>,
+    },
+    TokenAccount { owner: Pubkey, account: Pubkey },
+    SetAccountOwner { account: Pubkey, new_owner: Pubkey },
+    ApproveDelegate { owner: Pubkey, delegate: Pubkey, amount: u64, account: AccountChoice },
+    TokenBurn { holder: Pubkey, amount: u64, account: AccountChoice },
+}
+
+/// A token account named directly, or an owner's associated one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChoice {
+    Associated(Pubkey),
+    Named(Pubkey),
+}
+
+impl AccountChoice {
+    fn new(owner: Pubkey, account: Option<Pubkey>) -> AccountChoice {
+        account.map(AccountChoice::Named).unwrap_or(AccountChoice::Associated(owner))
+    }
+
+    pub fn address(&self, mint: &Pubkey) -> Pubkey {
+        match self {
+            AccountChoice::Associated(owner) => pda::associated_token_address(owner, mint),
+            AccountChoice::Named(account) => *account,
+        }
+    }
 }
 
 pub fn parse_scope(scope: &str) -> anyhow::Result<PauseScope> {
@@ -451,6 +597,9 @@ impl OpSpec {
 
     /// Resolve names and amounts (`decimals` of the mint; `initialize` uses its own).
     pub fn resolve(&self, resolver: &mut dyn Resolver, decimals: u8) -> anyhow::Result<Op> {
+        if let OpSpec::TokenAccount(args) = self {
+            return Ok(Op::TokenAccount { owner: resolver.key(&args.owner)?, account: resolver.new_account(&args.name)? });
+        }
         let mut names = |name: &str| resolver.key(name);
         self.resolve_with(&mut names, decimals)
     }
@@ -517,6 +666,19 @@ impl OpSpec {
                 members: members.iter().map(|name| key(name)).collect::<anyhow::Result<Vec<_>>>()?,
                 threshold: *threshold,
             }),
+            OpSpec::Propose(ProposeArgs::Seize { owner, amount: text, to, order }) => {
+                // The mint is not known here; `plan` turns the receiving holder into its associated account.
+                let destination = match to.as_str() {
+                    "burn" => SeizureDestination::Burn,
+                    name => SeizureDestination::TokenAccount { address: key(name)? },
+                };
+                Op::Propose(ProposalKind::Seize {
+                    owner: key(owner)?,
+                    amount: amount("amount", text, decimals)?,
+                    destination,
+                    order_hash: reference_hash(order),
+                })
+            }
             OpSpec::Approve(args) => Op::Approve { id: args.proposal },
             OpSpec::Execute(args) => Op::Execute { id: args.proposal },
             OpSpec::Cancel(args) => Op::Cancel { id: args.proposal },
@@ -526,6 +688,7 @@ impl OpSpec {
                 reference: args.reference.clone(),
             },
             OpSpec::Burn(args) => Op::Burn { amount: amount("amount", &args.amount, decimals)? },
+            OpSpec::SweepEscrow(args) => Op::SweepEscrow { to: key(&args.to)? },
             OpSpec::RequestRedemption(args) => Op::RequestRedemption {
                 amount: amount("amount", &args.amount, decimals)?,
                 reference: args.reference.clone(),
@@ -539,8 +702,8 @@ impl OpSpec {
             }
             OpSpec::DenylistAdd(args) => Op::DenylistAdd { wallet: key(&args.wallet)?, reason: args.reason.clone() },
             OpSpec::DenylistRemove(args) => Op::DenylistRemove { wallet: key(&args.wallet)? },
-            OpSpec::Freeze(args) => Op::Freeze { owner: key(&args.owner)? },
-            OpSpec::Thaw(args) => Op::Thaw { owner: key(&args.owner)? },
+            OpSpec::Freeze(args) => Op::Freeze { account: freeze_target(args, key)? },
+            OpSpec::Thaw(args) => Op::Thaw { account: freeze_target(args, key)? },
             OpSpec::AttestReserves(args) => Op::AttestReserves {
                 amount: amount("amount", &args.amount, decimals)?,
                 report: args.report.clone().unwrap_or_default(),
@@ -549,10 +712,43 @@ impl OpSpec {
             OpSpec::CheckSupply(_) => Op::CheckSupply,
             OpSpec::Transfer(args) => Op::Transfer {
                 from: args.from.as_deref().map(|name| key(name)).transpose()?,
-                to: key(&args.to)?,
+                to: if args.to == ESCROW_NAME { None } else { Some(key(&args.to)?) },
                 amount: amount("amount", &args.amount, decimals)?,
+                authority: args.authority.as_deref().map(|name| key(name)).transpose()?,
+                from_account: args.from_account.as_deref().map(|name| key(name)).transpose()?,
+                to_account: args.to_account.as_deref().map(|name| key(name)).transpose()?,
             },
+            // `resolve` creates the new account's key; this is the syntax check's path.
+            OpSpec::TokenAccount(args) => Op::TokenAccount { owner: key(&args.owner)?, account: key(&args.name)? },
+            OpSpec::SetAccountOwner(args) => {
+                Op::SetAccountOwner { account: key(&args.account)?, new_owner: key(&args.new_owner)? }
+            }
+            OpSpec::ApproveDelegate(args) => {
+                let owner = key(&args.owner)?;
+                Op::ApproveDelegate {
+                    owner,
+                    delegate: key(&args.delegate)?,
+                    amount: amount("amount", &args.amount, decimals)?,
+                    account: AccountChoice::new(owner, args.account.as_deref().map(|name| key(name)).transpose()?),
+                }
+            }
+            OpSpec::TokenBurn(args) => {
+                let holder = key(&args.holder)?;
+                Op::TokenBurn {
+                    holder,
+                    amount: amount("amount", &args.amount, decimals)?,
+                    account: AccountChoice::new(holder, args.account.as_deref().map(|name| key(name)).transpose()?),
+                }
+            }
         })
+    }
+}
+
+fn freeze_target(args: &FreezeArgs, key: &mut dyn FnMut(&str) -> anyhow::Result<Pubkey>) -> anyhow::Result<AccountChoice> {
+    match (&args.owner, &args.account) {
+        (Some(owner), None) => Ok(AccountChoice::Associated(key(owner)?)),
+        (None, Some(account)) => Ok(AccountChoice::Named(key(account)?)),
+        _ => bail!("give exactly one of `owner` (its associated account) or `account`"),
     }
 }
 
@@ -584,7 +780,20 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
         Op::Propose(kind) => {
             let chain = chain.ok_or_else(offline)?;
             let next_id = chain.config(mint).await?.next_proposal_id;
-            vec![instructions::propose(signer, mint, next_id, kind.clone())]
+            let kind = match kind {
+                // A seizure names the receiving holder; the proposal carries its associated account.
+                ProposalKind::Seize { owner, amount, destination: SeizureDestination::TokenAccount { address }, order_hash } => {
+                    let address = pda::associated_token_address(address, mint);
+                    ProposalKind::Seize {
+                        owner: *owner,
+                        amount: *amount,
+                        destination: SeizureDestination::TokenAccount { address },
+                        order_hash: *order_hash,
+                    }
+                }
+                other => other.clone(),
+            };
+            vec![instructions::propose(signer, mint, next_id, kind)]
         }
         Op::Approve { id } => vec![instructions::approve(signer, mint, *id)],
         Op::Execute { id } | Op::Cancel { id } => {
@@ -595,8 +804,14 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             let proposer = proposal.as_ref().map(|proposal| proposal.proposer).unwrap_or(*signer);
             match op {
                 Op::Execute { .. } => {
-                    let minter = proposal.as_ref().and_then(|proposal| proposal.allowance_minter());
-                    vec![instructions::execute(signer, mint, *id, &proposer, minter.as_ref())]
+                    let mut extra = ExecuteAccounts {
+                        allowance_minter: proposal.as_ref().and_then(|proposal| proposal.allowance_minter()),
+                        seizure: None,
+                    };
+                    if let Some(ProposalKind::Seize { owner, destination, .. }) = proposal.as_ref().map(|proposal| &proposal.kind) {
+                        extra.seizure = Some(seizure_accounts(chain, mint, owner, destination).await?);
+                    }
+                    vec![instructions::execute_with_accounts(signer, mint, *id, &proposer, &extra)]
                 }
                 _ => vec![instructions::cancel(signer, mint, *id, &proposer)],
             }
@@ -607,6 +822,10 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             instructions::mint(signer, &actors.payer, mint, to, *amount, reference_hash(reference)),
         ],
         Op::Burn { amount } => vec![instructions::burn(signer, mint, *amount)],
+        Op::SweepEscrow { to } => vec![
+            transfer::create_associated_token_account(&actors.payer, to, mint),
+            instructions::sweep_escrow(signer, mint, &pda::associated_token_address(to, mint), to),
+        ],
         Op::RequestRedemption { amount, reference } => {
             vec![instructions::request_redemption(signer, mint, *amount, reference_hash(reference))]
         }
@@ -620,16 +839,45 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             let chain = chain.ok_or_else(offline)?;
             let hash = reference_hash(reference);
             // As for proposals: an unknown request still gets an instruction the program refuses.
-            let (holder, holder_token) = match chain.redemption_request(mint, &hash).await? {
-                Some(request) => (request.holder, request.holder_token),
-                None => (*signer, pda::associated_token_address(signer, mint)),
+            let (holder, source) = match chain.redemption_request(mint, &hash).await? {
+                Some(request) => (request.holder, Some(request.holder_token)),
+                None => (*signer, None),
             };
-            vec![instructions::reject_redemption(signer, mint, &holder, &holder_token, hash, reference_hash(reason))]
+            // Back to the source account while the holder still owns it; otherwise (closed or
+            // re-owned) to the holder's associated account, created if needed.
+            let source_still_holders = match source {
+                Some(source) => chain.token_account(&source).await?.is_some_and(|account| account.owner == holder),
+                None => false,
+            };
+            let reason = reference_hash(reason);
+            match source {
+                Some(source) if source_still_holders => {
+                    vec![instructions::reject_redemption(signer, mint, &holder, &source, hash, reason)]
+                }
+                _ => vec![
+                    transfer::create_associated_token_account(&actors.payer, &holder, mint),
+                    instructions::reject_redemption(signer, mint, &holder, &pda::associated_token_address(&holder, mint), hash, reason),
+                ],
+            }
         }
-        Op::DenylistAdd { wallet, reason } => vec![instructions::denylist_add(signer, mint, wallet, reference_hash(reason))],
-        Op::DenylistRemove { wallet } => vec![instructions::denylist_remove(signer, mint, wallet)],
-        Op::Freeze { owner } => vec![instructions::freeze(signer, mint, &pda::associated_token_address(owner, mint))],
-        Op::Thaw { owner } => vec![instructions::thaw(signer, mint, &pda::associated_token_address(owner, mint))],
+        Op::DenylistAdd { wallet, reason } => {
+            // Every token account of the wallet, not only the associated one. Offline, none can
+            // be listed: the entry alone already blocks transfers; freeze the accounts after.
+            let accounts = match chain {
+                Some(chain) => wallet_accounts(chain, wallet, mint).await?,
+                None => vec![],
+            };
+            vec![instructions::denylist_add(signer, mint, wallet, reference_hash(reason), &accounts)]
+        }
+        Op::DenylistRemove { wallet } => {
+            let accounts = match chain {
+                Some(chain) => wallet_accounts(chain, wallet, mint).await?,
+                None => vec![],
+            };
+            vec![instructions::denylist_remove(signer, mint, wallet, &accounts)]
+        }
+        Op::Freeze { account } => vec![instructions::freeze(signer, mint, &account.address(mint))],
+        Op::Thaw { account } => vec![instructions::thaw(signer, mint, &account.address(mint))],
         Op::AttestReserves { amount, report, as_of } => {
             let as_of = match as_of {
                 Some(as_of) => *as_of,
@@ -638,14 +886,64 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             vec![instructions::attest_reserves(signer, mint, *amount, reference_hash(report), as_of)]
         }
         Op::CheckSupply => vec![instructions::check_supply(mint)],
-        Op::Transfer { from, to, amount } => {
+        Op::Transfer { from, to, amount, authority, from_account, to_account } => {
             let from = from.unwrap_or(*signer);
-            vec![
-                transfer::create_associated_token_account(&actors.payer, to, mint),
-                transfer::transfer_checked(mint, &from, to, *amount, decimals),
-            ]
+            let source = TransferEnd { account: AccountChoice::new(from, *from_account).address(mint), owner: from };
+            let mut instructions = Vec::new();
+            let destination = match (to, to_account) {
+                (None, _) => {
+                    let config = pda::config_address(mint);
+                    TransferEnd { account: pda::escrow_address(&config), owner: config }
+                }
+                (Some(to), Some(account)) => TransferEnd { account: *account, owner: *to },
+                (Some(to), None) => {
+                    instructions.push(transfer::create_associated_token_account(&actors.payer, to, mint));
+                    TransferEnd { account: pda::associated_token_address(to, mint), owner: *to }
+                }
+            };
+            let authority = authority.unwrap_or(from);
+            instructions.push(transfer::transfer_checked_between(mint, source, destination, &authority, *amount, decimals));
+            instructions
+        }
+        Op::TokenAccount { owner, account } => {
+            let lamports = chain.ok_or_else(offline)?.rent_exempt_minimum(token::token_account_len()).await?;
+            token::create_token_account(&actors.payer, account, owner, mint, lamports)
+        }
+        Op::SetAccountOwner { account, new_owner } => vec![token::set_account_owner(account, signer, new_owner)],
+        Op::ApproveDelegate { owner, delegate, amount, account } => {
+            vec![token::approve_delegate(&account.address(mint), mint, owner, delegate, *amount, decimals)]
+        }
+        Op::TokenBurn { holder, amount, account } => {
+            vec![token::burn_direct(&account.address(mint), mint, holder, *amount, decimals)]
         }
     })
+}
+
+/// The wallet's token accounts of the mint, as many as one instruction takes.
+async fn wallet_accounts(chain: &mut Chain, wallet: &Pubkey, mint: &Pubkey) -> anyhow::Result<Vec<Pubkey>> {
+    let accounts = chain.token_accounts(wallet, mint).await?;
+    let limit = usd1::constants::MAX_WALLET_TOKEN_ACCOUNTS;
+    if accounts.len() > limit {
+        bail!("{wallet} holds {} token accounts of this mint; one instruction takes {limit}: freeze the rest with `freeze --account`", accounts.len());
+    }
+    Ok(accounts.into_iter().map(|(key, _)| key).collect())
+}
+
+/// What executing a seizure touches: the owner's funded token accounts (associated first) and
+/// the destination with its current owner.
+async fn seizure_accounts(chain: &mut Chain, mint: &Pubkey, owner: &Pubkey, destination: &SeizureDestination) -> anyhow::Result<SeizureAccounts> {
+    let mut sources: Vec<Pubkey> =
+        chain.token_accounts(owner, mint).await?.into_iter().filter(|(_, info)| info.amount > 0).map(|(key, _)| key).collect();
+    sources.truncate(usd1::constants::MAX_WALLET_TOKEN_ACCOUNTS);
+    let destination = match destination {
+        SeizureDestination::Burn => None,
+        SeizureDestination::TokenAccount { address } => {
+            // A missing account still gets an instruction, so the program's refusal is what the operator sees.
+            let owner = chain.token_account(address).await?.map(|account| account.owner).unwrap_or_default();
+            Some((*address, owner))
+        }
+    };
+    Ok(SeizureAccounts { owner: *owner, source_accounts: sources, destination })
 }
 
 #[cfg(test)]

@@ -13,7 +13,12 @@ use solana_program_pack::Pack;
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 use std::collections::HashSet;
-use usd1_client::{instructions, pda, reference_hash, transfer, InitializeParams, PauseScope, ProposalKind, Role, UpdateConfigParams};
+use usd1_client::{
+    instructions::{self, ExecuteAccounts, SeizureAccounts},
+    pda, reference_hash,
+    transfer::{self, TransferEnd},
+    InitializeParams, PauseScope, ProposalKind, Role, SeizureDestination, UpdateConfigParams,
+};
 use usd1_ledger::{Ledger, DEFAULT_FUNDING_LAMPORTS};
 
 const ONE: u64 = 1_000_000;
@@ -90,7 +95,7 @@ async fn main() {
         reserve_gate: false,
         attestation_max_age_secs: 86_400,
     };
-    bench.measure("initialize (mint + 4 extensions, Config, Escrow, hook list)", &[instructions::initialize(&admin.pubkey(), &mint, params)], &[&admin, &mint_keypair]).await;
+    bench.measure("initialize (mint + 6 extensions, Config, Escrow, hook list)", &[instructions::initialize(&admin.pubkey(), &mint, params)], &[&admin, &mint_keypair]).await;
     bench.measure("configure_minter", &[instructions::configure_minter(&master.pubkey(), &mint, &minter.pubkey(), None)], &[&master]).await;
     let kind = ProposalKind::SetAllowance { minter: minter.pubkey(), amount: 1_000_000 * ONE };
     bench.measure("propose (set_allowance)", &[instructions::propose(&c0.pubkey(), &mint, 0, kind)], &[&c0]).await;
@@ -111,12 +116,29 @@ async fn main() {
     bench.ledger.send(&[transfer::transfer_checked(&mint, &alice.pubkey(), &burner.pubkey(), 5 * ONE, 6)], &[&alice]).await.unwrap();
     bench.measure("burn", &[instructions::burn(&burner.pubkey(), &mint, 5 * ONE)], &[&burner]).await;
     let wallet = Pubkey::new_unique();
-    bench.measure("denylist_add (creates the entry)", &[instructions::denylist_add(&denylister.pubkey(), &mint, &wallet, [1; 32])], &[&denylister]).await;
-    bench.measure("denylist_remove (closes it)", &[instructions::denylist_remove(&denylister.pubkey(), &mint, &wallet)], &[&denylister]).await;
+    bench.measure("denylist_add (creates the entry; no token account)", &[instructions::denylist_add(&denylister.pubkey(), &mint, &wallet, [1; 32], &[])], &[&denylister]).await;
+    bench.measure("denylist_remove (closes it)", &[instructions::denylist_remove(&denylister.pubkey(), &mint, &wallet, &[])], &[&denylister]).await;
+    let bob_token = pda::associated_token_address(&bob.pubkey(), &mint);
+    bench.measure("denylist_add (freezes one token account)", &[instructions::denylist_add(&denylister.pubkey(), &mint, &bob.pubkey(), [1; 32], &[bob_token])], &[&denylister]).await;
+    let seize = ProposalKind::Seize { owner: bob.pubkey(), amount: ONE, destination: SeizureDestination::TokenAccount { address: alice_token }, order_hash: [3; 32] };
+    bench.ledger.send(&[instructions::propose(&c0.pubkey(), &mint, 1, seize)], &[&c0]).await.unwrap();
+    bench.ledger.send(&[instructions::approve(&c1.pubkey(), &mint, 1)], &[&c1]).await.unwrap();
+    let seizure = ExecuteAccounts {
+        allowance_minter: None,
+        seizure: Some(SeizureAccounts { owner: bob.pubkey(), source_accounts: vec![bob_token], destination: Some((alice_token, alice.pubkey())) }),
+    };
+    bench.measure("execute seize (thaw, burn, re-freeze, mint to destination)", &[instructions::execute_with_accounts(&c2.pubkey(), &mint, 1, &c0.pubkey(), &seizure)], &[&c2]).await;
+    bench.measure("denylist_remove (thaws one token account)", &[instructions::denylist_remove(&denylister.pubkey(), &mint, &bob.pubkey(), &[bob_token])], &[&denylister]).await;
+    let escrow = pda::escrow_address(&pda::config_address(&mint));
+    let deposit = transfer::transfer_checked_between(&mint, TransferEnd { account: alice_token, owner: alice.pubkey() }, TransferEnd { account: escrow, owner: pda::config_address(&mint) }, &alice.pubkey(), ONE, 6);
+    bench.ledger.send(&[deposit], &[&alice]).await.unwrap();
+    bench.measure("sweep_escrow (escrow transfer out)", &[instructions::sweep_escrow(&burner.pubkey(), &mint, &bob_token, &bob.pubkey())], &[&burner]).await;
     bench.measure("freeze", &[instructions::freeze(&denylister.pubkey(), &mint, &alice_token)], &[&denylister]).await;
     bench.measure("thaw", &[instructions::thaw(&denylister.pubkey(), &mint, &alice_token)], &[&denylister]).await;
-    bench.measure("pause{transfers} (Token-2022 Pausable)", &[instructions::pause(&pauser.pubkey(), &mint, PauseScope::Transfers)], &[&pauser]).await;
-    bench.measure("unpause{transfers}", &[instructions::unpause(&pauser.pubkey(), &mint, PauseScope::Transfers)], &[&pauser]).await;
+    bench.measure("pause{all} (flags + Token-2022 Pausable)", &[instructions::pause(&pauser.pubkey(), &mint, PauseScope::All)], &[&pauser]).await;
+    bench.measure("unpause{all}", &[instructions::unpause(&pauser.pubkey(), &mint, PauseScope::All)], &[&pauser]).await;
+    bench.measure("pause{transfers} (program flag; the hook refuses)", &[instructions::pause(&pauser.pubkey(), &mint, PauseScope::Transfers)], &[&pauser]).await;
+    bench.ledger.send(&[instructions::unpause(&pauser.pubkey(), &mint, PauseScope::Transfers)], &[&pauser]).await.unwrap();
     bench.measure("pause{mint} (program flag only)", &[instructions::pause(&pauser.pubkey(), &mint, PauseScope::Mint)], &[&pauser]).await;
     let now = bench.ledger.clock().await.unwrap().unix_timestamp;
     bench.measure("attest_reserves", &[instructions::attest_reserves(&attester.pubkey(), &mint, 1_000 * ONE, [2; 32], now)], &[&attester]).await;

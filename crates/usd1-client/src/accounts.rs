@@ -5,8 +5,8 @@ use solana_program_error::ProgramError;
 use solana_pubkey::Pubkey;
 use spl_token_2022_interface::{
     extension::{
-        metadata_pointer::MetadataPointer, pausable::PausableConfig, transfer_hook::TransferHook,
-        BaseStateWithExtensions, StateWithExtensions,
+        default_account_state::DefaultAccountState, metadata_pointer::MetadataPointer, pausable::PausableConfig,
+        permanent_delegate::PermanentDelegate, transfer_hook::TransferHook, BaseStateWithExtensions, StateWithExtensions,
     },
     state::{Account as TokenAccountState, AccountState, Mint as MintState},
 };
@@ -66,6 +66,11 @@ pub struct MintInfo {
     pub symbol: String,
     pub uri: String,
     pub metadata_update_authority: Option<Pubkey>,
+    /// The PermanentDelegate extension's delegate (the Config on a USD1 mint).
+    pub permanent_delegate: Option<Pubkey>,
+    /// The DefaultAccountState extension's state for new token accounts (`Some(false)`:
+    /// initialized, `Some(true)`: frozen); `None` without the extension.
+    pub default_account_frozen: Option<bool>,
 }
 
 fn token_error(kind: &'static str) -> impl Fn(ProgramError) -> DecodeError {
@@ -78,6 +83,9 @@ pub fn decode_mint(data: &[u8]) -> Result<MintInfo, DecodeError> {
     let pausable = state.get_extension::<PausableConfig>().ok();
     let hook = state.get_extension::<TransferHook>().ok();
     let pointer = state.get_extension::<MetadataPointer>().ok();
+    let permanent_delegate = state.get_extension::<PermanentDelegate>().ok().and_then(|p| Option::<Pubkey>::from(p.delegate));
+    let default_account_frozen =
+        state.get_extension::<DefaultAccountState>().ok().map(|d| d.state == AccountState::Frozen as u8);
     let metadata = state
         .get_variable_len_extension::<spl_token_metadata_interface::state::TokenMetadata>()
         .ok();
@@ -96,6 +104,8 @@ pub fn decode_mint(data: &[u8]) -> Result<MintInfo, DecodeError> {
         symbol: metadata.as_ref().map(|m| m.symbol.clone()).unwrap_or_default(),
         uri: metadata.as_ref().map(|m| m.uri.clone()).unwrap_or_default(),
         metadata_update_authority: metadata.and_then(|m| Option::<Pubkey>::from(m.update_authority)),
+        permanent_delegate,
+        default_account_frozen,
     })
 }
 

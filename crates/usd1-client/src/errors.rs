@@ -54,6 +54,14 @@ const PROGRAM_ERRORS: &[(Usd1Error, &str)] = {
         (ProposalMinterMismatch, "ProposalMinterMismatch"),
         (NotDenylisted, "NotDenylisted"),
         (ProtectedAccount, "ProtectedAccount"),
+        (TransfersPaused, "TransfersPaused"),
+        (InvalidRecipient, "InvalidRecipient"),
+        (SeizureExceedsBalance, "SeizureExceedsBalance"),
+        (DuplicateAccount, "DuplicateAccount"),
+        (TooManyAccounts, "TooManyAccounts"),
+        (NothingToSweep, "NothingToSweep"),
+        (MissingAccount, "MissingAccount"),
+        (AccountMismatch, "AccountMismatch"),
     ]
 };
 
@@ -68,7 +76,8 @@ fn every_variant_is_listed(error: Usd1Error) {
         | NoPendingAdmin | RedemptionNotPending | InvalidConfig | InvalidMetadata | RoleConflict
         | MathOverflow | InvalidMint | InvalidTokenAccount | NotTransferring | NothingToUpdate
         | AlreadyInitialized | MinterNotActive | InvalidAttestation | ProposalMinterMismatch
-        | NotDenylisted | ProtectedAccount => {}
+        | NotDenylisted | ProtectedAccount | TransfersPaused | InvalidRecipient | SeizureExceedsBalance
+        | DuplicateAccount | TooManyAccounts | NothingToSweep | MissingAccount | AccountMismatch => {}
     }
 }
 

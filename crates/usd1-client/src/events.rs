@@ -11,7 +11,7 @@
 //! use usd1_client::events::{decode_event_data, decode_log_line, Usd1Event};
 //! use usd1::events::Burned;
 //!
-//! let event = Usd1Event::Burned(Burned { mint: Pubkey::new_unique(), seq: 7, burner: Pubkey::new_unique(), amount: 5, supply: 95 });
+//! let event = Usd1Event::Burned(Burned { mint: Pubkey::new_unique(), seq: 7, burner: Pubkey::new_unique(), source: Pubkey::new_unique(), amount: 5, supply: 95 });
 //! // What the program's self-invocation carries:
 //! let data = [EVENT_IX_TAG_LE, event.encode().as_slice()].concat();
 //! let decoded = decode_event_data(&data).unwrap();
@@ -31,7 +31,7 @@ use serde_json::{json, Value};
 use solana_pubkey::Pubkey;
 use usd1::{
     events::*,
-    state::{PauseScope, ProposalKind, RateLimit, Role},
+    state::{PauseScope, ProposalKind, RateLimit, Role, SeizureDestination},
 };
 
 /// JSON form of an event field: keys in base58, hashes in hex, enums in snake_case.
@@ -112,6 +112,22 @@ impl ToJson for ProposalKind {
             ProposalKind::SetCouncil { members, threshold } => {
                 json!({"set_council": {"members": members.to_json(), "threshold": threshold}})
             }
+            ProposalKind::Seize { owner, amount, destination, order_hash } => json!({"seize": {
+                "owner": owner.to_json(),
+                "amount": amount,
+                "to": destination.to_json(),
+                "order_hash": order_hash.to_json(),
+            }}),
+        }
+    }
+}
+
+impl ToJson for SeizureDestination {
+    /// A token account's address, or `"burn"`.
+    fn to_json(&self) -> Value {
+        match self {
+            SeizureDestination::TokenAccount { address } => address.to_json(),
+            SeizureDestination::Burn => json!("burn"),
         }
     }
 }
@@ -196,7 +212,7 @@ usd1_events!(
     MetadataUpdated { name, symbol, uri },
     Paused { scope, by, mint_paused, redeem_paused, transfers_paused },
     Unpaused { scope, by, mint_paused, redeem_paused, transfers_paused },
-    SupplyChecked { supply, total_minted, total_burned, escrowed, attested_reserves, matches },
+    SupplyChecked { supply, total_minted, total_burned, unattributed_burned, escrowed, escrow_excess, attested_reserves, matches },
     MinterConfigured { minter, rate_limit, allowance, generation },
     MinterRemoved { minter, forfeited_allowance },
     AllowanceDecreased { minter, decreased_by, remaining },
@@ -206,14 +222,16 @@ usd1_events!(
     ProposalCancelled { id, cancelled_by },
     Minted { minter, recipient, amount, reference_hash, supply, remaining_allowance },
     ReservesAttested { attester, amount, report_hash, as_of, supply },
-    Burned { burner, amount, supply },
+    Burned { burner, source, amount, supply },
     RedemptionRequested { holder, amount, reference_hash, escrowed },
     RedemptionCompleted { holder, amount, reference_hash, payout_reference_hash, supply, escrowed },
     RedemptionRejected { holder, amount, reference_hash, reason_hash, escrowed },
-    Denylisted { wallet, reason_hash, by },
-    Undenylisted { wallet, by },
+    Denylisted { wallet, reason_hash, by, frozen_accounts },
+    Undenylisted { wallet, by, thawed_accounts },
     AccountFrozen { token_account, owner, by },
     AccountThawed { token_account, owner, by },
+    EscrowSwept { burner, to, amount, escrowed },
+    Seized { proposal, order_hash, owner, from_accounts, destination, amount, supply },
 );
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

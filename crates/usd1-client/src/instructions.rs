@@ -11,7 +11,7 @@
 //! ```
 use crate::pda;
 use anchor_lang::{InstructionData, ToAccountMetas};
-use solana_instruction::Instruction;
+use solana_instruction::{AccountMeta, Instruction};
 use solana_pubkey::Pubkey;
 use usd1::{accounts, instruction as data, instructions::*, state::*, ID};
 
@@ -135,12 +135,14 @@ pub fn unpause(pauser: &Pubkey, mint: &Pubkey, scope: PauseScope) -> Instruction
     build(set_pause_accounts(pauser, mint), data::Unpause { params: PauseParams { scope } })
 }
 
-/// `check_supply`: anyone records whether supply matches the program's counters.
+/// `check_supply`: anyone records supply against the program's counters and the Escrow's excess.
 pub fn check_supply(mint: &Pubkey) -> Instruction {
+    let config = pda::config_address(mint);
     build(
         accounts::CheckSupply {
-            config: pda::config_address(mint),
+            config,
             mint: *mint,
+            escrow: pda::escrow_address(&config),
             event_authority: pda::event_authority_address(),
             program: ID,
         },
@@ -165,11 +167,12 @@ pub fn transfer_hook_execute(
             source_token: *source,
             mint: *mint,
             destination_token: *destination,
-            owner: *source_owner,
+            authority: *source_owner,
             extra_account_meta_list: pda::extra_account_metas_address(mint),
             config,
             source_denylist_entry: pda::denylist_address(&config, source_owner),
             destination_denylist_entry: pda::denylist_address(&config, destination_owner),
+            authority_denylist_entry: pda::denylist_address(&config, source_owner),
         },
         data::TransferHookExecute { amount },
     )
@@ -226,7 +229,7 @@ pub fn propose(proposer: &Pubkey, mint: &Pubkey, next_proposal_id: u64, kind: Pr
     let config = pda::config_address(mint);
     let minter_account = match &kind {
         ProposalKind::SetAllowance { minter, .. } => Some(pda::minter_address(&config, minter)),
-        ProposalKind::SetCouncil { .. } => None,
+        ProposalKind::SetCouncil { .. } | ProposalKind::Seize { .. } => None,
     };
     build(
         accounts::Propose {
@@ -257,22 +260,64 @@ pub fn approve(approver: &Pubkey, mint: &Pubkey, id: u64) -> Instruction {
     )
 }
 
+/// What `execute` needs beyond the proposal, by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExecuteAccounts {
+    /// `set_allowance`: the minter whose allowance is set.
+    pub allowance_minter: Option<Pubkey>,
+    /// `seize`: the owner's token accounts to debit, in order, and for a seizure to a
+    /// token account, that account's owner.
+    pub seizure: Option<SeizureAccounts>,
+}
+
+/// The accounts a seizure touches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeizureAccounts {
+    pub owner: Pubkey,
+    /// Every token account of the mint the owner holds (the client lists them all).
+    pub source_accounts: Vec<Pubkey>,
+    /// The destination token account and its owner; `None` for a burn.
+    pub destination: Option<(Pubkey, Pubkey)>,
+}
+
 /// `execute`: anyone executes proposal `id`. `proposer` gets the rent back;
-/// `allowance_minter` is the minter of a `set_allowance` proposal (None for a council change).
+/// `allowance_minter` is the minter of a `set_allowance` proposal (None for other kinds;
+/// a seizure needs [`execute_with_accounts`]).
 pub fn execute(executor: &Pubkey, mint: &Pubkey, id: u64, proposer: &Pubkey, allowance_minter: Option<&Pubkey>) -> Instruction {
+    let extra = ExecuteAccounts { allowance_minter: allowance_minter.copied(), seizure: None };
+    execute_with_accounts(executor, mint, id, proposer, &extra)
+}
+
+/// `execute` with every account any proposal kind needs (a seizure's sources and destination).
+pub fn execute_with_accounts(executor: &Pubkey, mint: &Pubkey, id: u64, proposer: &Pubkey, extra: &ExecuteAccounts) -> Instruction {
     let config = pda::config_address(mint);
-    build(
+    let seizure = extra.seizure.as_ref();
+    let destination = seizure.and_then(|seizure| seizure.destination);
+    let mut instruction = build(
         accounts::Execute {
             executor: *executor,
             config,
             proposal: pda::proposal_address(&config, id),
             proposer: *proposer,
-            minter_account: allowance_minter.map(|minter| pda::minter_address(&config, minter)),
+            minter_account: extra.allowance_minter.map(|minter| pda::minter_address(&config, &minter)),
+            mint: seizure.map(|_| *mint),
+            owner_denylist_entry: seizure.map(|seizure| pda::denylist_address(&config, &seizure.owner)),
+            destination_token: destination.map(|(account, _)| account),
+            destination_denylist_entry: destination.map(|(_, owner)| pda::denylist_address(&config, &owner)),
+            token_program: seizure.map(|_| token_program()),
             event_authority: pda::event_authority_address(),
             program: ID,
         },
         data::Execute { params: ProposalIdParams { proposal: id } },
-    )
+    );
+    if let Some(seizure) = seizure {
+        instruction.accounts.extend(writable(&seizure.source_accounts));
+    }
+    instruction
+}
+
+fn writable(accounts: &[Pubkey]) -> impl Iterator<Item = AccountMeta> + '_ {
+    accounts.iter().map(|account| AccountMeta::new(*account, false))
 }
 
 /// `cancel`: a council member (anyone, once stale or expired) closes proposal `id`.
@@ -373,8 +418,9 @@ pub fn complete_redemption(burner: &Pubkey, mint: &Pubkey, reference_hash: [u8; 
     )
 }
 
-/// `reject_redemption`: the burner returns the escrowed tokens to `holder_token`
-/// (the account recorded in the request; read it with the request decoder).
+/// `reject_redemption`: the burner returns the escrowed tokens to `holder_token`: the
+/// request's source account while `holder` still owns it, otherwise `holder`'s
+/// associated token account (see [`crate::pda::associated_token_address`]).
 pub fn reject_redemption(
     burner: &Pubkey,
     mint: &Pubkey,
@@ -403,12 +449,17 @@ pub fn reject_redemption(
 
 /// `burn`: the burner burns `amount` from its associated token account.
 pub fn burn(burner: &Pubkey, mint: &Pubkey, amount: u64) -> Instruction {
+    burn_from(burner, mint, &pda::associated_token_address(burner, mint), amount)
+}
+
+/// `burn` from a named token account the burner owns.
+pub fn burn_from(burner: &Pubkey, mint: &Pubkey, burner_token: &Pubkey, amount: u64) -> Instruction {
     build(
         accounts::BurnTokens {
             burner: *burner,
             config: pda::config_address(mint),
             mint: *mint,
-            burner_token: pda::associated_token_address(burner, mint),
+            burner_token: *burner_token,
             token_program: token_program(),
             event_authority: pda::event_authority_address(),
             program: ID,
@@ -417,34 +468,69 @@ pub fn burn(burner: &Pubkey, mint: &Pubkey, amount: u64) -> Instruction {
     )
 }
 
-/// `denylist_add`: the denylister blocks `wallet`.
-pub fn denylist_add(denylister: &Pubkey, mint: &Pubkey, wallet: &Pubkey, reason_hash: [u8; 32]) -> Instruction {
+/// `denylist_add`: the denylister blocks `wallet` and freezes `token_accounts`, which
+/// should be every token account of the mint the wallet owns (list them from the chain).
+pub fn denylist_add(
+    denylister: &Pubkey,
+    mint: &Pubkey,
+    wallet: &Pubkey,
+    reason_hash: [u8; 32],
+    token_accounts: &[Pubkey],
+) -> Instruction {
     let config = pda::config_address(mint);
-    build(
+    let mut instruction = build(
         accounts::DenylistAdd {
             denylister: *denylister,
             config,
             denylist_entry: pda::denylist_address(&config, wallet),
+            mint: *mint,
+            token_program: token_program(),
             system_program: system_program(),
             event_authority: pda::event_authority_address(),
             program: ID,
         },
         data::DenylistAdd { params: DenylistAddParams { wallet: *wallet, reason_hash } },
-    )
+    );
+    instruction.accounts.extend(writable(token_accounts));
+    instruction
 }
 
-/// `denylist_remove`: the denylister unblocks `wallet`.
-pub fn denylist_remove(denylister: &Pubkey, mint: &Pubkey, wallet: &Pubkey) -> Instruction {
+/// `denylist_remove`: the denylister unblocks `wallet` and thaws those of
+/// `token_accounts` (the wallet's token accounts of the mint) that are frozen.
+pub fn denylist_remove(denylister: &Pubkey, mint: &Pubkey, wallet: &Pubkey, token_accounts: &[Pubkey]) -> Instruction {
     let config = pda::config_address(mint);
-    build(
+    let mut instruction = build(
         accounts::DenylistRemove {
             denylister: *denylister,
             config,
             denylist_entry: pda::denylist_address(&config, wallet),
+            mint: *mint,
+            token_program: token_program(),
             event_authority: pda::event_authority_address(),
             program: ID,
         },
         data::DenylistRemove { params: DenylistRemoveParams { wallet: *wallet } },
+    );
+    instruction.accounts.extend(writable(token_accounts));
+    instruction
+}
+
+/// `sweep_escrow`: the burner moves the Escrow's excess to `to` (a token account owned by `to_owner`).
+pub fn sweep_escrow(burner: &Pubkey, mint: &Pubkey, to: &Pubkey, to_owner: &Pubkey) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::SweepEscrow {
+            burner: *burner,
+            config,
+            mint: *mint,
+            escrow: pda::escrow_address(&config),
+            to: *to,
+            to_denylist_entry: pda::denylist_address(&config, to_owner),
+            token_program: token_program(),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::SweepEscrow {},
     )
 }
 

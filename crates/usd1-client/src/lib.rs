@@ -7,6 +7,7 @@
 //! - [`errors`]: program and Token-2022 error codes to their stable names.
 //! - [`amount`]: decimal token amounts to base units and back.
 //! - [`transfer`]: a Token-2022 transfer of this mint with the hook's extra accounts.
+//! - [`token`]: plain Token-2022 actions a holder can take without the program.
 //!
 //! ```
 //! use usd1_client::{pda, reference_hash};
@@ -24,6 +25,7 @@ pub mod errors;
 pub mod events;
 pub mod instructions;
 pub mod pda;
+pub mod token;
 pub mod transfer;
 
 pub use usd1::{
@@ -31,7 +33,7 @@ pub use usd1::{
     instructions::{InitializeParams, UpdateConfigParams, UpdateMetadataParams},
     state::{
         Config, DenylistEntry, MintReceipt, Minter, PauseScope, Proposal, ProposalKind, RateLimit, RedemptionRequest,
-        RedemptionStatus, Role,
+        RedemptionStatus, Role, SeizureDestination,
     },
     ID as PROGRAM_ID,
 };

@@ -1,6 +1,7 @@
 //! A Token-2022 `transfer_checked` of a USD1 mint, with the accounts the
 //! transfer hook needs appended (the same ones the mint's ExtraAccountMetaList
-//! resolves on chain: Config, and the DenylistEntry PDAs of both owners).
+//! resolves on chain: Config, and the DenylistEntry PDAs of both owners and of
+//! the transfer authority).
 //!
 //! ```
 //! # use solana_pubkey::Pubkey;
@@ -8,20 +9,22 @@
 //! let (mint, from, to) = (Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique());
 //! let instruction = transfer_checked(&mint, &from, &to, 1_000_000, 6);
 //! // source, mint, destination, owner, then the hook's accounts
-//! assert_eq!(instruction.accounts.len(), 4 + hook_extra_accounts(&mint, &from, &to).len());
+//! assert_eq!(instruction.accounts.len(), 4 + hook_extra_accounts(&mint, &from, &to, &from).len());
 //! ```
 use crate::pda;
 use solana_instruction::{AccountMeta, Instruction};
 use solana_pubkey::Pubkey;
 
 /// The accounts Token-2022 must be given for the hook, in the order the hook
-/// resolves them, then the hook program and its account list.
-pub fn hook_extra_accounts(mint: &Pubkey, source_owner: &Pubkey, destination_owner: &Pubkey) -> Vec<AccountMeta> {
+/// resolves them, then the hook program and its account list. `authority` is who
+/// signs the transfer: the source owner, or a delegate.
+pub fn hook_extra_accounts(mint: &Pubkey, source_owner: &Pubkey, destination_owner: &Pubkey, authority: &Pubkey) -> Vec<AccountMeta> {
     let config = pda::config_address(mint);
     vec![
         AccountMeta::new_readonly(config, false),
         AccountMeta::new_readonly(pda::denylist_address(&config, source_owner), false),
         AccountMeta::new_readonly(pda::denylist_address(&config, destination_owner), false),
+        AccountMeta::new_readonly(pda::denylist_address(&config, authority), false),
         AccountMeta::new_readonly(usd1::ID, false),
         AccountMeta::new_readonly(pda::extra_account_metas_address(mint), false),
     ]
@@ -38,31 +41,44 @@ pub fn transfer_checked(
 ) -> Instruction {
     let source = pda::associated_token_address(source_owner, mint);
     let destination = pda::associated_token_address(destination_owner, mint);
-    transfer_checked_between(mint, &source, source_owner, &destination, destination_owner, amount, decimals)
+    transfer_checked_between(
+        mint,
+        TransferEnd { account: source, owner: *source_owner },
+        TransferEnd { account: destination, owner: *destination_owner },
+        source_owner,
+        amount,
+        decimals,
+    )
 }
 
-/// Transfer between explicit token accounts, given their owners (for the hook's PDAs).
+/// One side of a transfer: a token account and its owner (the hook's PDAs derive from the owner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransferEnd {
+    pub account: Pubkey,
+    pub owner: Pubkey,
+}
+
+/// Transfer between explicit token accounts, signed by `authority` (the source owner or a delegate).
 pub fn transfer_checked_between(
     mint: &Pubkey,
-    source: &Pubkey,
-    source_owner: &Pubkey,
-    destination: &Pubkey,
-    destination_owner: &Pubkey,
+    source: TransferEnd,
+    destination: TransferEnd,
+    authority: &Pubkey,
     amount: u64,
     decimals: u8,
 ) -> Instruction {
     let mut instruction = spl_token_2022_interface::instruction::transfer_checked(
         &spl_token_2022_interface::ID,
-        source,
+        &source.account,
         mint,
-        destination,
-        source_owner,
+        &destination.account,
+        authority,
         &[],
         amount,
         decimals,
     )
     .expect("transfer_checked only fails for a wrong token program id, and this one is Token-2022");
-    instruction.accounts.extend(hook_extra_accounts(mint, source_owner, destination_owner));
+    instruction.accounts.extend(hook_extra_accounts(mint, &source.owner, &destination.owner, authority));
     instruction
 }
 

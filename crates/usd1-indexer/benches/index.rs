@@ -42,7 +42,7 @@ fn main() {
             0 => {
                 let amount = (seq % 7 + 1) * 1_000_000;
                 supply -= amount;
-                Usd1Event::Burned(Burned { mint, seq, burner: holder, amount, supply })
+                Usd1Event::Burned(Burned { mint, seq, burner: holder, source: holder, amount, supply })
             }
             5 => Usd1Event::ReservesAttested(ReservesAttested { mint, seq, attester: holder, amount: u64::MAX / 4, report_hash: [7; 32], as_of: seq as i64, supply }),
             9 => {

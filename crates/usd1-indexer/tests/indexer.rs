@@ -59,7 +59,7 @@ impl Scenario {
     fn burn(&mut self, time: i64, amount: u64) {
         self.supply -= amount;
         let (mint, supply) = (self.mint, self.supply);
-        self.push(time, |seq| Usd1Event::Burned(Burned { mint, seq, burner: Pubkey::new_unique(), amount, supply }));
+        self.push(time, |seq| Usd1Event::Burned(Burned { mint, seq, burner: Pubkey::new_unique(), source: Pubkey::new_unique(), amount, supply }));
     }
 
     fn attest(&mut self, time: i64, amount: u64) {
@@ -249,11 +249,11 @@ fn each_monitor_rule_fires_on_its_events_only() {
     scenario.mint_tokens(T0 + 30, 300 * TOKEN); // 5: window (1000 s) now holds 1000 > 900
     scenario.mint_tokens(T0 + 5_000, 10 * TOKEN); // 6: window reset; attestation 4990 s old (> 1 h)
     scenario.push(T0 + 5_001, |seq| Usd1Event::Paused(Paused { mint, seq, scope: PauseScope::Mint, by: mint, mint_paused: true, redeem_paused: false, transfers_paused: false })); // 7
-    scenario.push(T0 + 5_002, |seq| Usd1Event::Denylisted(Denylisted { mint, seq, wallet: mint, reason_hash: [0; 32], by: mint })); // 8
+    scenario.push(T0 + 5_002, |seq| Usd1Event::Denylisted(Denylisted { mint, seq, wallet: mint, reason_hash: [0; 32], by: mint, frozen_accounts: vec![] })); // 8
     scenario.push(T0 + 5_003, |seq| Usd1Event::AdminTransferStarted(AdminTransferStarted { mint, seq, admin: mint, pending_admin: mint })); // 9
     scenario.push(T0 + 5_004, |seq| Usd1Event::ProposalExecuted(ProposalExecuted { mint, seq, id: 0, executor: mint, kind: ProposalKind::SetCouncil { members: vec![mint], threshold: 1 }, council_epoch: 1 })); // 10
     scenario.push(T0 + 5_005, |seq| Usd1Event::ProposalExecuted(ProposalExecuted { mint, seq, id: 1, executor: mint, kind: ProposalKind::SetAllowance { minter: mint, amount: 1 }, council_epoch: 1 })); // 11: not governance
-    scenario.push(T0 + 5_006, |seq| Usd1Event::SupplyChecked(SupplyChecked { mint, seq, supply: 0, total_minted: 0, total_burned: 0, escrowed: 0, attested_reserves: 0, matches: true })); // 12
+    scenario.push(T0 + 5_006, |seq| Usd1Event::SupplyChecked(SupplyChecked { mint, seq, supply: 0, total_minted: 0, total_burned: 0, unattributed_burned: 0, escrowed: 0, escrow_excess: 0, attested_reserves: 0, matches: true })); // 12
     let file = directory.path().join("record.jsonl");
     scenario.write(&file);
     let mut store = Store::open(&directory.path().join("db.sqlite")).unwrap();

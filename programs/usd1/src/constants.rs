@@ -30,7 +30,15 @@ pub const MAX_TIMELOCK_SECS: u64 = 30 * 24 * 60 * 60;
 /// A proposal may live at most one year.
 pub const MAX_PROPOSAL_TTL_SECS: u64 = 365 * 24 * 60 * 60;
 
-/// Extra accounts the transfer hook needs: Config, source owner's and destination owner's DenylistEntry.
-pub const HOOK_EXTRA_ACCOUNT_COUNT: usize = 3;
+/// Extra accounts the transfer hook needs: Config (a fixed address, so Token-2022 derives nothing for it),
+/// then the DenylistEntry PDAs of the source owner, the destination owner and the transfer authority.
+pub const HOOK_EXTRA_ACCOUNT_COUNT: usize = 4;
+/// Most token accounts one `denylist_add`, `denylist_remove` or seizure takes (remaining accounts);
+/// a transaction's size limits it to about this anyway. A wallet with more is frozen in further `freeze` calls.
+pub const MAX_WALLET_TOKEN_ACCOUNTS: usize = 16;
 /// Byte offset of the owner field in an SPL token account.
 pub const TOKEN_ACCOUNT_OWNER_OFFSET: u8 = 32;
+
+/// The associated token account program (its addresses are where wallets keep their tokens).
+pub const ASSOCIATED_TOKEN_PROGRAM_ID: anchor_lang::prelude::Pubkey =
+    anchor_lang::pubkey!("ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL");

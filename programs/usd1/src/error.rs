@@ -74,4 +74,21 @@ pub enum Usd1Error {
     NotDenylisted,
     #[msg("The program's own accounts (Config, Escrow) cannot be denylisted or frozen")]
     ProtectedAccount,
+    // ---- v2 (SPEC section 6; append only) ----
+    #[msg("Holder transfers are paused")]
+    TransfersPaused,
+    #[msg("The recipient is the Escrow or another account the Config owns")]
+    InvalidRecipient,
+    #[msg("The owner's token accounts given hold less than the seizure amount")]
+    SeizureExceedsBalance,
+    #[msg("The same token account was given twice")]
+    DuplicateAccount,
+    #[msg("Too many token accounts for one instruction")]
+    TooManyAccounts,
+    #[msg("The Escrow holds nothing beyond its open redemption requests")]
+    NothingToSweep,
+    #[msg("An account this proposal kind needs was not given")]
+    MissingAccount,
+    #[msg("An account is not the one this instruction derives for it")]
+    AccountMismatch,
 }

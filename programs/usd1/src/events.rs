@@ -1,6 +1,6 @@
 //! Events (SPEC section 5). Each is emitted with `emit_cpi!` and carries the
 //! mint it concerns and `seq`, the config's event counter after this event.
-use crate::state::{PauseScope, ProposalKind, RateLimit, Role};
+use crate::state::{PauseScope, ProposalKind, RateLimit, Role, SeizureDestination};
 use anchor_lang::prelude::*;
 
 #[event]
@@ -98,11 +98,18 @@ pub struct Unpaused {
 pub struct SupplyChecked {
     pub mint: Pubkey,
     pub seq: u64,
+    /// The mint's supply (Token-2022).
     pub supply: u64,
     pub total_minted: u64,
     pub total_burned: u64,
+    /// total_minted - total_burned - supply: tokens holders burned directly through Token-2022.
+    pub unattributed_burned: u64,
+    /// Sum of the open redemption requests.
     pub escrowed: u64,
+    /// Escrow balance beyond the open requests (outside deposits, until swept).
+    pub escrow_excess: u64,
     pub attested_reserves: u64,
+    /// supply <= total_minted - total_burned: tokens may vanish outside the program, never appear.
     pub matches: bool,
 }
 
@@ -216,6 +223,8 @@ pub struct Burned {
     pub mint: Pubkey,
     pub seq: u64,
     pub burner: Pubkey,
+    /// The burner's token account the tokens were burned from.
+    pub source: Pubkey,
     pub amount: u64,
     pub supply: u64,
 }
@@ -265,6 +274,8 @@ pub struct Denylisted {
     pub wallet: Pubkey,
     pub reason_hash: [u8; 32],
     pub by: Pubkey,
+    /// The wallet's token accounts this instruction froze.
+    pub frozen_accounts: Vec<Pubkey>,
 }
 
 #[event]
@@ -274,6 +285,8 @@ pub struct Undenylisted {
     pub seq: u64,
     pub wallet: Pubkey,
     pub by: Pubkey,
+    /// The wallet's token accounts this instruction thawed.
+    pub thawed_accounts: Vec<Pubkey>,
 }
 
 #[event]
@@ -294,4 +307,36 @@ pub struct AccountThawed {
     pub token_account: Pubkey,
     pub owner: Pubkey,
     pub by: Pubkey,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscrowSwept {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub burner: Pubkey,
+    /// The token account that received the excess.
+    pub to: Pubkey,
+    pub amount: u64,
+    /// Open requests after the sweep (unchanged); the Escrow now holds exactly this.
+    pub escrowed: u64,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seized {
+    pub mint: Pubkey,
+    pub seq: u64,
+    /// The executed proposal.
+    pub proposal: u64,
+    /// sha256 of the lawful order's reference.
+    pub order_hash: [u8; 32],
+    /// The denylisted owner the tokens were taken from.
+    pub owner: Pubkey,
+    /// The owner's token accounts debited (left frozen).
+    pub from_accounts: Vec<Pubkey>,
+    pub destination: SeizureDestination,
+    pub amount: u64,
+    /// The mint's supply afterwards (lower by `amount` for a burn, unchanged otherwise).
+    pub supply: u64,
 }

@@ -90,7 +90,7 @@ pub mod usd1 {
         instructions::decrease_allowance::handler(ctx, params)
     }
 
-    /// Council member: opens a proposal (set_allowance or set_council).
+    /// Council member: opens a proposal (set_allowance, set_council or seize).
     pub fn propose(ctx: Context<Propose>, params: ProposeParams) -> Result<()> {
         instructions::propose::handler(ctx, params)
     }
@@ -101,9 +101,9 @@ pub mod usd1 {
         instructions::approve::handler(ctx, params)
     }
 
-    /// Anyone: executes an approved proposal after its timelock.
+    /// Anyone: executes an approved proposal after its timelock (a seizure moves a denylisted owner's tokens).
     #[access_control(ctx.accounts.validate())]
-    pub fn execute(ctx: Context<Execute>, params: ProposalIdParams) -> Result<()> {
+    pub fn execute<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdParams) -> Result<()> {
         instructions::execute::handler(ctx, params)
     }
 
@@ -135,31 +135,36 @@ pub mod usd1 {
         instructions::reject_redemption::handler(ctx, params)
     }
 
-    /// Burner: burns tokens from its own account.
+    /// Burner: burns tokens from a token account it owns.
     pub fn burn(ctx: Context<BurnTokens>, params: BurnParams) -> Result<()> {
         instructions::burn::handler(ctx, params)
     }
 
+    /// Burner: moves the Escrow's tokens beyond the open requests (outside deposits) to a token account.
+    pub fn sweep_escrow(ctx: Context<SweepEscrow>) -> Result<()> {
+        instructions::sweep_escrow::handler(ctx)
+    }
+
     // ---- compliance ----
 
-    /// Denylister: adds a wallet to the denylist.
+    /// Denylister: adds a wallet to the denylist and freezes its token accounts given as remaining accounts.
     #[access_control(ctx.accounts.validate(&params))]
-    pub fn denylist_add(ctx: Context<DenylistAdd>, params: DenylistAddParams) -> Result<()> {
+    pub fn denylist_add<'info>(ctx: Context<'info, DenylistAdd<'info>>, params: DenylistAddParams) -> Result<()> {
         instructions::denylist_add::handler(ctx, params)
     }
 
-    /// Denylister: removes a wallet from the denylist.
-    pub fn denylist_remove(ctx: Context<DenylistRemove>, params: DenylistRemoveParams) -> Result<()> {
+    /// Denylister: removes a wallet from the denylist and thaws its frozen token accounts given as remaining accounts.
+    pub fn denylist_remove<'info>(ctx: Context<'info, DenylistRemove<'info>>, params: DenylistRemoveParams) -> Result<()> {
         instructions::denylist_remove::handler(ctx, params)
     }
 
-    /// Denylister: freezes a token account of the mint.
+    /// Denylister: freezes any token account of the mint (not only associated ones).
     #[access_control(ctx.accounts.validate())]
     pub fn freeze(ctx: Context<SetFrozen>) -> Result<()> {
         instructions::freeze::handler(ctx)
     }
 
-    /// Denylister: thaws a token account of the mint.
+    /// Denylister: thaws any token account of the mint.
     #[access_control(ctx.accounts.validate())]
     pub fn thaw(ctx: Context<SetFrozen>) -> Result<()> {
         instructions::thaw::handler(ctx)
@@ -174,14 +179,14 @@ pub mod usd1 {
     }
 
 
-    /// Anyone: compares mint supply with total_minted - total_burned and emits SupplyChecked.
+    /// Anyone: reports supply against total_minted - total_burned, unattributed burns and Escrow excess (SupplyChecked).
     pub fn check_supply(ctx: Context<CheckSupply>) -> Result<()> {
         instructions::check_supply::handler(ctx)
     }
 
     // ---- transfer hook ----
 
-    /// Token-2022 (on every transfer): the transfer-hook interface's `execute` entry.
+    /// Token-2022 (on every transfer): refuses denylisted owners or authority and paused transfers.
     #[access_control(ctx.accounts.validate())]
     #[instruction(discriminator = ExecuteInstruction::SPL_DISCRIMINATOR_SLICE)]
     pub fn transfer_hook_execute(ctx: Context<TransferHookExecute>, amount: u64) -> Result<()> {

@@ -142,3 +142,77 @@ pub fn close_account<'info>(account: &AccountInfo<'info>, destination: &AccountI
     account.resize(0)?;
     Ok(())
 }
+
+/// The parts of a Token-2022 token account of `mint` the program decides on.
+pub struct TokenAccountView {
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub frozen: bool,
+}
+
+/// Read `info` as a Token-2022 token account of `mint` (`InvalidTokenAccount` otherwise).
+pub fn token_account_of_mint(info: &AccountInfo, mint: &Pubkey) -> Result<TokenAccountView> {
+    use anchor_spl::token_2022::spl_token_2022::{
+        extension::StateWithExtensions,
+        state::{Account as TokenAccountState, AccountState},
+    };
+    require_keys_eq!(*info.owner, anchor_spl::token_2022::ID, crate::error::Usd1Error::InvalidTokenAccount);
+    let data = info.try_borrow_data()?;
+    let state = StateWithExtensions::<TokenAccountState>::unpack(&data)
+        .map_err(|_| error!(crate::error::Usd1Error::InvalidTokenAccount))?;
+    require_keys_eq!(state.base.mint, *mint, crate::error::Usd1Error::InvalidTokenAccount);
+    Ok(TokenAccountView {
+        owner: state.base.owner,
+        amount: state.base.amount,
+        frozen: state.base.state == AccountState::Frozen,
+    })
+}
+
+/// Token-2022 `FreezeAccount` or `ThawAccount` signed by the Config (the mint's freeze authority).
+#[inline(never)]
+pub fn set_account_frozen<'info>(
+    token_program: &AccountInfo<'info>,
+    mint: &AccountInfo<'info>,
+    account: &AccountInfo<'info>,
+    config: &AccountInfo<'info>,
+    config_seeds: &[&[u8]],
+    frozen: bool,
+) -> Result<()> {
+    use anchor_spl::token_2022::{freeze_account, thaw_account, FreezeAccount, ThawAccount};
+    let signer: &[&[&[u8]]] = &[config_seeds];
+    let (account, mint, authority) = (account.clone(), mint.clone(), config.clone());
+    if frozen {
+        freeze_account(CpiContext::new_with_signer(token_program.key(), FreezeAccount { account, mint, authority }, signer))
+    } else {
+        thaw_account(CpiContext::new_with_signer(token_program.key(), ThawAccount { account, mint, authority }, signer))
+    }
+}
+
+/// The token accounts of `mint` owned by `wallet` among `candidates` (remaining accounts),
+/// checked: Token-2022 accounts of this mint, owned by the wallet, each given once, at most
+/// [`crate::constants::MAX_WALLET_TOKEN_ACCOUNTS`].
+pub fn wallet_token_accounts<'info>(
+    candidates: &[AccountInfo<'info>],
+    mint: &Pubkey,
+    wallet: &Pubkey,
+) -> Result<Vec<(AccountInfo<'info>, TokenAccountView)>> {
+    use crate::error::Usd1Error;
+    require!(candidates.len() <= crate::constants::MAX_WALLET_TOKEN_ACCOUNTS, Usd1Error::TooManyAccounts);
+    let mut accounts: Vec<(AccountInfo<'info>, TokenAccountView)> = Vec::with_capacity(candidates.len());
+    for info in candidates {
+        require!(!accounts.iter().any(|(seen, _)| seen.key == info.key), Usd1Error::DuplicateAccount);
+        let view = token_account_of_mint(info, mint)?;
+        require_keys_eq!(view.owner, *wallet, Usd1Error::InvalidTokenAccount);
+        accounts.push((info.clone(), view));
+    }
+    Ok(accounts)
+}
+
+/// `wallet`'s associated Token-2022 account of `mint`.
+pub fn associated_token_address(wallet: &Pubkey, mint: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(
+        &[wallet.as_ref(), anchor_spl::token_2022::ID.as_ref(), mint.as_ref()],
+        &crate::constants::ASSOCIATED_TOKEN_PROGRAM_ID,
+    )
+    .0
+}

@@ -2,6 +2,7 @@
 //! `docs/threat-model.md` maps each privileged power to these tests.
 use crate::harness::*;
 use solana_account::AccountSharedData;
+use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 use usd1_client::{instructions, pda, reference_hash, PauseScope, ProposalKind, Role};
@@ -147,11 +148,11 @@ async fn duplicate_mutable_accounts_are_refused() {
     // The Escrow passed as the holder's source too: one account in two mutable slots.
     let instruction = substitute(instructions::request_redemption(&holder.pubkey(), &mint, ONE_TOKEN, reference_hash("t1")), &holder_token, &escrow);
     fixture.ledger.expect_error(instruction, &[&holder], "Anchor:ConstraintDuplicateMutableAccount").await;
-    // Returning a request into the Escrow itself (escrow passed twice).
+    // Returning a request into the Escrow itself: not a token account the holder owns.
     fixture.request_redemption(&holder, ONE_TOKEN, "t2").await.expect("request");
     let reject = fixture.reject_instruction("t2").await;
     let burner = fixture.burner.insecure_clone();
-    fixture.ledger.expect_error(substitute(reject, &holder_token, &escrow), &[&burner], "Anchor:ConstraintDuplicateMutableAccount").await;
+    fixture.ledger.expect_error(substitute(reject, &holder_token, &escrow), &[&burner], "InvalidTokenAccount").await;
     // A holder's own account that is not the one the request recorded.
     let other_holder = fixture.new_identity();
     let other_token = fixture.fund_holder(&other_holder.pubkey(), ONE_TOKEN).await;
@@ -159,7 +160,7 @@ async fn duplicate_mutable_accounts_are_refused() {
     fixture.ledger.expect_error(substitute(reject, &holder_token, &other_token), &[&burner], "InvalidTokenAccount").await;
     // The burner burning from the Escrow as if it were its own account.
     let instruction = substitute(instructions::burn(&burner.pubkey(), &mint, ONE_TOKEN), &pda::associated_token_address(&burner.pubkey(), &mint), &escrow);
-    fixture.ledger.expect_error(instruction, &[&burner], "Token2022:OwnerMismatch").await;
+    fixture.ledger.expect_error(instruction, &[&burner], "InvalidTokenAccount").await;
     fixture.assert_redemption_invariants(&[ONE_TOKEN]).await;
 }
 
@@ -212,4 +213,193 @@ async fn arithmetic_at_u64_limits_is_refused_or_saturates() {
     let failure = fixture.request_redemption(&holder, u64::MAX, "max").await.unwrap_err();
     assert_eq!(failure.name(), "Token2022:InsufficientFunds");
     fixture.assert_redemption_invariants(&[]).await;
+}
+
+// ---- Lawful-order and denylist-escape attacks (issue 10); each succeeded on the v1 mint. ----
+
+/// Mallory's second (non-associated) token account with `amount` in it.
+async fn funded_named_account(fixture: &mut Fixture, owner: &Keypair, amount: u64) -> Pubkey {
+    let associated = fixture.fund_holder(&owner.pubkey(), amount).await;
+    let named = fixture.create_named_token_account(&owner.pubkey()).await;
+    let mint = fixture.mint_key();
+    let to_named = usd1_client::transfer::transfer_checked_between(
+        &mint,
+        usd1_client::transfer::TransferEnd { account: associated, owner: owner.pubkey() },
+        usd1_client::transfer::TransferEnd { account: named, owner: owner.pubkey() },
+        &owner.pubkey(),
+        amount,
+        DECIMALS,
+    );
+    fixture.ledger.expect_ok_all(&[to_named], &[owner]).await;
+    named
+}
+
+#[tokio::test]
+async fn a_denylisted_wallet_cannot_hand_a_token_account_to_a_fresh_key() {
+    // Attack 2a: SetAuthority(AccountOwner) runs no hook. Denylisting freezes every account
+    // of the wallet, and a frozen account cannot change owner, even during `pause all`.
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let mallory = fixture.new_identity();
+    let named = funded_named_account(&mut fixture, &mallory, 10 * ONE_TOKEN).await;
+    let associated = pda::associated_token_address(&mallory.pubkey(), &mint);
+    let events = fixture.denylist_with(&mallory.pubkey(), &[associated, named]).await;
+    let usd1_client::events::Usd1Event::Denylisted(denylisted) = &events[0] else { panic!("{events:?}") };
+    assert_eq!(denylisted.frozen_accounts, vec![associated, named]);
+    let fresh = fixture.new_identity();
+    let hand_over = usd1_client::token::set_account_owner(&named, &mallory.pubkey(), &fresh.pubkey());
+    fixture.ledger.expect_error(hand_over.clone(), &[&mallory], "Token2022:AccountFrozen").await;
+    let pauser = fixture.pauser.insecure_clone();
+    fixture.ledger.expect_ok(instructions::pause(&pauser.pubkey(), &mint, usd1_client::PauseScope::All), &[&pauser]).await;
+    fixture.ledger.expect_error(hand_over, &[&mallory], "Token2022:AccountFrozen").await;
+    assert_eq!(fixture.ledger.token_account(&named).await.unwrap().unwrap().owner, mallory.pubkey());
+}
+
+#[tokio::test]
+async fn a_denylisted_delegate_cannot_spend_the_approvals_it_collected() {
+    // Attack 2b: a phishing drainer holds approvals on clean holders' accounts.
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let (victim, drainer, bob) = (fixture.new_identity(), fixture.new_identity(), fixture.new_identity());
+    let victim_token = fixture.fund_holder(&victim.pubkey(), 10 * ONE_TOKEN).await;
+    let bob_token = fixture.create_token_account(&bob.pubkey()).await;
+    let approve = usd1_client::token::approve_delegate(&victim_token, &mint, &victim.pubkey(), &drainer.pubkey(), 10 * ONE_TOKEN, DECIMALS);
+    fixture.ledger.expect_ok_all(&[approve], &[&victim]).await;
+    let drain = |amount| {
+        usd1_client::transfer::transfer_checked_between(
+            &mint,
+            usd1_client::transfer::TransferEnd { account: victim_token, owner: victim.pubkey() },
+            usd1_client::transfer::TransferEnd { account: bob_token, owner: bob.pubkey() },
+            &drainer.pubkey(),
+            amount,
+            DECIMALS,
+        )
+    };
+    fixture.ledger.expect_ok_all(&[drain(ONE_TOKEN)], &[&drainer]).await;
+    fixture.denylist(&drainer.pubkey()).await;
+    fixture.ledger.expect_error(drain(ONE_TOKEN), &[&drainer], "Denylisted").await;
+    assert_eq!(fixture.account_balance(&victim_token).await, 9 * ONE_TOKEN);
+}
+
+#[tokio::test]
+async fn tokens_gifted_to_a_denylisted_wallet_stay_put() {
+    // A clean holder hands its (non-associated) account to a denylisted wallet: no hook runs,
+    // but the new owner can move nothing, itself or through a delegate it approves afterwards.
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let (giver, mallory, helper, bob) = (fixture.new_identity(), fixture.new_identity(), fixture.new_identity(), fixture.new_identity());
+    let named = funded_named_account(&mut fixture, &giver, 5 * ONE_TOKEN).await;
+    fixture.denylist(&mallory.pubkey()).await;
+    let bob_token = fixture.create_token_account(&bob.pubkey()).await;
+    fixture.ledger.expect_ok_all(&[usd1_client::token::set_account_owner(&named, &giver.pubkey(), &mallory.pubkey())], &[&giver]).await;
+    let out = |authority: &Pubkey| {
+        usd1_client::transfer::transfer_checked_between(
+            &mint,
+            usd1_client::transfer::TransferEnd { account: named, owner: mallory.pubkey() },
+            usd1_client::transfer::TransferEnd { account: bob_token, owner: bob.pubkey() },
+            authority,
+            ONE_TOKEN,
+            DECIMALS,
+        )
+    };
+    fixture.ledger.expect_error(out(&mallory.pubkey()), &[&mallory], "Denylisted").await;
+    let approve = usd1_client::token::approve_delegate(&named, &mint, &mallory.pubkey(), &helper.pubkey(), 5 * ONE_TOKEN, DECIMALS);
+    fixture.ledger.expect_ok_all(&[approve], &[&mallory]).await;
+    fixture.ledger.expect_error(out(&helper.pubkey()), &[&helper], "Denylisted").await;
+    // The denylister freezes it as any account (not only associated ones).
+    let denylister = fixture.denylister.insecure_clone();
+    fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &named), &[&denylister]).await;
+    assert!(fixture.is_frozen(&named).await);
+    assert_eq!(fixture.account_balance(&named).await, 5 * ONE_TOKEN);
+}
+
+#[tokio::test]
+async fn a_holders_direct_burn_is_reported_not_a_reconciliation_failure() {
+    // Attack 3a: one base unit burned through Token-2022 used to make check_supply false forever.
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let holder = fixture.new_identity();
+    let holder_token = fixture.fund_holder(&holder.pubkey(), 10 * ONE_TOKEN).await;
+    let burn = usd1_client::token::burn_direct(&holder_token, &mint, &holder.pubkey(), 1, DECIMALS);
+    fixture.ledger.expect_ok_all(&[burn], &[&holder]).await;
+    let events = fixture.ledger.expect_ok(instructions::check_supply(&mint), &[]).await;
+    let usd1_client::events::Usd1Event::SupplyChecked(checked) = &events[0] else { panic!("{events:?}") };
+    assert_eq!((checked.supply, checked.total_minted, checked.unattributed_burned, checked.matches), (10 * ONE_TOKEN - 1, 10 * ONE_TOKEN, 1, true));
+}
+
+#[tokio::test]
+async fn an_outside_deposit_into_the_escrow_is_excess_and_only_the_burner_sweeps_it() {
+    // Attack 3b: tokens sent to the Escrow broke invariant 7 and were stuck.
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let config = pda::config_address(&mint);
+    let escrow = pda::escrow_address(&config);
+    let (holder, treasury) = (fixture.new_identity(), fixture.new_identity());
+    let holder_token = fixture.fund_holder(&holder.pubkey(), 10 * ONE_TOKEN).await;
+    fixture.request_redemption(&holder, 2 * ONE_TOKEN, "open").await.expect("request");
+    let deposit = usd1_client::transfer::transfer_checked_between(
+        &mint,
+        usd1_client::transfer::TransferEnd { account: holder_token, owner: holder.pubkey() },
+        usd1_client::transfer::TransferEnd { account: escrow, owner: config },
+        &holder.pubkey(),
+        3 * ONE_TOKEN,
+        DECIMALS,
+    );
+    fixture.ledger.expect_ok_all(&[deposit], &[&holder]).await;
+    let events = fixture.ledger.expect_ok(instructions::check_supply(&mint), &[]).await;
+    let usd1_client::events::Usd1Event::SupplyChecked(checked) = &events[0] else { panic!("{events:?}") };
+    assert_eq!((checked.escrowed, checked.escrow_excess), (2 * ONE_TOKEN, 3 * ONE_TOKEN));
+
+    let treasury_token = fixture.create_token_account(&treasury.pubkey()).await;
+    for signer in fixture.everyone_except(&[&fixture.burner]) {
+        let sweep = instructions::sweep_escrow(&signer.pubkey(), &mint, &treasury_token, &treasury.pubkey());
+        fixture.ledger.expect_error(sweep, &[&signer], "Unauthorized").await;
+    }
+    let burner = fixture.burner.insecure_clone();
+    // Never back into a Config-owned account or to a denylisted owner.
+    let to_escrow = instructions::sweep_escrow(&burner.pubkey(), &mint, &escrow, &config);
+    fixture.ledger.expect_error(to_escrow, &[&burner], "Anchor:ConstraintDuplicateMutableAccount").await;
+    let config_associated = fixture.create_token_account(&config).await;
+    let to_config = instructions::sweep_escrow(&burner.pubkey(), &mint, &config_associated, &config);
+    fixture.ledger.expect_error(to_config, &[&burner], "InvalidRecipient").await;
+    let mallory = fixture.new_identity();
+    let mallory_token = fixture.create_token_account(&mallory.pubkey()).await;
+    fixture.denylist_with(&mallory.pubkey(), &[]).await;
+    fixture.ledger.expect_error(instructions::sweep_escrow(&burner.pubkey(), &mint, &mallory_token, &mallory.pubkey()), &[&burner], "Denylisted").await;
+
+    let events = fixture.ledger.expect_ok(instructions::sweep_escrow(&burner.pubkey(), &mint, &treasury_token, &treasury.pubkey()), &[&burner]).await;
+    let usd1_client::events::Usd1Event::EscrowSwept(swept) = &events[0] else { panic!("{events:?}") };
+    assert_eq!((swept.to, swept.amount, swept.escrowed), (treasury_token, 3 * ONE_TOKEN, 2 * ONE_TOKEN));
+    assert_eq!(fixture.account_balance(&treasury_token).await, 3 * ONE_TOKEN);
+    fixture.assert_redemption_invariants(&[2 * ONE_TOKEN]).await;
+    fixture.ledger.expect_error(instructions::sweep_escrow(&burner.pubkey(), &mint, &treasury_token, &treasury.pubkey()), &[&burner], "NothingToSweep").await;
+}
+
+#[tokio::test]
+async fn the_burner_burns_only_from_an_account_it_owns() {
+    // Item 5: `burn` used to burn from any account where the burner was owner or delegate.
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let holder = fixture.new_identity();
+    let holder_token = fixture.fund_holder(&holder.pubkey(), 10 * ONE_TOKEN).await;
+    let burner = fixture.burner.insecure_clone();
+    let approve = usd1_client::token::approve_delegate(&holder_token, &mint, &holder.pubkey(), &burner.pubkey(), 10 * ONE_TOKEN, DECIMALS);
+    fixture.ledger.expect_ok_all(&[approve], &[&holder]).await;
+    let burn_theirs = instructions::burn_from(&burner.pubkey(), &mint, &holder_token, ONE_TOKEN);
+    fixture.ledger.expect_error(burn_theirs, &[&burner], "InvalidTokenAccount").await;
+    assert_eq!(fixture.account_balance(&holder_token).await, 10 * ONE_TOKEN);
+}
+
+#[tokio::test]
+async fn a_prefunded_escrow_address_does_not_block_initialize() {
+    // Item 5: lamports sent to the Escrow's address before `initialize` made it fail.
+    let mut fixture = Fixture::uninitialized().await;
+    let mint = fixture.mint_key();
+    let escrow = pda::escrow_address(&pda::config_address(&mint));
+    fixture.ledger.fund(&escrow, 1_000);
+    let params = default_params(&fixture.keys());
+    let (admin, mint_keypair) = (fixture.admin.insecure_clone(), fixture.mint.insecure_clone());
+    fixture.ledger.expect_ok(instructions::initialize(&admin.pubkey(), &mint, params), &[&admin, &mint_keypair]).await;
+    let escrow_account = fixture.ledger.token_account(&escrow).await.unwrap().expect("escrow is a token account");
+    assert_eq!((escrow_account.mint, escrow_account.owner), (mint, pda::config_address(&mint)));
 }

@@ -12,7 +12,7 @@ async fn a_denylisted_wallet_can_neither_send_nor_receive_until_removed() {
     fixture.fund_holder(&bob.pubkey(), 10 * ONE_TOKEN).await;
     let denylister = fixture.denylister.insecure_clone();
 
-    let instruction = instructions::denylist_add(&denylister.pubkey(), &mint, &bob.pubkey(), [5; 32]);
+    let instruction = instructions::denylist_add(&denylister.pubkey(), &mint, &bob.pubkey(), [5; 32], &[]);
     let events = fixture.ledger.expect_ok(instruction, &[&denylister]).await;
     let added = event!(events, Denylisted);
     assert_eq!((added.wallet, added.reason_hash, added.by), (bob.pubkey(), [5; 32], denylister.pubkey()));
@@ -27,7 +27,7 @@ async fn a_denylisted_wallet_can_neither_send_nor_receive_until_removed() {
     fixture.mint_error(&minter, &bob.pubkey(), ONE_TOKEN, "wire-x", "Denylisted").await;
     assert_eq!(fixture.ledger.balance(&bob.pubkey(), &mint).await.unwrap(), 10 * ONE_TOKEN);
 
-    let instruction = instructions::denylist_remove(&denylister.pubkey(), &mint, &bob.pubkey());
+    let instruction = instructions::denylist_remove(&denylister.pubkey(), &mint, &bob.pubkey(), &[]);
     let events = fixture.ledger.expect_ok(instruction, &[&denylister]).await;
     let removed = event!(events, Undenylisted);
     assert_eq!(removed.wallet, bob.pubkey());
@@ -46,14 +46,15 @@ async fn only_the_denylister_manages_the_denylist_and_freezes() {
     let denylister = fixture.denylister.insecure_clone();
     for signer in fixture.everyone_except(&[&denylister]) {
         let key = signer.pubkey();
-        fixture.ledger.expect_error(instructions::denylist_add(&key, &mint, &target.pubkey(), [0; 32]), &[&signer], "Unauthorized").await;
+        fixture.ledger.expect_error(instructions::denylist_add(&key, &mint, &target.pubkey(), [0; 32], &[]), &[&signer], "Unauthorized").await;
         fixture.ledger.expect_error(instructions::freeze(&key, &mint, &token_account), &[&signer], "Unauthorized").await;
     }
-    fixture.denylist(&target.pubkey()).await;
+    // An entry alone (no accounts given), then the account frozen on its own.
+    fixture.denylist_with(&target.pubkey(), &[]).await;
     fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &token_account), &[&denylister]).await;
     for signer in fixture.everyone_except(&[&denylister]) {
         let key = signer.pubkey();
-        fixture.ledger.expect_error(instructions::denylist_remove(&key, &mint, &target.pubkey()), &[&signer], "Unauthorized").await;
+        fixture.ledger.expect_error(instructions::denylist_remove(&key, &mint, &target.pubkey(), &[]), &[&signer], "Unauthorized").await;
         fixture.ledger.expect_error(instructions::thaw(&key, &mint, &token_account), &[&signer], "Unauthorized").await;
     }
     assert!(fixture.ledger.denylist_entry(&mint, &target.pubkey()).await.unwrap().is_some());
@@ -66,12 +67,12 @@ async fn denylist_mistakes_are_named() {
     let mint = fixture.mint_key();
     let denylister = fixture.denylister.insecure_clone();
     let wallet = fixture.new_identity().pubkey();
-    fixture.ledger.expect_error(instructions::denylist_remove(&denylister.pubkey(), &mint, &wallet), &[&denylister], "NotDenylisted").await;
+    fixture.ledger.expect_error(instructions::denylist_remove(&denylister.pubkey(), &mint, &wallet, &[]), &[&denylister], "NotDenylisted").await;
     fixture.denylist(&wallet).await;
-    fixture.ledger.expect_error(instructions::denylist_add(&denylister.pubkey(), &mint, &wallet, [0; 32]), &[&denylister], "Denylisted").await;
+    fixture.ledger.expect_error(instructions::denylist_add(&denylister.pubkey(), &mint, &wallet, [0; 32], &[]), &[&denylister], "Denylisted").await;
     // The Config owns the Escrow; denylisting or freezing them would strand pending redemptions.
     let config = pda::config_address(&mint);
-    fixture.ledger.expect_error(instructions::denylist_add(&denylister.pubkey(), &mint, &config, [0; 32]), &[&denylister], "ProtectedAccount").await;
+    fixture.ledger.expect_error(instructions::denylist_add(&denylister.pubkey(), &mint, &config, [0; 32], &[]), &[&denylister], "ProtectedAccount").await;
     let escrow = pda::escrow_address(&config);
     fixture.ledger.expect_error(instructions::freeze(&denylister.pubkey(), &mint, &escrow), &[&denylister], "ProtectedAccount").await;
 }
@@ -115,9 +116,9 @@ async fn no_token_reaches_or_leaves_a_denylisted_owner_through_any_path() {
         if step % 4 == 0 {
             let wallet = holders[to].pubkey();
             let instruction = if denylisted[to] {
-                instructions::denylist_remove(&denylister.pubkey(), &mint, &wallet)
+                instructions::denylist_remove(&denylister.pubkey(), &mint, &wallet, &[])
             } else {
-                instructions::denylist_add(&denylister.pubkey(), &mint, &wallet, [0; 32])
+                instructions::denylist_add(&denylister.pubkey(), &mint, &wallet, [0; 32], &[])
             };
             fixture.ledger.expect_ok(instruction, &[&denylister]).await;
             denylisted[to] = !denylisted[to];
@@ -148,15 +149,81 @@ async fn no_token_reaches_or_leaves_a_denylisted_owner_through_any_path() {
 #[tokio::test]
 async fn a_denylisted_owners_self_transfer_moves_nothing() {
     // Found by the property tests: Token-2022 completes a transfer from an account to
-    // itself without calling the hook. Nothing moves, so the denylist still holds.
+    // itself without calling the hook. Nothing moves, so the denylist still holds; an
+    // entry without frozen accounts (`&[]`) shows it, and a frozen account refuses outright.
     let mut fixture = Fixture::new().await;
     let mint = fixture.mint_key();
     let mallory = fixture.new_identity();
-    fixture.fund_holder(&mallory.pubkey(), 10 * ONE_TOKEN).await;
-    fixture.denylist(&mallory.pubkey()).await;
+    let mallory_token = fixture.fund_holder(&mallory.pubkey(), 10 * ONE_TOKEN).await;
+    fixture.denylist_with(&mallory.pubkey(), &[]).await;
     fixture.transfer(&mallory, &mallory.pubkey(), 5 * ONE_TOKEN).await.expect("a self-transfer completes");
+    let freeze = instructions::freeze(&fixture.denylister.pubkey(), &mint, &mallory_token);
+    let denylister = fixture.denylister.insecure_clone();
+    fixture.ledger.expect_ok(freeze, &[&denylister]).await;
+    assert_eq!(fixture.transfer(&mallory, &mallory.pubkey(), 5 * ONE_TOKEN).await.unwrap_err().name(), "Token2022:AccountFrozen");
     assert_eq!(fixture.ledger.balance(&mallory.pubkey(), &mint).await.unwrap(), 10 * ONE_TOKEN);
     let bob = fixture.new_identity().pubkey();
     fixture.create_token_account(&bob).await;
-    assert_eq!(fixture.transfer(&mallory, &bob, ONE_TOKEN).await.unwrap_err().name(), "Denylisted");
+    assert_eq!(fixture.transfer(&mallory, &bob, ONE_TOKEN).await.unwrap_err().name(), "Token2022:AccountFrozen");
+}
+
+#[tokio::test]
+async fn denylisting_freezes_every_account_of_the_wallet_and_removal_thaws_them() {
+    let mut fixture = Fixture::new().await;
+    let mallory = fixture.new_identity();
+    let associated = fixture.fund_holder(&mallory.pubkey(), 3 * ONE_TOKEN).await;
+    let second = fixture.create_named_token_account(&mallory.pubkey()).await;
+    let third = fixture.create_named_token_account(&mallory.pubkey()).await;
+    // One already frozen on its own: left as is, not named again.
+    let (mint, denylister) = (fixture.mint_key(), fixture.denylister.insecure_clone());
+    fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &third), &[&denylister]).await;
+
+    let events = fixture.denylist_with(&mallory.pubkey(), &[associated, second, third]).await;
+    let added = event!(events, Denylisted);
+    assert_eq!(added.frozen_accounts, vec![associated, second]);
+    for account in [associated, second, third] {
+        assert!(fixture.is_frozen(&account).await);
+    }
+    let events = fixture.undenylist_with(&mallory.pubkey(), &[associated, second, third]).await;
+    let removed = event!(events, Undenylisted);
+    assert_eq!(removed.thawed_accounts, vec![associated, second, third]);
+    for account in [associated, second, third] {
+        assert!(!fixture.is_frozen(&account).await);
+    }
+}
+
+#[tokio::test]
+async fn denylisting_refuses_accounts_that_are_not_the_wallets() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let (mallory, alice) = (fixture.new_identity(), fixture.new_identity());
+    let mallory_token = fixture.fund_holder(&mallory.pubkey(), ONE_TOKEN).await;
+    let alice_token = fixture.fund_holder(&alice.pubkey(), ONE_TOKEN).await;
+    let denylister = fixture.denylister.insecure_clone();
+    let add = |accounts: &[solana_pubkey::Pubkey]| instructions::denylist_add(&denylister.pubkey(), &mint, &mallory.pubkey(), [1; 32], accounts);
+    // A clean holder's account slipped in would freeze an innocent.
+    fixture.ledger.expect_error(add(&[mallory_token, alice_token]), &[&denylister], "InvalidTokenAccount").await;
+    fixture.ledger.expect_error(add(&[mallory_token, mallory_token]), &[&denylister], "DuplicateAccount").await;
+    // Not a token account at all (the wallet itself).
+    fixture.ledger.expect_error(add(&[mallory.pubkey()]), &[&denylister], "InvalidTokenAccount").await;
+    let too_many: Vec<_> = (0..=usd1::constants::MAX_WALLET_TOKEN_ACCOUNTS).map(|_| solana_pubkey::Pubkey::new_unique()).collect();
+    fixture.ledger.expect_error(add(&too_many), &[&denylister], "TooManyAccounts").await;
+    assert!(!fixture.is_frozen(&alice_token).await && !fixture.is_frozen(&mallory_token).await);
+    assert!(fixture.ledger.denylist_entry(&mint, &mallory.pubkey()).await.unwrap().is_none(), "nothing half-applied");
+}
+
+#[tokio::test]
+async fn freeze_and_thaw_take_any_token_account_of_the_mint() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let owner = fixture.new_identity();
+    let named = fixture.create_named_token_account(&owner.pubkey()).await;
+    let denylister = fixture.denylister.insecure_clone();
+    let events = fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &named), &[&denylister]).await;
+    let frozen = event!(events, AccountFrozen);
+    assert_eq!((frozen.token_account, frozen.owner), (named, owner.pubkey()));
+    assert!(fixture.is_frozen(&named).await);
+    let events = fixture.ledger.expect_ok(instructions::thaw(&denylister.pubkey(), &mint, &named), &[&denylister]).await;
+    assert_eq!(event!(events, AccountThawed).token_account, named);
+    assert!(!fixture.is_frozen(&named).await);
 }

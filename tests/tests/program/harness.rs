@@ -329,14 +329,63 @@ impl Fixture {
         instructions::complete_redemption(&self.burner.pubkey(), &self.mint_key(), hash, usd1_client::reference_hash("payout"))
     }
 
-    /// The denylister denylists `wallet`.
-    pub async fn denylist(&mut self, wallet: &Pubkey) {
-        let instruction = instructions::denylist_add(&self.denylister.pubkey(), &self.mint_key(), wallet, [1; 32]);
-        self.ledger.expect_ok(instruction, &[&self.denylister]).await;
+    /// The denylister denylists `wallet`, freezing its associated token account if it has one.
+    pub async fn denylist(&mut self, wallet: &Pubkey) -> Vec<Usd1Event> {
+        let accounts = self.existing_associated_account(wallet).await;
+        self.denylist_with(wallet, &accounts).await
     }
 
-    /// SPEC invariants 1 and 7: supply == minted - burned, and the Escrow holds
-    /// exactly the pending requests (`pending` is the test's own model of them).
+    /// The denylister denylists `wallet`, freezing `accounts`.
+    pub async fn denylist_with(&mut self, wallet: &Pubkey, accounts: &[Pubkey]) -> Vec<Usd1Event> {
+        let instruction = instructions::denylist_add(&self.denylister.pubkey(), &self.mint_key(), wallet, [1; 32], accounts);
+        self.ledger.expect_ok(instruction, &[&self.denylister]).await
+    }
+
+    /// The denylister lifts `wallet`'s denylisting, thawing `accounts`.
+    pub async fn undenylist_with(&mut self, wallet: &Pubkey, accounts: &[Pubkey]) -> Vec<Usd1Event> {
+        let instruction = instructions::denylist_remove(&self.denylister.pubkey(), &self.mint_key(), wallet, accounts);
+        self.ledger.expect_ok(instruction, &[&self.denylister]).await
+    }
+
+    /// `wallet`'s associated token account, as a list of zero or one (whether it exists).
+    pub async fn existing_associated_account(&mut self, wallet: &Pubkey) -> Vec<Pubkey> {
+        let address = usd1_client::pda::associated_token_address(wallet, &self.mint_key());
+        match self.ledger.account(&address).await.unwrap() {
+            Some(_) => vec![address],
+            None => vec![],
+        }
+    }
+
+    /// A non-associated token account of the mint owned by `owner` (a fresh keypair's address).
+    pub async fn create_named_token_account(&mut self, owner: &Pubkey) -> Pubkey {
+        let account = Keypair::new();
+        let payer = self.ledger.payer().pubkey();
+        let lamports = self.ledger.rent_exempt_minimum(usd1_client::token::token_account_len()).await.unwrap();
+        let instructions = usd1_client::token::create_token_account(&payer, &account.pubkey(), owner, &self.mint_key(), lamports);
+        self.ledger.expect_ok_all(&instructions, &[&account]).await;
+        account.pubkey()
+    }
+
+    /// Whether the token account at `address` is frozen.
+    pub async fn is_frozen(&mut self, address: &Pubkey) -> bool {
+        self.ledger.token_account(address).await.unwrap().expect("token account exists").frozen
+    }
+
+    /// The balance of the token account at `address` (0 when it does not exist).
+    pub async fn account_balance(&mut self, address: &Pubkey) -> u64 {
+        self.ledger.token_account(address).await.unwrap().map(|account| account.amount).unwrap_or(0)
+    }
+
+    /// Propose `kind` (c0), approve (c1) and return the id, ready to execute.
+    pub async fn approved_proposal(&mut self, kind: usd1_client::ProposalKind) -> u64 {
+        let id = self.propose(0, kind).await;
+        let approver = self.council[1].insecure_clone();
+        self.ledger.expect_ok(instructions::approve(&approver.pubkey(), &self.mint_key(), id), &[&approver]).await;
+        id
+    }
+
+    /// SPEC invariants 1 and 7 with no outside burns or deposits: supply == minted - burned,
+    /// and the Escrow holds exactly the pending requests (`pending` is the test's own model).
     pub async fn assert_redemption_invariants(&mut self, pending: &[u64]) {
         let mint = self.mint_key();
         let config = self.config().await;

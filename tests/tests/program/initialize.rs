@@ -44,14 +44,42 @@ async fn initialize_sets_up_mint_config_escrow_and_hook() {
     assert_eq!(mint_info.metadata_update_authority, Some(config_address));
     assert_eq!((mint_info.name.as_str(), mint_info.symbol.as_str()), ("USD1", "USD1"));
     assert_eq!(mint_info.uri, "https://example.com/usd1.json");
+    // v2, final: the permanent delegate (seizure) is the Config; new accounts start initialized.
+    assert_eq!(mint_info.permanent_delegate, Some(config_address));
+    assert_eq!(mint_info.default_account_frozen, Some(false));
+    let raw = fixture.ledger.account(&mint).await.unwrap().unwrap();
+    let state = spl_token_2022_interface::extension::StateWithExtensions::<spl_token_2022_interface::state::Mint>::unpack(&raw.data).unwrap();
+    use spl_token_2022_interface::extension::{BaseStateWithExtensions, ExtensionType};
+    let mut extensions = state.get_extension_types().unwrap();
+    extensions.sort_by_key(|extension| *extension as u16);
+    let mut expected = vec![
+        ExtensionType::MetadataPointer,
+        ExtensionType::TokenMetadata,
+        ExtensionType::Pausable,
+        ExtensionType::TransferHook,
+        ExtensionType::PermanentDelegate,
+        ExtensionType::DefaultAccountState,
+    ];
+    expected.sort_by_key(|extension| *extension as u16);
+    assert_eq!(extensions, expected);
 
     // The Escrow is a token account of this mint owned by Config, empty.
     let escrow = fixture.ledger.token_account(&pda::escrow_address(&config_address)).await.unwrap().expect("escrow exists");
     assert_eq!((escrow.mint, escrow.owner, escrow.amount), (mint, config_address, 0));
 
-    // The hook's account list exists, owned by the program.
+    // The hook's account list exists, owned by the program: Config at its fixed address, then
+    // the DenylistEntry seeds of source owner, destination owner and transfer authority.
     let list = fixture.ledger.account(&pda::extra_account_metas_address(&mint)).await.unwrap().expect("list exists");
     assert_eq!(list.owner, usd1_client::PROGRAM_ID);
+    let metas = usd1::instructions::hook_extra_account_metas(&config_address).unwrap();
+    let mut expected_list = vec![0u8; list.data.len()];
+    spl_tlv_account_resolution::state::ExtraAccountMetaList::init::<spl_transfer_hook_interface::instruction::ExecuteInstruction>(
+        &mut expected_list,
+        &metas,
+    )
+    .unwrap();
+    assert_eq!(list.data, expected_list);
+    assert_eq!(metas[0].address_config, config_address.to_bytes(), "Config by fixed address");
 }
 
 async fn expect_initialize_error(adjust: impl FnOnce(&mut InitializeParams, Pubkey), name: &str) {

@@ -16,6 +16,7 @@ mod proposals;
 mod redemption;
 mod reserves;
 mod roles;
+mod seizure;
 mod stress;
 mod supply;
 mod transfer_hook;

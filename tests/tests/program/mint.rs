@@ -108,17 +108,37 @@ async fn the_supply_cap_counts_every_minters_issuance() {
 }
 
 #[tokio::test]
-async fn a_token_level_pause_refuses_the_mint_and_leaves_nothing_half_done() {
+async fn a_token_level_refusal_leaves_nothing_half_done() {
+    // The program's checks pass; Token-2022 refuses the MintTo (the recipient account is
+    // frozen). Receipt, allowance and counters must all roll back with it.
     let (mut fixture, minter, alice) = ready().await;
     let mint = fixture.mint_key();
-    let pauser = fixture.pauser.insecure_clone();
-    fixture.ledger.expect_ok(instructions::pause(&pauser.pubkey(), &mint, PauseScope::Transfers), &[&pauser]).await;
-    fixture.mint_error(&minter, &alice, ONE_TOKEN, "wire-1", "Token2022:MintPaused").await;
+    let denylister = fixture.denylister.insecure_clone();
+    let alice_token = usd1_client::pda::associated_token_address(&alice, &mint);
+    fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &alice_token), &[&denylister]).await;
+    fixture.mint_error(&minter, &alice, ONE_TOKEN, "wire-1", "Token2022:AccountFrozen").await;
     assert_eq!(fixture.ledger.minter(&mint, &minter.pubkey()).await.unwrap().unwrap().allowance, 1_000 * ONE_TOKEN);
     assert!(fixture.ledger.mint_receipt(&mint, &reference_hash("wire-1")).await.unwrap().is_none());
-    // The same reference works once the pause is lifted: a failed attempt is safe to retry.
-    fixture.ledger.expect_ok(instructions::unpause(&pauser.pubkey(), &mint, PauseScope::Transfers), &[&pauser]).await;
+    assert_eq!(fixture.config().await.total_minted, 0);
+    // The same reference works once the account is thawed: a failed attempt is safe to retry.
+    fixture.ledger.expect_ok(instructions::thaw(&denylister.pubkey(), &mint, &alice_token), &[&denylister]).await;
     fixture.mint_ok(&minter, &alice, ONE_TOKEN, "wire-1").await;
+}
+
+#[tokio::test]
+async fn minting_into_the_escrow_or_a_config_owned_account_is_refused() {
+    // Issue 10, item 3: a minter could mint into the Escrow, breaking invariant 7.
+    let (mut fixture, minter, _alice) = ready().await;
+    let mint = fixture.mint_key();
+    let config = usd1_client::pda::config_address(&mint);
+    let escrow = usd1_client::pda::escrow_address(&config);
+    let instruction = fixture.mint_instruction(&minter, &config, ONE_TOKEN, "wire-escrow");
+    let instruction = substitute(instruction, &usd1_client::pda::associated_token_address(&config, &mint), &escrow);
+    fixture.ledger.expect_error(instruction, &[&minter], "InvalidRecipient").await;
+    // The Config's own associated account, created by anyone, is Config-owned too.
+    fixture.create_token_account(&config).await;
+    fixture.mint_error(&minter, &config, ONE_TOKEN, "wire-config", "InvalidRecipient").await;
+    assert_eq!(fixture.ledger.escrow_balance(&mint).await.unwrap(), 0);
 }
 
 #[tokio::test]

@@ -289,10 +289,10 @@ impl World {
             Step::Pause(scope) => (instructions::pause(&fixture.pauser.pubkey(), &mint, scope), fixture.pauser.insecure_clone()),
             Step::Unpause(scope) => (instructions::unpause(&fixture.pauser.pubkey(), &mint, scope), fixture.pauser.insecure_clone()),
             Step::DenylistAdd(holder) => {
-                (instructions::denylist_add(&fixture.denylister.pubkey(), &mint, &key(holder), [0; 32]), fixture.denylister.insecure_clone())
+                (instructions::denylist_add(&fixture.denylister.pubkey(), &mint, &key(holder), [0; 32], &[pda::associated_token_address(&key(holder), &mint)]), fixture.denylister.insecure_clone())
             }
             Step::DenylistRemove(holder) => {
-                (instructions::denylist_remove(&fixture.denylister.pubkey(), &mint, &key(holder)), fixture.denylister.insecure_clone())
+                (instructions::denylist_remove(&fixture.denylister.pubkey(), &mint, &key(holder), &[pda::associated_token_address(&key(holder), &mint)]), fixture.denylister.insecure_clone())
             }
             Step::RaiseAllowance { tokens } => {
                 let current = fixture.ledger.minter(&mint, &self.minter.pubkey()).await.unwrap().unwrap().allowance;

@@ -78,13 +78,13 @@ async fn request_refusals_in_order() {
     // More than the holder has: Token-2022 refuses, and no request is left behind.
     assert_eq!(fixture.request_redemption(&holder, 1_000 * ONE_TOKEN, "big").await.unwrap_err().name(), "Token2022:InsufficientFunds");
     assert!(fixture.ledger.redemption_request(&mint, &reference_hash("big")).await.unwrap().is_none());
-    // Token-level pause stops the escrow transfer too.
+    // A transfers pause does not stop redemption (SPEC 9); a frozen source account does.
     fixture.ledger.expect_ok(instructions::pause(&pauser.pubkey(), &mint, PauseScope::Transfers), &[&pauser]).await;
-    assert_eq!(fixture.request_redemption(&holder, ONE_TOKEN, "t").await.unwrap_err().name(), "Token2022:MintPaused");
+    fixture.request_redemption(&holder, ONE_TOKEN, "during-transfers-pause").await.expect("redemption goes on");
     fixture.ledger.expect_ok(instructions::unpause(&pauser.pubkey(), &mint, PauseScope::Transfers), &[&pauser]).await;
     fixture.denylist(&holder.pubkey()).await;
     assert_eq!(fixture.request_redemption(&holder, ONE_TOKEN, "fresh").await.unwrap_err().name(), "Denylisted");
-    fixture.assert_redemption_invariants(&[ONE_TOKEN]).await;
+    fixture.assert_redemption_invariants(&[ONE_TOKEN, ONE_TOKEN]).await;
 }
 
 #[tokio::test]
@@ -127,8 +127,9 @@ async fn a_holder_denylisted_after_requesting_loses_nothing() {
     assert_eq!(request.status, RedemptionStatus::Pending);
     fixture.assert_redemption_invariants(&[30 * ONE_TOKEN]).await;
 
-    // Once the case is cleared, the rejection goes through and the tokens come back.
-    let instruction = instructions::denylist_remove(&denylister.pubkey(), &mint, &holder.pubkey());
+    // Once the case is cleared (the account thawed), the rejection goes through and the tokens come back.
+    let holder_token = usd1_client::pda::associated_token_address(&holder.pubkey(), &mint);
+    let instruction = instructions::denylist_remove(&denylister.pubkey(), &mint, &holder.pubkey(), &[holder_token]);
     fixture.ledger.expect_ok(instruction, &[&denylister]).await;
     fixture.ledger.expect_ok(reject, &[&burner]).await;
     assert_eq!(fixture.ledger.balance(&holder.pubkey(), &mint).await.unwrap(), 100 * ONE_TOKEN);
@@ -203,4 +204,43 @@ async fn many_redemptions_keep_invariants_one_five_six_and_seven() {
         fixture.assert_redemption_invariants(&amounts).await;
     }
     assert!(!pending.is_empty());
+}
+
+#[tokio::test]
+async fn a_rejection_goes_to_the_holders_associated_account_when_the_source_was_re_owned_or_closed() {
+    // Item 5: the request's source account handed to a (denylisted) wallet would have
+    // received the tokens; a closed source made the request impossible to reject.
+    let (mut fixture, holder) = with_holder().await;
+    let mint = fixture.mint_key();
+    let burner = fixture.burner.insecure_clone();
+    let holder_associated = usd1_client::pda::associated_token_address(&holder.pubkey(), &mint);
+    let named = fixture.create_named_token_account(&holder.pubkey()).await;
+    let to_named = usd1_client::transfer::transfer_checked_between(
+        &mint,
+        usd1_client::transfer::TransferEnd { account: holder_associated, owner: holder.pubkey() },
+        usd1_client::transfer::TransferEnd { account: named, owner: holder.pubkey() },
+        &holder.pubkey(),
+        10 * ONE_TOKEN,
+        DECIMALS,
+    );
+    fixture.ledger.expect_ok_all(&[to_named], &[&holder]).await;
+    let mut request = instructions::request_redemption(&holder.pubkey(), &mint, 10 * ONE_TOKEN, reference_hash("from-named"));
+    request = substitute(request, &holder_associated, &named);
+    fixture.ledger.expect_ok_all(&[request], &[&holder]).await;
+    // The holder hands the (now empty) source account to a denylisted wallet.
+    let mallory = fixture.new_identity();
+    fixture.denylist(&mallory.pubkey()).await;
+    fixture.ledger.expect_ok_all(&[usd1_client::token::set_account_owner(&named, &holder.pubkey(), &mallory.pubkey())], &[&holder]).await;
+
+    let hash = reference_hash("from-named");
+    let to_source = instructions::reject_redemption(&burner.pubkey(), &mint, &holder.pubkey(), &named, hash, [0; 32]);
+    fixture.ledger.expect_error(to_source, &[&burner], "InvalidTokenAccount").await;
+    let stranger_account = fixture.fund_holder(&fixture.stranger.pubkey(), ONE_TOKEN).await;
+    let elsewhere = instructions::reject_redemption(&burner.pubkey(), &mint, &holder.pubkey(), &stranger_account, hash, [0; 32]);
+    fixture.ledger.expect_error(elsewhere, &[&burner], "InvalidTokenAccount").await;
+    let before = fixture.account_balance(&holder_associated).await;
+    let to_associated = instructions::reject_redemption(&burner.pubkey(), &mint, &holder.pubkey(), &holder_associated, hash, [0; 32]);
+    fixture.ledger.expect_ok(to_associated, &[&burner]).await;
+    assert_eq!(fixture.account_balance(&holder_associated).await, before + 10 * ONE_TOKEN);
+    assert_eq!(fixture.account_balance(&named).await, 0);
 }

@@ -1,4 +1,4 @@
-use crate::{constants::*, error::Usd1Error, events::Burned, state::Config};
+use crate::{constants::*, error::Usd1Error, events::Burned, state::Config, utils::token_account_of_mint};
 use anchor_lang::prelude::*;
 use anchor_spl::{
     token_2022::{burn, Burn, Token2022},
@@ -7,6 +7,7 @@ use anchor_spl::{
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct BurnParams {
+    /// Base units to burn.
     pub amount: u64,
 }
 
@@ -24,9 +25,8 @@ pub struct BurnTokens<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    /// CHECK: the burner's own token account. Not deserialized here so that a caller
-    /// without the role always gets `Unauthorized`; Token-2022 checks that it holds
-    /// this mint and that the signing burner owns it.
+    /// CHECK: a token account the burner owns (never one it is only delegate of). Read in
+    /// the handler, after the role check, so that a caller without the role gets `Unauthorized`.
     #[account(mut)]
     pub burner_token: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token2022>,
@@ -37,6 +37,9 @@ pub struct BurnTokens<'info> {
 pub fn handler(ctx: Context<BurnTokens>, params: BurnParams) -> Result<()> {
     require!(!ctx.accounts.config.redeem_paused, Usd1Error::RedemptionsPaused);
     require!(params.amount > 0, Usd1Error::InvalidAmount);
+    let source = ctx.accounts.burner_token.key();
+    let view = token_account_of_mint(&ctx.accounts.burner_token.to_account_info(), &ctx.accounts.mint.key())?;
+    require_keys_eq!(view.owner, ctx.accounts.burner.key(), Usd1Error::InvalidTokenAccount);
     burn(
         CpiContext::new(
             ctx.accounts.token_program.key(),
@@ -52,6 +55,6 @@ pub fn handler(ctx: Context<BurnTokens>, params: BurnParams) -> Result<()> {
     let config = &mut ctx.accounts.config;
     config.total_burned = config.total_burned.checked_add(params.amount).ok_or(Usd1Error::MathOverflow)?;
     let seq = config.next_event_seq()?;
-    emit_cpi!(Burned { mint: config.mint, seq, burner: ctx.accounts.burner.key(), amount: params.amount, supply });
+    emit_cpi!(Burned { mint: config.mint, seq, burner: ctx.accounts.burner.key(), source, amount: params.amount, supply });
     Ok(())
 }

@@ -3,12 +3,14 @@ use crate::{
     error::Usd1Error,
     events::Denylisted,
     state::{Config, DenylistEntry},
-    utils::{create_pda_account, now, write_account},
+    utils::{create_pda_account, now, set_account_frozen, wallet_token_accounts, write_account},
 };
 use anchor_lang::prelude::*;
+use anchor_spl::token_2022::Token2022;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct DenylistAddParams {
+    /// The wallet to denylist.
     pub wallet: Pubkey,
     /// sha256 of the compliance case reference.
     pub reason_hash: [u8; 32],
@@ -31,7 +33,12 @@ pub struct DenylistAdd<'info> {
     /// CHECK: created here; its existence is the denylisting. The seeds pin its address.
     #[account(mut, seeds = [DENYLIST_SEED, config.key().as_ref(), params.wallet.as_ref()], bump)]
     pub denylist_entry: UncheckedAccount<'info>,
+    /// CHECK: the Config's mint (address-checked); Token-2022 freezes its accounts.
+    #[account(address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: UncheckedAccount<'info>,
+    pub token_program: Program<'info, Token2022>,
     pub system_program: Program<'info, System>,
+    // Remaining accounts: every token account of this mint the wallet owns (writable); each is frozen.
 }
 
 impl DenylistAdd<'_> {
@@ -43,8 +50,9 @@ impl DenylistAdd<'_> {
     }
 }
 
-/// Denylister: blocks a wallet from sending, receiving, being minted to or redeeming.
-pub fn handler(ctx: Context<DenylistAdd>, params: DenylistAddParams) -> Result<()> {
+/// Denylister: blocks a wallet from sending, receiving, being minted to or redeeming, and freezes
+/// every token account of the mint it owns that is passed as a remaining account.
+pub fn handler<'info>(ctx: Context<'info, DenylistAdd<'info>>, params: DenylistAddParams) -> Result<()> {
     let config_key = ctx.accounts.config.key();
     let bump = ctx.bumps.denylist_entry;
     let seeds: &[&[u8]] = &[DENYLIST_SEED, config_key.as_ref(), params.wallet.as_ref(), &[bump]];
@@ -63,8 +71,23 @@ pub fn handler(ctx: Context<DenylistAdd>, params: DenylistAddParams) -> Result<(
         &DenylistEntry { bump, wallet: params.wallet, reason_hash: params.reason_hash, added_at: now()?, added_by: by },
     )?;
 
+    // A frozen account cannot transfer, receive, approve, burn or change owner: handing a
+    // non-associated account to a fresh key no longer escapes the denylist.
+    let mint = ctx.accounts.config.mint;
+    let accounts = wallet_token_accounts(ctx.remaining_accounts, &mint, &params.wallet)?;
+    let seeds = ctx.accounts.config.signer_seeds();
+    let (token_program, mint_info) = (ctx.accounts.token_program.to_account_info(), ctx.accounts.mint.to_account_info());
+    let config_info = ctx.accounts.config.to_account_info();
+    let mut frozen_accounts = Vec::with_capacity(accounts.len());
+    for (account, view) in &accounts {
+        if !view.frozen {
+            set_account_frozen(&token_program, &mint_info, account, &config_info, &seeds, true)?;
+            frozen_accounts.push(account.key());
+        }
+    }
+
     let config = &mut ctx.accounts.config;
     let seq = config.next_event_seq()?;
-    emit_cpi!(Denylisted { mint: config.mint, seq, wallet: params.wallet, reason_hash: params.reason_hash, by });
+    emit_cpi!(Denylisted { mint, seq, wallet: params.wallet, reason_hash: params.reason_hash, by, frozen_accounts });
     Ok(())
 }

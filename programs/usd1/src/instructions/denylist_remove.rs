@@ -3,12 +3,14 @@ use crate::{
     error::Usd1Error,
     events::Undenylisted,
     state::Config,
-    utils::{close_account, is_denylisted},
+    utils::{close_account, is_denylisted, set_account_frozen, wallet_token_accounts},
 };
 use anchor_lang::prelude::*;
+use anchor_spl::token_2022::Token2022;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct DenylistRemoveParams {
+    /// The wallet whose denylisting is lifted.
     pub wallet: Pubkey,
 }
 
@@ -29,17 +31,37 @@ pub struct DenylistRemove<'info> {
     /// CHECK: closed here when it exists (a missing entry is `NotDenylisted`); the seeds pin its address.
     #[account(mut, seeds = [DENYLIST_SEED, config.key().as_ref(), params.wallet.as_ref()], bump)]
     pub denylist_entry: UncheckedAccount<'info>,
+    /// CHECK: the Config's mint (address-checked); Token-2022 thaws its accounts.
+    #[account(address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: UncheckedAccount<'info>,
+    pub token_program: Program<'info, Token2022>,
+    // Remaining accounts: the wallet's token accounts of this mint (writable); the frozen ones are thawed.
 }
 
-/// Denylister: lifts a wallet's denylisting (closes its entry).
-pub fn handler(ctx: Context<DenylistRemove>, params: DenylistRemoveParams) -> Result<()> {
+/// Denylister: lifts a wallet's denylisting (closes its entry) and thaws the frozen token
+/// accounts of the mint it owns that are passed as remaining accounts.
+pub fn handler<'info>(ctx: Context<'info, DenylistRemove<'info>>, params: DenylistRemoveParams) -> Result<()> {
     let entry = ctx.accounts.denylist_entry.to_account_info();
     require!(is_denylisted(&entry), Usd1Error::NotDenylisted);
     // Close: the rent goes to the denylister; the account is emptied and handed back to the system program.
     close_account(&entry, &ctx.accounts.denylister.to_account_info())?;
 
+    let mint = ctx.accounts.config.mint;
+    let accounts = wallet_token_accounts(ctx.remaining_accounts, &mint, &params.wallet)?;
+    let seeds = ctx.accounts.config.signer_seeds();
+    let (token_program, mint_info) = (ctx.accounts.token_program.to_account_info(), ctx.accounts.mint.to_account_info());
+    let config_info = ctx.accounts.config.to_account_info();
+    let mut thawed_accounts = Vec::with_capacity(accounts.len());
+    for (account, view) in &accounts {
+        if view.frozen {
+            set_account_frozen(&token_program, &mint_info, account, &config_info, &seeds, false)?;
+            thawed_accounts.push(account.key());
+        }
+    }
+
     let config = &mut ctx.accounts.config;
     let seq = config.next_event_seq()?;
-    emit_cpi!(Undenylisted { mint: config.mint, seq, wallet: params.wallet, by: ctx.accounts.denylister.key() });
+    let by = ctx.accounts.denylister.key();
+    emit_cpi!(Undenylisted { mint, seq, wallet: params.wallet, by, thawed_accounts });
     Ok(())
 }

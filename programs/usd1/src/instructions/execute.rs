@@ -1,12 +1,16 @@
 use crate::{
     constants::*,
     error::Usd1Error,
-    events::ProposalExecuted,
+    events::{ProposalExecuted, Seized},
     instructions::approve::ProposalIdParams,
-    state::{Config, Minter, Proposal, ProposalKind},
-    utils::now,
+    state::{Config, Minter, Proposal, ProposalKind, SeizureDestination},
+    utils::{is_denylisted, now, set_account_frozen, token_account_of_mint, wallet_token_accounts},
 };
 use anchor_lang::prelude::*;
+use anchor_spl::{
+    token_2022::{burn, mint_to, Burn, MintTo, Token2022},
+    token_interface::Mint,
+};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -14,8 +18,10 @@ use anchor_lang::prelude::*;
 pub struct Execute<'info> {
     /// Anyone may send an approved, timelocked proposal.
     pub executor: Signer<'info>,
+    /// The mint's Config.
     #[account(mut, seeds = [CONFIG_SEED, config.mint.as_ref()], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
+    /// The proposal; closed here, its rent back to the proposer.
     #[account(
         mut,
         seeds = [PROPOSAL_SEED, config.key().as_ref(), &params.proposal.to_le_bytes()],
@@ -29,6 +35,20 @@ pub struct Execute<'info> {
     /// For `SetAllowance`: the minter whose allowance is set.
     #[account(mut)]
     pub minter_account: Option<Box<Account<'info, Minter>>>,
+    /// For `Seize`: the Config's mint.
+    #[account(mut, address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: Option<Box<InterfaceAccount<'info, Mint>>>,
+    /// CHECK: for `Seize`: the owner's DenylistEntry PDA (address checked in the handler).
+    pub owner_denylist_entry: Option<UncheckedAccount<'info>>,
+    /// CHECK: for `Seize` to a token account: that account (checked in the handler).
+    #[account(mut)]
+    pub destination_token: Option<UncheckedAccount<'info>>,
+    /// CHECK: for `Seize` to a token account: its owner's DenylistEntry PDA (address checked in the handler).
+    pub destination_denylist_entry: Option<UncheckedAccount<'info>>,
+    /// For `Seize`: Token-2022.
+    pub token_program: Option<Program<'info, Token2022>>,
+    // Remaining accounts, for `Seize`: the owner's token accounts of this mint (writable),
+    // debited in the order given.
 }
 
 impl Execute<'_> {
@@ -49,8 +69,9 @@ impl Execute<'_> {
 }
 
 /// Anyone: applies a proposal with enough current-council approvals after its timelock, then closes it.
-pub fn handler(ctx: Context<Execute>, params: ProposalIdParams) -> Result<()> {
+pub fn handler<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdParams) -> Result<()> {
     let kind = ctx.accounts.proposal.kind.clone();
+    let mut seizure = None;
     match &kind {
         ProposalKind::SetAllowance { minter, amount } => {
             let config_key = ctx.accounts.config.key();
@@ -74,6 +95,24 @@ pub fn handler(ctx: Context<Execute>, params: ProposalIdParams) -> Result<()> {
             config.council_threshold = *threshold;
             config.council_epoch = config.council_epoch.checked_add(1).ok_or(Usd1Error::MathOverflow)?;
         }
+        ProposalKind::Seize { owner, amount, destination, order_hash } => {
+            let (from_accounts, supply) = seize(&ctx.accounts, ctx.remaining_accounts, owner, *amount, destination)?;
+            if *destination == SeizureDestination::Burn {
+                let config = &mut ctx.accounts.config;
+                config.total_burned = config.total_burned.checked_add(*amount).ok_or(Usd1Error::MathOverflow)?;
+            }
+            seizure = Some(Seized {
+                mint: ctx.accounts.config.mint,
+                seq: 0,
+                proposal: params.proposal,
+                order_hash: *order_hash,
+                owner: *owner,
+                from_accounts,
+                destination: *destination,
+                amount: *amount,
+                supply,
+            });
+        }
     }
 
     let config = &mut ctx.accounts.config;
@@ -86,5 +125,98 @@ pub fn handler(ctx: Context<Execute>, params: ProposalIdParams) -> Result<()> {
         kind,
         council_epoch: config.council_epoch,
     });
+    if let Some(mut seized) = seizure {
+        seized.seq = ctx.accounts.config.next_event_seq()?;
+        emit_cpi!(seized);
+    }
     Ok(())
+}
+
+/// A lawful-order seizure. The program cannot CPI a hooked transfer of its own mint, and a
+/// denylisted owner's accounts are frozen, so for each source account in turn: thaw it (if
+/// frozen), burn what is taken as the mint's permanent delegate (the Config), freeze it again.
+/// Then, for a destination, mint the same amount to it (MintTo runs no hook): supply and the
+/// program's counters are unchanged by a seizure to a destination; a burn seizure adds to
+/// `total_burned`. Nothing is half-applied: any refusal reverts the whole instruction.
+/// Returns the debited accounts and the supply afterwards.
+#[inline(never)]
+fn seize<'info>(
+    accounts: &Execute<'info>,
+    remaining_accounts: &'info [AccountInfo<'info>],
+    owner: &Pubkey,
+    amount: u64,
+    destination: &SeizureDestination,
+) -> Result<(Vec<Pubkey>, u64)> {
+    let config = &accounts.config;
+    let config_key = config.key();
+    let mint = accounts.mint.as_ref().ok_or(Usd1Error::MissingAccount)?;
+    let token_program = accounts.token_program.as_ref().ok_or(Usd1Error::MissingAccount)?.to_account_info();
+    let owner_entry = accounts.owner_denylist_entry.as_ref().ok_or(Usd1Error::MissingAccount)?;
+    require_keys_eq!(owner_entry.key(), denylist_entry_address(&config_key, owner), Usd1Error::AccountMismatch);
+    require!(is_denylisted(owner_entry), Usd1Error::NotDenylisted);
+
+    // The destination, checked before anything moves.
+    let destination_info = match destination {
+        SeizureDestination::Burn => None,
+        SeizureDestination::TokenAccount { address } => {
+            let info = accounts.destination_token.as_ref().ok_or(Usd1Error::MissingAccount)?;
+            require_keys_eq!(info.key(), *address, Usd1Error::AccountMismatch);
+            let view = token_account_of_mint(info, &mint.key())?;
+            require_keys_neq!(view.owner, config_key, Usd1Error::InvalidRecipient);
+            let entry = accounts.destination_denylist_entry.as_ref().ok_or(Usd1Error::MissingAccount)?;
+            require_keys_eq!(entry.key(), denylist_entry_address(&config_key, &view.owner), Usd1Error::AccountMismatch);
+            require!(!is_denylisted(entry), Usd1Error::Denylisted);
+            Some(info.to_account_info())
+        }
+    };
+
+    let seeds = config.signer_seeds();
+    let signer: &[&[&[u8]]] = &[&seeds];
+    let (mint_info, config_info) = (mint.to_account_info(), config.to_account_info());
+    let sources = wallet_token_accounts(remaining_accounts, &mint.key(), owner)?;
+    let mut left = amount;
+    let mut from_accounts = Vec::with_capacity(sources.len());
+    for (account, view) in &sources {
+        if left == 0 {
+            break;
+        }
+        let take = left.min(view.amount);
+        if take == 0 {
+            continue;
+        }
+        if view.frozen {
+            set_account_frozen(&token_program, &mint_info, account, &config_info, &seeds, false)?;
+        }
+        burn(
+            CpiContext::new_with_signer(
+                token_program.key(),
+                Burn { mint: mint_info.clone(), from: account.clone(), authority: config_info.clone() },
+                signer,
+            ),
+            take,
+        )?;
+        set_account_frozen(&token_program, &mint_info, account, &config_info, &seeds, true)?;
+        left -= take;
+        from_accounts.push(account.key());
+    }
+    require!(left == 0, Usd1Error::SeizureExceedsBalance);
+
+    let mut supply = mint.supply.checked_sub(amount).ok_or(Usd1Error::MathOverflow)?;
+    if let Some(to) = destination_info {
+        mint_to(
+            CpiContext::new_with_signer(
+                token_program.key(),
+                MintTo { mint: mint_info, to, authority: config_info },
+                signer,
+            ),
+            amount,
+        )?;
+        supply = supply.checked_add(amount).ok_or(Usd1Error::MathOverflow)?;
+    }
+    Ok((from_accounts, supply))
+}
+
+/// The DenylistEntry PDA of `wallet` under `config`.
+fn denylist_entry_address(config: &Pubkey, wallet: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[DENYLIST_SEED, config.as_ref(), wallet.as_ref()], &crate::ID).0
 }

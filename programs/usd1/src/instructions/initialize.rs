@@ -20,21 +20,26 @@ use anchor_spl::{
         InitializeAccount3, InitializeMint2, Token2022,
     },
     token_interface::{
-        metadata_pointer_initialize, pausable_initialize, token_metadata_initialize,
-        transfer_hook_initialize, MetadataPointerInitialize, PausableInitialize,
-        TokenMetadataInitialize, TransferHookInitialize,
+        default_account_state_initialize, metadata_pointer_initialize, pausable_initialize,
+        permanent_delegate_initialize, token_metadata_initialize, transfer_hook_initialize,
+        DefaultAccountStateInitialize, MetadataPointerInitialize, PausableInitialize,
+        PermanentDelegateInitialize, TokenMetadataInitialize, TransferHookInitialize,
     },
 };
+use anchor_spl::token_2022::spl_token_2022::state::AccountState;
 use spl_pod::optional_keys::OptionalNonZeroPubkey;
 use spl_tlv_account_resolution::state::ExtraAccountMetaList;
 use spl_token_metadata_interface::state::TokenMetadata;
 use spl_transfer_hook_interface::instruction::ExecuteInstruction;
 
-/// The extensions every USD1 mint carries; they cannot be added after initialization.
-pub const MINT_EXTENSIONS: [ExtensionType; 3] = [
+/// The extensions every USD1 mint carries (SPEC section 2, final): they cannot be added
+/// after initialization. TokenMetadata lives in the mint too, appended by its own instruction.
+pub const MINT_EXTENSIONS: [ExtensionType; 5] = [
     ExtensionType::MetadataPointer,
     ExtensionType::Pausable,
     ExtensionType::TransferHook,
+    ExtensionType::PermanentDelegate,
+    ExtensionType::DefaultAccountState,
 ];
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -113,133 +118,32 @@ impl Initialize<'_> {
 pub fn handler(ctx: Context<Initialize>, params: InitializeParams) -> Result<()> {
     let config_key = ctx.accounts.config.key();
     let mint_key = ctx.accounts.mint.key();
-    let token_program_id = ctx.accounts.token_program.key();
-    let system_program_id = ctx.accounts.system_program.key();
     let config_bump = ctx.bumps.config;
+    let escrow_bump = ctx.bumps.escrow;
     let config_seeds: &[&[u8]] = &[CONFIG_SEED, mint_key.as_ref(), &[config_bump]];
-    let rent = Rent::get()?;
-    let admin_info = ctx.accounts.admin.to_account_info();
-    let system_program_info = ctx.accounts.system_program.to_account_info();
-    create_pda_account(
-        &admin_info,
-        &ctx.accounts.config.to_account_info(),
-        &system_program_info,
-        &crate::ID,
-        Config::SPACE,
-        config_seeds,
-    )?;
-
-    // 1. The mint account: space for the fixed extensions, lamports also for the metadata
-    //    that Token-2022 appends when the metadata is initialized.
-    let metadata = TokenMetadata {
-        update_authority: OptionalNonZeroPubkey::try_from(Some(config_key))?,
-        mint: mint_key,
-        name: params.name.clone(),
-        symbol: params.symbol.clone(),
-        uri: params.uri.clone(),
-        additional_metadata: vec![],
+    let accounts = InitializeInfos {
+        admin: ctx.accounts.admin.to_account_info(),
+        mint: ctx.accounts.mint.to_account_info(),
+        config: ctx.accounts.config.to_account_info(),
+        token_program: ctx.accounts.token_program.to_account_info(),
+        system_program: ctx.accounts.system_program.to_account_info(),
     };
-    let mint_space = ExtensionType::try_calculate_account_len::<MintState>(&MINT_EXTENSIONS)?;
-    let mint_lamports = rent.minimum_balance(
-        mint_space.checked_add(metadata.tlv_size_of()?).ok_or(Usd1Error::MathOverflow)?,
-    );
-    create_account(
-        CpiContext::new(
-            system_program_id,
-            CreateAccount {
-                from: ctx.accounts.admin.to_account_info(),
-                to: ctx.accounts.mint.to_account_info(),
-            },
-        ),
-        mint_lamports,
-        mint_space as u64,
-        &token_program_id,
-    )?;
+    create_pda_account(&accounts.admin, &accounts.config, &accounts.system_program, &crate::ID, Config::SPACE, config_seeds)?;
 
-    // 2. Extensions, before the mint itself is initialized.
-    let mint_info = ctx.accounts.mint.to_account_info();
-    let token_program_info = ctx.accounts.token_program.to_account_info();
-    metadata_pointer_initialize(
-        CpiContext::new(
-            token_program_id,
-            MetadataPointerInitialize {
-                token_program_id: token_program_info.clone(),
-                mint: mint_info.clone(),
-            },
-        ),
-        Some(config_key),
-        Some(mint_key),
-    )?;
-    pausable_initialize(
-        CpiContext::new(
-            token_program_id,
-            PausableInitialize { token_program_id: token_program_info.clone(), mint: mint_info.clone() },
-        ),
-        config_key,
-    )?;
-    transfer_hook_initialize(
-        CpiContext::new(
-            token_program_id,
-            TransferHookInitialize { token_program_id: token_program_info.clone(), mint: mint_info.clone() },
-        ),
-        Some(config_key),
-        Some(crate::ID),
-    )?;
-    initialize_mint2(
-        CpiContext::new(token_program_id, InitializeMint2 { mint: mint_info.clone() }),
-        params.decimals,
-        &config_key,
-        Some(&config_key),
-    )?;
-    token_metadata_initialize(
-        CpiContext::new_with_signer(
-            token_program_id,
-            TokenMetadataInitialize {
-                program_id: token_program_info.clone(),
-                metadata: mint_info.clone(),
-                update_authority: ctx.accounts.config.to_account_info(),
-                mint_authority: ctx.accounts.config.to_account_info(),
-                mint: mint_info.clone(),
-            },
-            &[config_seeds],
-        ),
-        params.name.clone(),
-        params.symbol.clone(),
-        params.uri.clone(),
-    )?;
+    // 1. The mint account, 2. its extensions, then the mint itself and its metadata
+    //    (each CPI sequence in its own small, non-inlined frame).
+    create_mint_account(&accounts, &params)?;
+    initialize_mint_extensions(&accounts.token_program, &accounts.mint, &config_key)?;
+    initialize_mint_itself(&accounts.token_program, &accounts.mint, &config_key, params.decimals)?;
+    initialize_metadata(&accounts, config_seeds, &params)?;
 
     // 3. The Escrow: a token account of this mint at a PDA, owned by Config.
-    let escrow_bump = ctx.bumps.escrow;
     let escrow_seeds: &[&[u8]] = &[ESCROW_SEED, config_key.as_ref(), &[escrow_bump]];
-    let account_extensions = ExtensionType::get_required_init_account_extensions(&MINT_EXTENSIONS);
-    let escrow_space = ExtensionType::try_calculate_account_len::<TokenAccountState>(&account_extensions)?;
-    create_account(
-        CpiContext::new_with_signer(
-            system_program_id,
-            CreateAccount {
-                from: ctx.accounts.admin.to_account_info(),
-                to: ctx.accounts.escrow.to_account_info(),
-            },
-            &[escrow_seeds],
-        ),
-        rent.minimum_balance(escrow_space),
-        escrow_space as u64,
-        &token_program_id,
-    )?;
-    initialize_account3(CpiContext::new(
-        token_program_id,
-        InitializeAccount3 {
-            account: ctx.accounts.escrow.to_account_info(),
-            mint: mint_info,
-            authority: ctx.accounts.config.to_account_info(),
-        },
-    ))?;
+    create_escrow(&accounts, &ctx.accounts.escrow.to_account_info(), escrow_seeds)?;
 
     // 4. The accounts the transfer hook resolves on every transfer.
-    let list_info = ctx.accounts.extra_account_meta_list.to_account_info();
     let list_seeds: &[&[u8]] = &[EXTRA_ACCOUNT_METAS_SEED, mint_key.as_ref(), &[ctx.bumps.extra_account_meta_list]];
-    create_pda_account(&admin_info, &list_info, &system_program_info, &crate::ID, extra_account_metas_len(), list_seeds)?;
-    ExtraAccountMetaList::init::<ExecuteInstruction>(&mut list_info.try_borrow_mut_data()?, &hook_extra_account_metas()?)?;
+    create_hook_account_list(&accounts, &ctx.accounts.extra_account_meta_list.to_account_info(), list_seeds)?;
 
     // 5. Config.
     let mut config = Box::new(Config {
@@ -293,5 +197,156 @@ pub fn handler(ctx: Context<Initialize>, params: InitializeParams) -> Result<()>
         burner: params.burner,
         attester: params.attester,
     });
+    Ok(())
+}
+
+/// MetadataPointer, Pausable, TransferHook (this program), PermanentDelegate and
+/// DefaultAccountState (`Initialized`); every authority is the Config.
+#[inline(never)]
+fn initialize_mint_extensions<'info>(
+    token_program: &AccountInfo<'info>,
+    mint: &AccountInfo<'info>,
+    config: &Pubkey,
+) -> Result<()> {
+    let token_program_id = token_program.key();
+    metadata_pointer_initialize(
+        CpiContext::new(
+            token_program_id,
+            MetadataPointerInitialize { token_program_id: token_program.clone(), mint: mint.clone() },
+        ),
+        Some(*config),
+        Some(mint.key()),
+    )?;
+    pausable_initialize(
+        CpiContext::new(
+            token_program_id,
+            PausableInitialize { token_program_id: token_program.clone(), mint: mint.clone() },
+        ),
+        *config,
+    )?;
+    transfer_hook_initialize(
+        CpiContext::new(
+            token_program_id,
+            TransferHookInitialize { token_program_id: token_program.clone(), mint: mint.clone() },
+        ),
+        Some(*config),
+        Some(crate::ID),
+    )?;
+    permanent_delegate_initialize(
+        CpiContext::new(
+            token_program_id,
+            PermanentDelegateInitialize { token_program_id: token_program.clone(), mint: mint.clone() },
+        ),
+        config,
+    )?;
+    default_account_state_initialize(
+        CpiContext::new(
+            token_program_id,
+            DefaultAccountStateInitialize { token_program_id: token_program.clone(), mint: mint.clone() },
+        ),
+        &AccountState::Initialized,
+    )
+}
+
+/// `InitializeMint2` with the Config as mint and freeze authority.
+#[inline(never)]
+fn initialize_mint_itself<'info>(
+    token_program: &AccountInfo<'info>,
+    mint: &AccountInfo<'info>,
+    config: &Pubkey,
+    decimals: u8,
+) -> Result<()> {
+    initialize_mint2(
+        CpiContext::new(token_program.key(), InitializeMint2 { mint: mint.clone() }),
+        decimals,
+        config,
+        Some(config),
+    )
+}
+
+/// The accounts `initialize`'s helpers share.
+struct InitializeInfos<'info> {
+    admin: AccountInfo<'info>,
+    mint: AccountInfo<'info>,
+    config: AccountInfo<'info>,
+    token_program: AccountInfo<'info>,
+    system_program: AccountInfo<'info>,
+}
+
+/// The mint account: space for the fixed extensions, lamports also for the metadata
+/// that Token-2022 appends when the metadata is initialized.
+#[inline(never)]
+fn create_mint_account(accounts: &InitializeInfos, params: &InitializeParams) -> Result<()> {
+    let metadata = Box::new(TokenMetadata {
+        update_authority: OptionalNonZeroPubkey::try_from(Some(accounts.config.key()))?,
+        mint: accounts.mint.key(),
+        name: params.name.clone(),
+        symbol: params.symbol.clone(),
+        uri: params.uri.clone(),
+        additional_metadata: vec![],
+    });
+    let mint_space = ExtensionType::try_calculate_account_len::<MintState>(&MINT_EXTENSIONS)?;
+    let mint_lamports = Rent::get()?
+        .minimum_balance(mint_space.checked_add(metadata.tlv_size_of()?).ok_or(Usd1Error::MathOverflow)?);
+    create_account(
+        CpiContext::new(
+            accounts.system_program.key(),
+            CreateAccount { from: accounts.admin.clone(), to: accounts.mint.clone() },
+        ),
+        mint_lamports,
+        mint_space as u64,
+        &accounts.token_program.key(),
+    )
+}
+
+/// TokenMetadata in the mint, update authority the Config.
+#[inline(never)]
+fn initialize_metadata(accounts: &InitializeInfos, config_seeds: &[&[u8]], params: &InitializeParams) -> Result<()> {
+    token_metadata_initialize(
+        CpiContext::new_with_signer(
+            accounts.token_program.key(),
+            TokenMetadataInitialize {
+                program_id: accounts.token_program.clone(),
+                metadata: accounts.mint.clone(),
+                update_authority: accounts.config.clone(),
+                mint_authority: accounts.config.clone(),
+                mint: accounts.mint.clone(),
+            },
+            &[config_seeds],
+        ),
+        params.name.clone(),
+        params.symbol.clone(),
+        params.uri.clone(),
+    )
+}
+
+/// The Escrow token account. Created with `create_pda_account`, which tops up,
+/// allocates and assigns when an attacker pre-funded the Escrow's address.
+#[inline(never)]
+fn create_escrow<'info>(accounts: &InitializeInfos<'info>, escrow: &AccountInfo<'info>, escrow_seeds: &[&[u8]]) -> Result<()> {
+    let account_extensions = ExtensionType::get_required_init_account_extensions(&MINT_EXTENSIONS);
+    let escrow_space = ExtensionType::try_calculate_account_len::<TokenAccountState>(&account_extensions)?;
+    create_pda_account(
+        &accounts.admin,
+        escrow,
+        &accounts.system_program,
+        &accounts.token_program.key(),
+        escrow_space,
+        escrow_seeds,
+    )?;
+    initialize_account3(CpiContext::new(
+        accounts.token_program.key(),
+        InitializeAccount3 { account: escrow.clone(), mint: accounts.mint.clone(), authority: accounts.config.clone() },
+    ))
+}
+
+/// The ExtraAccountMetaList Token-2022 reads on every transfer of this mint.
+#[inline(never)]
+fn create_hook_account_list<'info>(accounts: &InitializeInfos<'info>, list: &AccountInfo<'info>, list_seeds: &[&[u8]]) -> Result<()> {
+    create_pda_account(&accounts.admin, list, &accounts.system_program, &crate::ID, extra_account_metas_len(), list_seeds)?;
+    ExtraAccountMetaList::init::<ExecuteInstruction>(
+        &mut list.try_borrow_mut_data()?,
+        &hook_extra_account_metas(&accounts.config.key())?,
+    )?;
     Ok(())
 }

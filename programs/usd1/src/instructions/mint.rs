@@ -54,8 +54,8 @@ pub struct MintTokens<'info> {
 /// Minter: mints `amount` to a recipient against a deposit reference, within allowance, rate, cap and reserves.
 ///
 /// Checks, in SPEC order: mint scope not paused; signer is an active minter; amount > 0;
-/// amount <= allowance; rate limit; supply cap; reserve gate; recipient owner not
-/// denylisted; reference never used.
+/// amount <= allowance; rate limit; supply cap; reserve gate; recipient not the Escrow
+/// or another Config-owned account; recipient owner not denylisted; reference never used.
 pub fn handler(ctx: Context<MintTokens>, params: MintParams) -> Result<()> {
     let clock = Clock::get()?;
     let amount = params.amount;
@@ -81,6 +81,9 @@ pub fn handler(ctx: Context<MintTokens>, params: MintParams) -> Result<()> {
         require!(config.attestation_as_of > 0 && age <= max_age, Usd1Error::AttestationStale);
         require!(new_supply <= config.attested_reserves, Usd1Error::ReserveExceeded);
     }
+    // The Escrow and any other account the Config owns: tokens minted there would be stuck
+    // outside every redemption request (SPEC invariant 7).
+    require_keys_neq!(ctx.accounts.recipient_token.owner, config.key(), Usd1Error::InvalidRecipient);
     require!(!is_denylisted(&ctx.accounts.recipient_denylist_entry), Usd1Error::Denylisted);
     let receipt_info = ctx.accounts.receipt.to_account_info();
     require!(receipt_info.data_is_empty(), Usd1Error::DuplicateReference);

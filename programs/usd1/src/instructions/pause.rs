@@ -12,6 +12,7 @@ use anchor_spl::{
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug)]
 pub struct PauseParams {
+    /// mint, redeem, transfers or all.
     pub scope: PauseScope,
 }
 
@@ -33,11 +34,11 @@ pub struct SetPause<'info> {
     pub token_program: Program<'info, Token2022>,
 }
 
-/// Sets the scope's flags; drives Token-2022 Pausable only when `transfers` actually changes.
+/// Sets the scope's flags; sets or lifts Token-2022 Pausable only when "every scope paused" changes.
 /// Idempotent on purpose: "pause all" during an incident must never fail because one scope was already paused.
 pub(crate) fn set_pause(ctx: &mut Context<SetPause>, scope: PauseScope, paused: bool) -> Result<u64> {
-    let transfers_changed = ctx.accounts.config.apply_pause(scope, paused);
-    if transfers_changed {
+    let fully_paused_changed = ctx.accounts.config.apply_pause(scope, paused);
+    if fully_paused_changed {
         let config = &ctx.accounts.config;
         let seeds = config.signer_seeds();
         let signer_seeds: &[&[&[u8]]] = &[&seeds];
@@ -50,7 +51,7 @@ pub(crate) fn set_pause(ctx: &mut Context<SetPause>, scope: PauseScope, paused: 
             },
             signer_seeds,
         );
-        if paused {
+        if config.fully_paused() {
             pausable_pause(cpi)?;
         } else {
             pausable_resume(cpi)?;
@@ -59,7 +60,7 @@ pub(crate) fn set_pause(ctx: &mut Context<SetPause>, scope: PauseScope, paused: 
     ctx.accounts.config.next_event_seq()
 }
 
-/// Pauser: stops minting, redemptions, transfers (Token-2022 Pausable) or all three.
+/// Pauser: stops minting, redemptions, holder transfers (the hook) or all three (also Token-2022 Pausable).
 pub fn handler(mut ctx: Context<SetPause>, params: PauseParams) -> Result<()> {
     let seq = set_pause(&mut ctx, params.scope, true)?;
     let config = &ctx.accounts.config;

@@ -2,13 +2,14 @@ use crate::{
     constants::*,
     error::Usd1Error,
     events::ProposalCreated,
-    state::{validate_council, Config, Minter, Proposal, ProposalKind},
+    state::{validate_council, Config, Minter, Proposal, ProposalKind, SeizureDestination},
     utils::{create_pda_account, load_optional, now, write_account},
 };
 use anchor_lang::prelude::*;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct ProposeParams {
+    /// What the proposal does when executed.
     pub kind: ProposalKind,
 }
 
@@ -58,11 +59,25 @@ impl Propose<'_> {
                 validate_council(members, *threshold)?;
                 Ok(0)
             }
+            ProposalKind::Seize { owner, amount, destination, .. } => {
+                // Whether the owner is denylisted is decided at execution (`NotDenylisted`).
+                require!(*amount > 0, Usd1Error::InvalidAmount);
+                require_keys_neq!(*owner, config.key(), Usd1Error::ProtectedAccount);
+                if let SeizureDestination::TokenAccount { address } = destination {
+                    let escrow = Pubkey::create_program_address(
+                        &[ESCROW_SEED, config.key().as_ref(), &[config.escrow_bump]],
+                        &crate::ID,
+                    )
+                    .map_err(|_| Usd1Error::InvalidRecipient)?;
+                    require_keys_neq!(*address, escrow, Usd1Error::InvalidRecipient);
+                }
+                Ok(0)
+            }
         }
     }
 }
 
-/// Council member: opens a proposal (allowance increase or council change); the proposer's approval counts.
+/// Council member: opens a proposal (allowance, council change or seizure); the proposer's approval counts.
 pub fn handler(ctx: Context<Propose>, params: ProposeParams) -> Result<()> {
     let minter_generation = ctx.accounts.validate(&params)?;
     let now = now()?;

@@ -3,7 +3,7 @@ use crate::{
     error::Usd1Error,
     events::RedemptionRejected,
     state::{Config, RedemptionRequest, RedemptionStatus},
-    utils::{escrow_transfer, is_denylisted, now},
+    utils::{associated_token_address, escrow_transfer, is_denylisted, now, token_account_of_mint},
 };
 use anchor_lang::prelude::*;
 use anchor_spl::{
@@ -41,16 +41,20 @@ pub struct RejectRedemption<'info> {
         bump = request.bump
     )]
     pub request: Box<Account<'info, RedemptionRequest>>,
-    /// The token account the tokens came from; they go back there.
-    #[account(mut, address = request.holder_token @ Usd1Error::InvalidTokenAccount)]
-    pub holder_token: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// CHECK: the holder's DenylistEntry PDA (exists only while denylisted).
+    /// CHECK: where the tokens go back: the request's source account while the holder still
+    /// owns it, otherwise (closed or re-owned) the holder's associated token account. The
+    /// handler checks that it is a token account of this mint owned by the holder.
+    #[account(mut)]
+    pub holder_token: UncheckedAccount<'info>,
+    /// CHECK: the DenylistEntry PDA of the receiving account's owner, who must be the holder
+    /// (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), request.holder.as_ref()], bump)]
     pub holder_denylist_entry: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token2022>,
 }
 
-/// Burner: returns a pending request's escrowed tokens to the holder.
+/// Burner: returns a pending request's escrowed tokens to the holder: to the source account
+/// while the holder still owns it, otherwise to the holder's associated token account.
 ///
 /// A holder denylisted since the request cannot receive tokens: the rejection is
 /// refused with `Denylisted`, the tokens stay escrowed and the request stays
@@ -59,6 +63,17 @@ pub struct RejectRedemption<'info> {
 pub fn handler(ctx: Context<RejectRedemption>, params: RejectRedemptionParams) -> Result<()> {
     require!(!ctx.accounts.config.redeem_paused, Usd1Error::RedemptionsPaused);
     require!(ctx.accounts.request.status == RedemptionStatus::Pending, Usd1Error::RedemptionNotPending);
+    let holder = ctx.accounts.request.holder;
+    let receiving = ctx.accounts.holder_token.key();
+    let view = token_account_of_mint(&ctx.accounts.holder_token.to_account_info(), &ctx.accounts.mint.key())?;
+    // The receiving account's current owner must be the holder: a re-owned source account
+    // would hand the tokens to whoever owns it now.
+    require_keys_eq!(view.owner, holder, Usd1Error::InvalidTokenAccount);
+    require!(
+        receiving == ctx.accounts.request.holder_token
+            || receiving == associated_token_address(&holder, &ctx.accounts.mint.key()),
+        Usd1Error::InvalidTokenAccount
+    );
     require!(!is_denylisted(&ctx.accounts.holder_denylist_entry), Usd1Error::Denylisted);
     let amount = ctx.accounts.request.amount;
 
@@ -80,7 +95,6 @@ pub fn handler(ctx: Context<RejectRedemption>, params: RejectRedemptionParams) -
     request.status = RedemptionStatus::Rejected;
     request.settled_at = now()?;
     request.settlement_hash = params.reason_hash;
-    let holder = request.holder;
 
     let config = &mut ctx.accounts.config;
     config.escrowed = config.escrowed.checked_sub(amount).ok_or(Usd1Error::MathOverflow)?;

@@ -11,13 +11,17 @@ pub enum Role {
     Attester,
 }
 
-/// What a pause or unpause acts on. `Transfers` drives the Token-2022 Pausable
-/// extension (which also stops MintTo and Burn at the token level).
+/// What a pause or unpause acts on (SPEC section 9).
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
 pub enum PauseScope {
+    /// `mint` stops minting.
     Mint,
+    /// `redeem` stops redemption requests, settlements, burns and sweeps.
     Redeem,
+    /// `transfers` stops holder transfers only (the hook refuses them); minting and redemption go on.
     Transfers,
+    /// All three; while all three are paused the Token-2022 Pausable extension is also set,
+    /// which additionally stops holders' direct burns.
     All,
 }
 
@@ -61,7 +65,7 @@ pub struct Config {
 
     pub total_minted: u64,
     pub total_burned: u64,
-    /// Sum of the amounts of pending redemption requests (== Escrow balance).
+    /// Sum of the amounts of pending redemption requests; the Escrow balance beyond it is `escrow_excess`.
     pub escrowed: u64,
     pub pending_redemptions: u64,
     pub next_proposal_id: u64,
@@ -117,9 +121,15 @@ impl Config {
             .any(|role| self.role_holder(*role) == *key)
     }
 
-    /// Apply a scope to the pause flags; returns whether `transfers` changed.
+    /// True while every scope is paused: then the Token-2022 Pausable extension is set too.
+    pub fn fully_paused(&self) -> bool {
+        self.mint_paused && self.redeem_paused && self.transfers_paused
+    }
+
+    /// Apply a scope to the pause flags; returns whether "fully paused" (and so the
+    /// Token-2022 Pausable extension) changed.
     pub fn apply_pause(&mut self, scope: PauseScope, paused: bool) -> bool {
-        let transfers_before = self.transfers_paused;
+        let fully_paused_before = self.fully_paused();
         match scope {
             PauseScope::Mint => self.mint_paused = paused,
             PauseScope::Redeem => self.redeem_paused = paused,
@@ -130,7 +140,7 @@ impl Config {
                 self.transfers_paused = paused;
             }
         }
-        transfers_before != self.transfers_paused
+        fully_paused_before != self.fully_paused()
     }
 }
 

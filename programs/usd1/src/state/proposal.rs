@@ -1,8 +1,18 @@
 use crate::{constants::*, state::Config};
 use anchor_lang::prelude::*;
 
-/// What a proposal does when executed. Both raise issuance capacity or change
-/// who may, so both need M council approvals and the timelock.
+/// Where seized tokens go.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum SeizureDestination {
+    /// A token account of this mint whose owner is not denylisted and which the Config does not own.
+    TokenAccount { address: Pubkey },
+    /// The seized tokens are burned.
+    Burn,
+}
+
+/// What a proposal does when executed. Each raises issuance capacity, changes who
+/// may, or moves a holder's tokens without the holder, so each needs M council
+/// approvals and the timelock.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq, InitSpace)]
 pub enum ProposalKind {
     /// Set `minter`'s remaining allowance to `amount` base units.
@@ -13,6 +23,9 @@ pub enum ProposalKind {
         members: Vec<Pubkey>,
         threshold: u8,
     },
+    /// Lawful order: take `amount` base units from the token accounts of denylisted `owner`
+    /// and send them to `destination` or burn them. `order_hash` is sha256 of the order's reference.
+    Seize { owner: Pubkey, amount: u64, destination: SeizureDestination, order_hash: [u8; 32] },
 }
 
 #[account]
@@ -46,7 +59,7 @@ impl Proposal {
     pub fn allowance_minter(&self) -> Option<Pubkey> {
         match self.kind {
             ProposalKind::SetAllowance { minter, .. } => Some(minter),
-            ProposalKind::SetCouncil { .. } => None,
+            ProposalKind::SetCouncil { .. } | ProposalKind::Seize { .. } => None,
         }
     }
 

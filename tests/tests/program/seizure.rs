@@ -1,0 +1,193 @@
+//! Lawful-order seizure (SPEC 4, issue 10): a council `seize` proposal moves a denylisted
+//! owner's tokens to a clean account or burns them, and nothing else can.
+use crate::harness::*;
+use solana_keypair::Keypair;
+use solana_pubkey::Pubkey;
+use solana_signer::Signer;
+use usd1_client::{
+    events::Usd1Event,
+    instructions::{self, ExecuteAccounts, SeizureAccounts},
+    pda, ProposalKind, SeizureDestination,
+};
+
+/// Mallory holds 10 in her associated account and 5 in a second account, both frozen by the denylisting.
+struct Case {
+    fixture: Fixture,
+    mallory: Keypair,
+    mallory_associated: Pubkey,
+    mallory_second: Pubkey,
+}
+
+async fn denylisted_mallory() -> Case {
+    let mut fixture = Fixture::new().await;
+    let mallory = fixture.new_identity();
+    let mallory_associated = fixture.fund_holder(&mallory.pubkey(), 10 * ONE_TOKEN).await;
+    let mallory_second = fixture.create_named_token_account(&mallory.pubkey()).await;
+    let minter = fixture.treasury_minter.as_ref().map(Keypair::insecure_clone).unwrap();
+    // Mint to the second account directly: the client's mint builder targets associated accounts.
+    let instruction = fixture.mint_instruction(&minter, &mallory.pubkey(), 5 * ONE_TOKEN, "wire-second");
+    let instruction = substitute(instruction, &mallory_associated, &mallory_second);
+    fixture.ledger.expect_ok(instruction, &[&minter]).await;
+    fixture.denylist_with(&mallory.pubkey(), &[mallory_associated, mallory_second]).await;
+    Case { fixture, mallory, mallory_associated, mallory_second }
+}
+
+fn seize_kind(owner: &Pubkey, amount: u64, destination: SeizureDestination) -> ProposalKind {
+    ProposalKind::Seize { owner: *owner, amount, destination, order_hash: usd1_client::reference_hash("order-1") }
+}
+
+fn execute_seizure(fixture: &Fixture, id: u64, seizure: SeizureAccounts) -> solana_instruction::Instruction {
+    let extra = ExecuteAccounts { allowance_minter: None, seizure: Some(seizure) };
+    instructions::execute_with_accounts(&fixture.stranger.pubkey(), &fixture.mint_key(), id, &fixture.council[0].pubkey(), &extra)
+}
+
+#[tokio::test]
+async fn a_seizure_to_a_clean_account_moves_exactly_the_amount_and_leaves_supply_and_counters_alone() {
+    let Case { mut fixture, mallory, mallory_associated, mallory_second } = denylisted_mallory().await;
+    let mint = fixture.mint_key();
+    let treasury = fixture.new_identity();
+    let treasury_token = fixture.create_token_account(&treasury.pubkey()).await;
+    let before = fixture.config().await;
+    let supply_before = fixture.ledger.mint_info(&mint).await.unwrap().supply;
+
+    let destination = SeizureDestination::TokenAccount { address: treasury_token };
+    let id = fixture.approved_proposal(seize_kind(&mallory.pubkey(), 12 * ONE_TOKEN, destination)).await;
+    let seizure = SeizureAccounts {
+        owner: mallory.pubkey(),
+        source_accounts: vec![mallory_associated, mallory_second],
+        destination: Some((treasury_token, treasury.pubkey())),
+    };
+    let stranger = fixture.stranger.insecure_clone();
+    let events = fixture.ledger.expect_ok(execute_seizure(&fixture, id, seizure), &[&stranger]).await;
+
+    let names: Vec<&str> = events.iter().map(Usd1Event::name).collect();
+    assert_eq!(names, ["ProposalExecuted", "Seized"]);
+    assert_eq!(events[1].seq(), events[0].seq() + 1);
+    let Usd1Event::Seized(seized) = &events[1] else { unreachable!() };
+    assert_eq!((seized.owner, seized.amount, seized.destination, seized.proposal), (mallory.pubkey(), 12 * ONE_TOKEN, destination, id));
+    assert_eq!(seized.from_accounts, vec![mallory_associated, mallory_second]);
+    assert_eq!(seized.order_hash, usd1_client::reference_hash("order-1"));
+    assert_eq!(seized.supply, supply_before);
+
+    assert_eq!(fixture.account_balance(&mallory_associated).await, 0);
+    assert_eq!(fixture.account_balance(&mallory_second).await, 3 * ONE_TOKEN);
+    assert_eq!(fixture.account_balance(&treasury_token).await, 12 * ONE_TOKEN);
+    assert!(fixture.is_frozen(&mallory_associated).await && fixture.is_frozen(&mallory_second).await, "sources stay frozen");
+    let after = fixture.config().await;
+    assert_eq!((after.total_minted, after.total_burned), (before.total_minted, before.total_burned));
+    assert_eq!(fixture.ledger.mint_info(&mint).await.unwrap().supply, supply_before);
+    let events = fixture.ledger.expect_ok(instructions::check_supply(&mint), &[]).await;
+    let Usd1Event::SupplyChecked(checked) = &events[0] else { unreachable!() };
+    assert!(checked.matches && checked.unattributed_burned == 0);
+}
+
+#[tokio::test]
+async fn a_burn_seizure_lowers_supply_and_counts_as_burned() {
+    let Case { mut fixture, mallory, mallory_associated, mallory_second } = denylisted_mallory().await;
+    let mint = fixture.mint_key();
+    let id = fixture.approved_proposal(seize_kind(&mallory.pubkey(), 15 * ONE_TOKEN, SeizureDestination::Burn)).await;
+    let seizure = SeizureAccounts { owner: mallory.pubkey(), source_accounts: vec![mallory_second, mallory_associated], destination: None };
+    let stranger = fixture.stranger.insecure_clone();
+    let events = fixture.ledger.expect_ok(execute_seizure(&fixture, id, seizure), &[&stranger]).await;
+    let Usd1Event::Seized(seized) = &events[1] else { panic!("{events:?}") };
+    assert_eq!(seized.from_accounts, vec![mallory_second, mallory_associated], "debited in the order given");
+    assert_eq!(seized.supply, 0);
+    assert_eq!(fixture.ledger.mint_info(&mint).await.unwrap().supply, 0);
+    let config = fixture.config().await;
+    assert_eq!((config.total_minted, config.total_burned), (15 * ONE_TOKEN, 15 * ONE_TOKEN));
+}
+
+#[tokio::test]
+async fn a_seizure_is_refused_once_the_owner_is_no_longer_denylisted() {
+    let Case { mut fixture, mallory, mallory_associated, mallory_second } = denylisted_mallory().await;
+    let id = fixture.approved_proposal(seize_kind(&mallory.pubkey(), ONE_TOKEN, SeizureDestination::Burn)).await;
+    fixture.undenylist_with(&mallory.pubkey(), &[mallory_associated, mallory_second]).await;
+    let seizure = SeizureAccounts { owner: mallory.pubkey(), source_accounts: vec![mallory_associated], destination: None };
+    let stranger = fixture.stranger.insecure_clone();
+    fixture.ledger.expect_error(execute_seizure(&fixture, id, seizure), &[&stranger], "NotDenylisted").await;
+    assert_eq!(fixture.account_balance(&mallory_associated).await, 10 * ONE_TOKEN);
+}
+
+#[tokio::test]
+async fn a_seizure_never_reaches_the_escrow_or_a_denylisted_owner() {
+    let Case { mut fixture, mallory, mallory_associated, .. } = denylisted_mallory().await;
+    let mint = fixture.mint_key();
+    let escrow = pda::escrow_address(&pda::config_address(&mint));
+    // The Escrow is refused at proposal time.
+    let proposer = fixture.council[0].insecure_clone();
+    let next = fixture.config().await.next_proposal_id;
+    let kind = seize_kind(&mallory.pubkey(), ONE_TOKEN, SeizureDestination::TokenAccount { address: escrow });
+    fixture.ledger.expect_error(instructions::propose(&proposer.pubkey(), &mint, next, kind), &[&proposer], "InvalidRecipient").await;
+    let kind = seize_kind(&mallory.pubkey(), 0, SeizureDestination::Burn);
+    fixture.ledger.expect_error(instructions::propose(&proposer.pubkey(), &mint, next, kind), &[&proposer], "InvalidAmount").await;
+
+    // A destination whose owner is denylisted by execution time is refused then.
+    let accomplice = fixture.new_identity();
+    let accomplice_token = fixture.create_token_account(&accomplice.pubkey()).await;
+    let destination = SeizureDestination::TokenAccount { address: accomplice_token };
+    let id = fixture.approved_proposal(seize_kind(&mallory.pubkey(), ONE_TOKEN, destination)).await;
+    fixture.denylist(&accomplice.pubkey()).await;
+    let seizure = SeizureAccounts {
+        owner: mallory.pubkey(),
+        source_accounts: vec![mallory_associated],
+        destination: Some((accomplice_token, accomplice.pubkey())),
+    };
+    let stranger = fixture.stranger.insecure_clone();
+    fixture.ledger.expect_error(execute_seizure(&fixture, id, seizure), &[&stranger], "Denylisted").await;
+    assert_eq!(fixture.account_balance(&mallory_associated).await, 10 * ONE_TOKEN);
+}
+
+#[tokio::test]
+async fn a_seizure_larger_than_the_accounts_given_changes_nothing() {
+    let Case { mut fixture, mallory, mallory_associated, mallory_second } = denylisted_mallory().await;
+    let id = fixture.approved_proposal(seize_kind(&mallory.pubkey(), 12 * ONE_TOKEN, SeizureDestination::Burn)).await;
+    let stranger = fixture.stranger.insecure_clone();
+    let only_first = SeizureAccounts { owner: mallory.pubkey(), source_accounts: vec![mallory_associated], destination: None };
+    fixture.ledger.expect_error(execute_seizure(&fixture, id, only_first), &[&stranger], "SeizureExceedsBalance").await;
+    assert_eq!(fixture.account_balance(&mallory_associated).await, 10 * ONE_TOKEN);
+    assert!(fixture.is_frozen(&mallory_associated).await);
+    let twice = SeizureAccounts { owner: mallory.pubkey(), source_accounts: vec![mallory_associated, mallory_associated], destination: None };
+    fixture.ledger.expect_error(execute_seizure(&fixture, id, twice), &[&stranger], "DuplicateAccount").await;
+    let both = SeizureAccounts { owner: mallory.pubkey(), source_accounts: vec![mallory_associated, mallory_second], destination: None };
+    fixture.ledger.expect_ok(execute_seizure(&fixture, id, both), &[&stranger]).await;
+}
+
+#[tokio::test]
+async fn a_seizure_cannot_be_pointed_at_someone_else() {
+    let Case { mut fixture, mallory, mallory_associated, .. } = denylisted_mallory().await;
+    let mint = fixture.mint_key();
+    let alice = fixture.new_identity();
+    let alice_token = fixture.fund_holder(&alice.pubkey(), 4 * ONE_TOKEN).await;
+    let id = fixture.approved_proposal(seize_kind(&mallory.pubkey(), ONE_TOKEN, SeizureDestination::Burn)).await;
+    let stranger = fixture.stranger.insecure_clone();
+    // A clean holder's account among the sources.
+    let wrong_source = SeizureAccounts { owner: mallory.pubkey(), source_accounts: vec![alice_token], destination: None };
+    fixture.ledger.expect_error(execute_seizure(&fixture, id, wrong_source), &[&stranger], "InvalidTokenAccount").await;
+    // Mallory's denylist entry passed as the entry of a proposal about Alice: the entry's address is derived.
+    let alice_id = fixture.approved_proposal(seize_kind(&alice.pubkey(), ONE_TOKEN, SeizureDestination::Burn)).await;
+    let spoofed = SeizureAccounts { owner: alice.pubkey(), source_accounts: vec![alice_token], destination: None };
+    let mut instruction = execute_seizure(&fixture, alice_id, spoofed);
+    let config = pda::config_address(&mint);
+    let alice_entry = pda::denylist_address(&config, &alice.pubkey());
+    let mallory_entry = pda::denylist_address(&config, &mallory.pubkey());
+    instruction = substitute(instruction, &alice_entry, &mallory_entry);
+    fixture.ledger.expect_error(instruction, &[&stranger], "AccountMismatch").await;
+    let honest = SeizureAccounts { owner: alice.pubkey(), source_accounts: vec![alice_token], destination: None };
+    fixture.ledger.expect_error(execute_seizure(&fixture, alice_id, honest), &[&stranger], "NotDenylisted").await;
+    assert_eq!(fixture.account_balance(&alice_token).await, 4 * ONE_TOKEN);
+    assert_eq!(fixture.account_balance(&mallory_associated).await, 10 * ONE_TOKEN);
+}
+
+#[tokio::test]
+async fn a_seizure_needs_the_council_threshold() {
+    let Case { mut fixture, mallory, mallory_associated, .. } = denylisted_mallory().await;
+    let id = fixture.propose(0, seize_kind(&mallory.pubkey(), ONE_TOKEN, SeizureDestination::Burn)).await;
+    let stranger = fixture.stranger.insecure_clone();
+    let seizure = SeizureAccounts { owner: mallory.pubkey(), source_accounts: vec![mallory_associated], destination: None };
+    fixture.ledger.expect_error(execute_seizure(&fixture, id, seizure), &[&stranger], "ThresholdNotMet").await;
+    // A stranger cannot even propose one.
+    let mint = fixture.mint_key();
+    let next = fixture.config().await.next_proposal_id;
+    let kind = seize_kind(&mallory.pubkey(), ONE_TOKEN, SeizureDestination::Burn);
+    fixture.ledger.expect_error(instructions::propose(&stranger.pubkey(), &mint, next, kind), &[&stranger], "NotCouncilMember").await;
+}
