@@ -336,6 +336,10 @@ pub struct RequestRedemptionArgs {
     /// The redemption ticket id.
     #[arg(long)]
     pub reference: String,
+    /// A named token account of the holder instead of its associated one.
+    #[arg(long)]
+    #[serde(default)]
+    pub account: Option<String>,
 }
 
 #[derive(Args, Deserialize, Debug, Clone)]
@@ -505,7 +509,7 @@ pub enum Op {
     Mint { to: Pubkey, amount: u64, reference: String },
     Burn { amount: u64 },
     SweepEscrow { to: Pubkey },
-    RequestRedemption { amount: u64, reference: String },
+    RequestRedemption { amount: u64, reference: String, account: Option<Pubkey> },
     CompleteRedemption { reference: String, payout_reference: String },
     RejectRedemption { reference: String, reason: String },
     DenylistAdd { wallet: Pubkey, reason: String },
@@ -692,6 +696,7 @@ impl OpSpec {
             OpSpec::RequestRedemption(args) => Op::RequestRedemption {
                 amount: amount("amount", &args.amount, decimals)?,
                 reference: args.reference.clone(),
+                account: args.account.as_deref().map(|name| key(name)).transpose()?,
             },
             OpSpec::CompleteRedemption(args) => Op::CompleteRedemption {
                 reference: args.reference.clone(),
@@ -780,20 +785,23 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
         Op::Propose(kind) => {
             let chain = chain.ok_or_else(offline)?;
             let next_id = chain.config(mint).await?.next_proposal_id;
+            let mut planned = Vec::new();
             let kind = match kind {
-                // A seizure names the receiving holder; the proposal carries its associated account.
-                ProposalKind::Seize { owner, amount, destination: SeizureDestination::TokenAccount { address }, order_hash } => {
-                    let address = pda::associated_token_address(address, mint);
+                // A seizure names the receiving holder; the proposal carries its associated
+                // account, created now (idempotent) so that execution finds it.
+                ProposalKind::Seize { owner, amount, destination: SeizureDestination::TokenAccount { address: holder }, order_hash } => {
+                    planned.push(transfer::create_associated_token_account(&actors.payer, holder, mint));
                     ProposalKind::Seize {
                         owner: *owner,
                         amount: *amount,
-                        destination: SeizureDestination::TokenAccount { address },
+                        destination: SeizureDestination::TokenAccount { address: pda::associated_token_address(holder, mint) },
                         order_hash: *order_hash,
                     }
                 }
                 other => other.clone(),
             };
-            vec![instructions::propose(signer, mint, next_id, kind)]
+            planned.push(instructions::propose(signer, mint, next_id, kind));
+            planned
         }
         Op::Approve { id } => vec![instructions::approve(signer, mint, *id)],
         Op::Execute { id } | Op::Cancel { id } => {
@@ -826,8 +834,9 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             transfer::create_associated_token_account(&actors.payer, to, mint),
             instructions::sweep_escrow(signer, mint, &pda::associated_token_address(to, mint), to),
         ],
-        Op::RequestRedemption { amount, reference } => {
-            vec![instructions::request_redemption(signer, mint, *amount, reference_hash(reference))]
+        Op::RequestRedemption { amount, reference, account } => {
+            let source = AccountChoice::new(*signer, *account).address(mint);
+            vec![instructions::request_redemption_from(signer, mint, &source, *amount, reference_hash(reference))]
         }
         Op::CompleteRedemption { reference, payout_reference } => vec![instructions::complete_redemption(
             signer,
@@ -889,7 +898,7 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
         Op::Transfer { from, to, amount, authority, from_account, to_account } => {
             let from = from.unwrap_or(*signer);
             let source = TransferEnd { account: AccountChoice::new(from, *from_account).address(mint), owner: from };
-            let mut instructions = Vec::new();
+            let mut planned = Vec::new();
             let destination = match (to, to_account) {
                 (None, _) => {
                     let config = pda::config_address(mint);
@@ -897,13 +906,13 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
                 }
                 (Some(to), Some(account)) => TransferEnd { account: *account, owner: *to },
                 (Some(to), None) => {
-                    instructions.push(transfer::create_associated_token_account(&actors.payer, to, mint));
+                    planned.push(transfer::create_associated_token_account(&actors.payer, to, mint));
                     TransferEnd { account: pda::associated_token_address(to, mint), owner: *to }
                 }
             };
             let authority = authority.unwrap_or(from);
-            instructions.push(transfer::transfer_checked_between(mint, source, destination, &authority, *amount, decimals));
-            instructions
+            planned.push(transfer::transfer_checked_between(mint, source, destination, &authority, *amount, decimals));
+            planned
         }
         Op::TokenAccount { owner, account } => {
             let lamports = chain.ok_or_else(offline)?.rent_exempt_minimum(token::token_account_len()).await?;

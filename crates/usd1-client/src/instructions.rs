@@ -381,13 +381,18 @@ pub fn compute_unit_limit(units: u32) -> Instruction {
 
 /// `request_redemption`: `holder` moves `amount` from its associated token account to the Escrow.
 pub fn request_redemption(holder: &Pubkey, mint: &Pubkey, amount: u64, reference_hash: [u8; 32]) -> Instruction {
+    request_redemption_from(holder, mint, &pda::associated_token_address(holder, mint), amount, reference_hash)
+}
+
+/// `request_redemption` from a named token account `holder_token` the holder owns.
+pub fn request_redemption_from(holder: &Pubkey, mint: &Pubkey, holder_token: &Pubkey, amount: u64, reference_hash: [u8; 32]) -> Instruction {
     let config = pda::config_address(mint);
     build(
         accounts::RequestRedemption {
             holder: *holder,
             config,
             mint: *mint,
-            holder_token: pda::associated_token_address(holder, mint),
+            holder_token: *holder_token,
             escrow: pda::escrow_address(&config),
             holder_denylist_entry: pda::denylist_address(&config, holder),
             request: pda::redemption_address(&config, &reference_hash),
