@@ -349,8 +349,9 @@ async fn create_nonce_account(global: &GlobalArgs, nonce_path: &Path) -> anyhow:
     }
 }
 
-fn config_json(config: &Config, supply: u64) -> Value {
+fn config_json(config: &Config, supply: u64, escrow_balance: u64) -> Value {
     let decimals = config.decimals;
+    let net_minted = config.total_minted.saturating_sub(config.total_burned);
     json!({
         "mint": config.mint.to_json(),
         "decimals": decimals,
@@ -369,6 +370,9 @@ fn config_json(config: &Config, supply: u64) -> Value {
         "total_minted": format_amount(config.total_minted, decimals),
         "total_burned": format_amount(config.total_burned, decimals),
         "escrowed": format_amount(config.escrowed, decimals),
+        "escrow_balance": format_amount(escrow_balance, decimals),
+        "escrow_excess": format_amount(escrow_balance.saturating_sub(config.escrowed), decimals),
+        "unattributed_burned": format_amount(net_minted.saturating_sub(supply), decimals),
         "pending_redemptions": config.pending_redemptions,
         "supply_cap": config.supply_cap.map(|cap| format_amount(cap, decimals)),
         "timelock_secs": config.timelock_secs,
@@ -383,7 +387,8 @@ fn config_json(config: &Config, supply: u64) -> Value {
         "active_minters": config.active_minters,
         "next_proposal_id": config.next_proposal_id,
         "event_seq": config.event_seq,
-        "supply_matches_counters": config.total_minted.checked_sub(config.total_burned) == Some(supply),
+        // SPEC 9: tokens may vanish outside the program (holders' direct burns), never appear.
+        "supply_matches_counters": config.total_minted >= config.total_burned && supply <= net_minted,
     })
 }
 
@@ -393,7 +398,8 @@ async fn status(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let mint = mint_from_args(global)?;
     let config = chain.config(&mint).await?;
     let info = chain.mint_info(&mint).await?;
-    let value = config_json(&config, info.supply);
+    let escrow_balance = chain.escrow_balance(&mint).await?;
+    let value = config_json(&config, info.supply, escrow_balance);
     print_value(global.output, &value, || serde_json::to_string_pretty(&value).unwrap_or_default());
     Ok(ExitCode::SUCCESS)
 }
