@@ -10,7 +10,7 @@ use spl_token_2022_interface::{
     },
     state::{Account as TokenAccountState, AccountState, Mint as MintState},
 };
-use usd1::state::{Config, DenylistEntry, MintReceipt, Minter, Proposal, RedemptionRequest};
+use usd1::state::{Config, DenylistEntry, DenylistRegistry, MintReceipt, Minter, Proposal, RedemptionRequest};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
@@ -39,6 +39,11 @@ pub fn decode_proposal(data: &[u8]) -> Result<Proposal, DecodeError> {
 
 pub fn decode_denylist_entry(data: &[u8]) -> Result<DenylistEntry, DecodeError> {
     decode_program_account("DenylistEntry", data)
+}
+
+/// The sorted list of denylisted wallets the hook reads.
+pub fn decode_denylist_registry(data: &[u8]) -> Result<DenylistRegistry, DecodeError> {
+    decode_program_account("DenylistRegistry", data)
 }
 
 pub fn decode_redemption_request(data: &[u8]) -> Result<RedemptionRequest, DecodeError> {

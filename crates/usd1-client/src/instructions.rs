@@ -36,6 +36,7 @@ pub fn initialize(admin: &Pubkey, mint: &Pubkey, params: InitializeParams) -> In
             config,
             mint: *mint,
             escrow: pda::escrow_address(&config),
+            denylist_registry: pda::denylist_registry_address(&config),
             extra_account_meta_list: pda::extra_account_metas_address(mint),
             token_program: token_program(),
             system_program: system_program(),
@@ -153,26 +154,17 @@ pub fn check_supply(mint: &Pubkey) -> Instruction {
 /// The transfer-hook `execute` entry, as Token-2022 calls it. Wallets never send
 /// this themselves (the program refuses it outside a transfer); it exists for
 /// tests and for tools that inspect the hook.
-pub fn transfer_hook_execute(
-    mint: &Pubkey,
-    source: &Pubkey,
-    source_owner: &Pubkey,
-    destination: &Pubkey,
-    destination_owner: &Pubkey,
-    amount: u64,
-) -> Instruction {
+pub fn transfer_hook_execute(mint: &Pubkey, source: &Pubkey, destination: &Pubkey, authority: &Pubkey, amount: u64) -> Instruction {
     let config = pda::config_address(mint);
     build(
         accounts::TransferHookExecute {
             source_token: *source,
             mint: *mint,
             destination_token: *destination,
-            authority: *source_owner,
+            authority: *authority,
             extra_account_meta_list: pda::extra_account_metas_address(mint),
             config,
-            source_denylist_entry: pda::denylist_address(&config, source_owner),
-            destination_denylist_entry: pda::denylist_address(&config, destination_owner),
-            authority_denylist_entry: pda::denylist_address(&config, source_owner),
+            denylist_registry: pda::denylist_registry_address(&config),
         },
         data::TransferHookExecute { amount },
     )
@@ -488,6 +480,7 @@ pub fn denylist_add(
             denylister: *denylister,
             config,
             denylist_entry: pda::denylist_address(&config, wallet),
+            denylist_registry: pda::denylist_registry_address(&config),
             mint: *mint,
             token_program: token_program(),
             system_program: system_program(),
@@ -509,6 +502,7 @@ pub fn denylist_remove(denylister: &Pubkey, mint: &Pubkey, wallet: &Pubkey, toke
             denylister: *denylister,
             config,
             denylist_entry: pda::denylist_address(&config, wallet),
+            denylist_registry: pda::denylist_registry_address(&config),
             mint: *mint,
             token_program: token_program(),
             event_authority: pda::event_authority_address(),

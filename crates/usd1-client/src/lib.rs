@@ -32,7 +32,7 @@ pub use usd1::{
     self as program,
     instructions::{InitializeParams, UpdateConfigParams, UpdateMetadataParams},
     state::{
-        Config, DenylistEntry, MintReceipt, Minter, PauseScope, Proposal, ProposalKind, RateLimit, RedemptionRequest,
+        Config, DenylistEntry, DenylistRegistry, MintReceipt, Minter, PauseScope, Proposal, ProposalKind, RateLimit, RedemptionRequest,
         RedemptionStatus, Role, SeizureDestination,
     },
     ID as PROGRAM_ID,

@@ -34,6 +34,11 @@ pub fn redemption_address(config: &Pubkey, reference_hash: &[u8; 32]) -> Pubkey 
     Pubkey::find_program_address(&[REDEMPTION_SEED, config.as_ref(), reference_hash], &ID).0
 }
 
+/// The sorted list of denylisted wallets the transfer hook reads.
+pub fn denylist_registry_address(config: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[DENYLIST_REGISTRY_SEED, config.as_ref()], &ID).0
+}
+
 pub fn escrow_address(config: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[ESCROW_SEED, config.as_ref()], &ID).0
 }

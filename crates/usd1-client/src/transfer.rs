@@ -1,7 +1,7 @@
 //! A Token-2022 `transfer_checked` of a USD1 mint, with the accounts the
 //! transfer hook needs appended (the same ones the mint's ExtraAccountMetaList
-//! resolves on chain: Config, and the DenylistEntry PDAs of both owners and of
-//! the transfer authority).
+//! lists: the Config and the DenylistRegistry, both by fixed address, then the
+//! hook program and the list itself).
 //!
 //! ```
 //! # use solana_pubkey::Pubkey;
@@ -9,22 +9,20 @@
 //! let (mint, from, to) = (Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique());
 //! let instruction = transfer_checked(&mint, &from, &to, 1_000_000, 6);
 //! // source, mint, destination, owner, then the hook's accounts
-//! assert_eq!(instruction.accounts.len(), 4 + hook_extra_accounts(&mint, &from, &to, &from).len());
+//! assert_eq!(instruction.accounts.len(), 4 + hook_extra_accounts(&mint).len());
 //! ```
 use crate::pda;
 use solana_instruction::{AccountMeta, Instruction};
 use solana_pubkey::Pubkey;
 
-/// The accounts Token-2022 must be given for the hook, in the order the hook
-/// resolves them, then the hook program and its account list. `authority` is who
-/// signs the transfer: the source owner, or a delegate.
-pub fn hook_extra_accounts(mint: &Pubkey, source_owner: &Pubkey, destination_owner: &Pubkey, authority: &Pubkey) -> Vec<AccountMeta> {
+/// The accounts Token-2022 must be given for the hook, in the order the mint's
+/// ExtraAccountMetaList lists them, then the hook program and the list. They depend
+/// only on the mint: the same for every transfer.
+pub fn hook_extra_accounts(mint: &Pubkey) -> Vec<AccountMeta> {
     let config = pda::config_address(mint);
     vec![
         AccountMeta::new_readonly(config, false),
-        AccountMeta::new_readonly(pda::denylist_address(&config, source_owner), false),
-        AccountMeta::new_readonly(pda::denylist_address(&config, destination_owner), false),
-        AccountMeta::new_readonly(pda::denylist_address(&config, authority), false),
+        AccountMeta::new_readonly(pda::denylist_registry_address(&config), false),
         AccountMeta::new_readonly(usd1::ID, false),
         AccountMeta::new_readonly(pda::extra_account_metas_address(mint), false),
     ]
@@ -51,7 +49,7 @@ pub fn transfer_checked(
     )
 }
 
-/// One side of a transfer: a token account and its owner (the hook's PDAs derive from the owner).
+/// One side of a transfer: a token account and its owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TransferEnd {
     pub account: Pubkey,
@@ -78,7 +76,7 @@ pub fn transfer_checked_between(
         decimals,
     )
     .expect("transfer_checked only fails for a wrong token program id, and this one is Token-2022");
-    instruction.accounts.extend(hook_extra_accounts(mint, &source.owner, &destination.owner, authority));
+    instruction.accounts.extend(hook_extra_accounts(mint));
     instruction
 }
 

@@ -12,6 +12,9 @@ pub const RECEIPT_SEED: &[u8] = b"receipt";
 pub const DENYLIST_SEED: &[u8] = b"denylist";
 /// `["redemption", config, reference_hash]`.
 pub const REDEMPTION_SEED: &[u8] = b"redemption";
+/// `["denylist-registry", config]`: every denylisted wallet of this config, sorted, at one
+/// fixed address the transfer hook reads (no per-wallet derivation on each transfer).
+pub const DENYLIST_REGISTRY_SEED: &[u8] = b"denylist-registry";
 /// `["escrow", config]`: the token account holding tokens awaiting redemption.
 pub const ESCROW_SEED: &[u8] = b"escrow";
 /// `["extra-account-metas", mint]`: fixed by the transfer-hook interface.
@@ -30,14 +33,12 @@ pub const MAX_TIMELOCK_SECS: u64 = 30 * 24 * 60 * 60;
 /// A proposal may live at most one year.
 pub const MAX_PROPOSAL_TTL_SECS: u64 = 365 * 24 * 60 * 60;
 
-/// Extra accounts the transfer hook needs: Config (a fixed address, so Token-2022 derives nothing for it),
-/// then the DenylistEntry PDAs of the source owner, the destination owner and the transfer authority.
-pub const HOOK_EXTRA_ACCOUNT_COUNT: usize = 4;
+/// Extra accounts the transfer hook needs: Config and the DenylistRegistry, both at fixed
+/// addresses written at initialize, so Token-2022 derives nothing for them on a transfer.
+pub const HOOK_EXTRA_ACCOUNT_COUNT: usize = 2;
 /// Most token accounts one `denylist_add`, `denylist_remove` or seizure takes (remaining accounts);
 /// a transaction's size limits it to about this anyway. A wallet with more is frozen in further `freeze` calls.
 pub const MAX_WALLET_TOKEN_ACCOUNTS: usize = 16;
-/// Byte offset of the owner field in an SPL token account.
-pub const TOKEN_ACCOUNT_OWNER_OFFSET: u8 = 32;
 
 /// The associated token account program (its addresses are where wallets keep their tokens).
 pub const ASSOCIATED_TOKEN_PROGRAM_ID: anchor_lang::prelude::Pubkey =

@@ -216,3 +216,30 @@ pub fn associated_token_address(wallet: &Pubkey, mint: &Pubkey) -> Pubkey {
     )
     .0
 }
+
+/// Grow a program account to `new_len` bytes, `payer` topping up its rent first.
+pub fn grow_account<'info>(
+    account: &AccountInfo<'info>,
+    payer: &AccountInfo<'info>,
+    system_program: &AccountInfo<'info>,
+    new_len: usize,
+) -> Result<()> {
+    let needed = Rent::get()?.minimum_balance(new_len).saturating_sub(account.lamports());
+    if needed > 0 {
+        transfer(CpiContext::new(system_program.key(), Transfer { from: payer.clone(), to: account.clone() }), needed)?;
+    }
+    account.resize(new_len)?;
+    Ok(())
+}
+
+/// Shrink a program account to `new_len` bytes; the rent it no longer needs goes to `receiver`.
+pub fn shrink_account<'info>(account: &AccountInfo<'info>, receiver: &AccountInfo<'info>, new_len: usize) -> Result<()> {
+    account.resize(new_len)?;
+    let excess = account.lamports().saturating_sub(Rent::get()?.minimum_balance(new_len));
+    if excess > 0 {
+        let credited = receiver.lamports().checked_add(excess).ok_or(crate::error::Usd1Error::MathOverflow)?;
+        **account.try_borrow_mut_lamports()? -= excess;
+        **receiver.try_borrow_mut_lamports()? = credited;
+    }
+    Ok(())
+}

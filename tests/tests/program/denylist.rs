@@ -227,3 +227,35 @@ async fn freeze_and_thaw_take_any_token_account_of_the_mint() {
     assert_eq!(event!(events, AccountThawed).token_account, named);
     assert!(!fixture.is_frozen(&named).await);
 }
+
+#[tokio::test]
+async fn the_registry_the_hook_reads_mirrors_the_denylist_entries_in_order() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let registry_address = pda::denylist_registry_address(&pda::config_address(&mint));
+    let wallets: Vec<solana_pubkey::Pubkey> = (0..12).map(|_| solana_pubkey::Pubkey::new_unique()).collect();
+    for wallet in &wallets {
+        fixture.denylist_with(wallet, &[]).await;
+    }
+    let read = |data: &[u8]| usd1_client::accounts::decode_denylist_registry(data).unwrap().wallets;
+    let account = fixture.ledger.account(&registry_address).await.unwrap().unwrap();
+    let mut expected = wallets.clone();
+    expected.sort();
+    assert_eq!(read(&account.data), expected);
+    assert_eq!(account.data.len(), usd1::state::DenylistRegistry::space(12));
+    let rent = fixture.ledger.rent_exempt_minimum(account.data.len()).await.unwrap();
+    assert_eq!(account.lamports, rent, "the denylister paid exactly the rent");
+    // Removing from the middle, the ends, then re-adding keeps it sorted and sized.
+    for wallet in [expected[5], expected[0], expected[11]] {
+        fixture.undenylist_with(&wallet, &[]).await;
+    }
+    fixture.denylist_with(&expected[0], &[]).await;
+    let account = fixture.ledger.account(&registry_address).await.unwrap().unwrap();
+    let remaining: Vec<_> = expected.iter().copied().filter(|wallet| *wallet != expected[5] && *wallet != expected[11]).collect();
+    assert_eq!(read(&account.data), remaining);
+    let rent = fixture.ledger.rent_exempt_minimum(usd1::state::DenylistRegistry::space(10)).await.unwrap();
+    assert_eq!(account.lamports, rent, "freed rent went back");
+    for wallet in &remaining {
+        assert!(fixture.ledger.denylist_entry(&mint, wallet).await.unwrap().is_some());
+    }
+}

@@ -67,11 +67,12 @@ async fn initialize_sets_up_mint_config_escrow_and_hook() {
     let escrow = fixture.ledger.token_account(&pda::escrow_address(&config_address)).await.unwrap().expect("escrow exists");
     assert_eq!((escrow.mint, escrow.owner, escrow.amount), (mint, config_address, 0));
 
-    // The hook's account list exists, owned by the program: Config at its fixed address, then
-    // the DenylistEntry seeds of source owner, destination owner and transfer authority.
+    // The hook's account list exists, owned by the program: Config and the DenylistRegistry,
+    // both by fixed address (no derivation on a transfer). The registry starts empty.
     let list = fixture.ledger.account(&pda::extra_account_metas_address(&mint)).await.unwrap().expect("list exists");
     assert_eq!(list.owner, usd1_client::PROGRAM_ID);
-    let metas = usd1::instructions::hook_extra_account_metas(&config_address).unwrap();
+    let registry_address = pda::denylist_registry_address(&config_address);
+    let metas = usd1::instructions::hook_extra_account_metas(&config_address, &registry_address).unwrap();
     let mut expected_list = vec![0u8; list.data.len()];
     spl_tlv_account_resolution::state::ExtraAccountMetaList::init::<spl_transfer_hook_interface::instruction::ExecuteInstruction>(
         &mut expected_list,
@@ -80,6 +81,10 @@ async fn initialize_sets_up_mint_config_escrow_and_hook() {
     .unwrap();
     assert_eq!(list.data, expected_list);
     assert_eq!(metas[0].address_config, config_address.to_bytes(), "Config by fixed address");
+    assert_eq!(metas[1].address_config, registry_address.to_bytes(), "DenylistRegistry by fixed address");
+    let registry = fixture.ledger.account(&registry_address).await.unwrap().expect("registry exists");
+    let registry = usd1_client::accounts::decode_denylist_registry(&registry.data).unwrap();
+    assert_eq!((registry.config, registry.wallets.len()), (config_address, 0));
 }
 
 async fn expect_initialize_error(adjust: impl FnOnce(&mut InitializeParams, Pubkey), name: &str) {

@@ -662,6 +662,18 @@ impl World {
                 assert_eq!(model.balances[account], before.balances[account], "invariant 6: account {account} of a denylisted owner moved");
             }
         }
+        // The registry the hook reads is exactly the denylisted holders, sorted, and every
+        // listed holder has its DenylistEntry record.
+        let registry_address = pda::denylist_registry_address(&pda::config_address(&mint));
+        let registry = self.fixture.ledger.account(&registry_address).await.unwrap().expect("registry");
+        let listed = usd1_client::accounts::decode_denylist_registry(&registry.data).unwrap().wallets;
+        let mut expected: Vec<Pubkey> = (0..HOLDERS).filter(|holder| model.denylisted[*holder]).map(|holder| self.holders[holder].pubkey()).collect();
+        expected.sort();
+        assert_eq!(listed, expected, "invariant 6: the hook's registry is the denylist");
+        for (holder, keypair) in self.holders.iter().enumerate() {
+            let entry = self.fixture.ledger.denylist_entry(&mint, &keypair.pubkey()).await.unwrap();
+            assert_eq!(entry.is_some(), model.denylisted[holder], "DenylistEntry of holder {holder}");
+        }
         assert_eq!((config.mint_paused, config.redeem_paused, config.transfers_paused), (model.mint_paused, model.redeem_paused, model.transfers_paused));
         assert_eq!(self.fixture.ledger.mint_info(&mint).await.unwrap().paused, model.fully_paused(), "Token-2022 Pausable only under all");
         // 7. Escrow balance == open requests + excess

@@ -28,6 +28,6 @@ async fn the_hook_refuses_a_call_outside_a_transfer() {
     let bob = fixture.new_identity();
     let source = fixture.fund_holder(&alice.pubkey(), ONE_TOKEN).await;
     let destination = fixture.create_token_account(&bob.pubkey()).await;
-    let instruction = instructions::transfer_hook_execute(&mint, &source, &alice.pubkey(), &destination, &bob.pubkey(), ONE_TOKEN);
+    let instruction = instructions::transfer_hook_execute(&mint, &source, &destination, &alice.pubkey(), ONE_TOKEN);
     fixture.ledger.expect_error(instruction, &[&alice], "NotTransferring").await;
 }

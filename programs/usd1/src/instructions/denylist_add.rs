@@ -2,8 +2,8 @@ use crate::{
     constants::*,
     error::Usd1Error,
     events::Denylisted,
-    state::{Config, DenylistEntry},
-    utils::{create_pda_account, now, set_account_frozen, wallet_token_accounts, write_account},
+    state::{Config, DenylistEntry, DenylistRegistry},
+    utils::{create_pda_account, grow_account, now, set_account_frozen, wallet_token_accounts, write_account},
 };
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
@@ -33,6 +33,9 @@ pub struct DenylistAdd<'info> {
     /// CHECK: created here; its existence is the denylisting. The seeds pin its address.
     #[account(mut, seeds = [DENYLIST_SEED, config.key().as_ref(), params.wallet.as_ref()], bump)]
     pub denylist_entry: UncheckedAccount<'info>,
+    /// CHECK: the config's DenylistRegistry, which the hook reads (the seeds, with the bump stored in Config, pin it).
+    #[account(mut, seeds = [DENYLIST_REGISTRY_SEED, config.key().as_ref()], bump = config.denylist_registry_bump)]
+    pub denylist_registry: UncheckedAccount<'info>,
     /// CHECK: the Config's mint (address-checked); Token-2022 freezes its accounts.
     #[account(address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,
@@ -70,6 +73,12 @@ pub fn handler<'info>(ctx: Context<'info, DenylistAdd<'info>>, params: DenylistA
         &info,
         &DenylistEntry { bump, wallet: params.wallet, reason_hash: params.reason_hash, added_at: now()?, added_by: by },
     )?;
+
+    // The registry the hook reads: one wallet more, in order.
+    let registry = ctx.accounts.denylist_registry.to_account_info();
+    let new_len = DenylistRegistry::space(DenylistRegistry::count(&registry.try_borrow_data()?)? + 1);
+    grow_account(&registry, &ctx.accounts.denylister.to_account_info(), &ctx.accounts.system_program.to_account_info(), new_len)?;
+    require!(DenylistRegistry::insert(&mut registry.try_borrow_mut_data()?, &params.wallet)?, Usd1Error::Denylisted);
 
     // A frozen account cannot transfer, receive, approve, burn or change owner: handing a
     // non-associated account to a fresh key no longer escapes the denylist.

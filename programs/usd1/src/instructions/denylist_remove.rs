@@ -2,8 +2,8 @@ use crate::{
     constants::*,
     error::Usd1Error,
     events::Undenylisted,
-    state::Config,
-    utils::{close_account, is_denylisted, set_account_frozen, wallet_token_accounts},
+    state::{Config, DenylistRegistry},
+    utils::{close_account, is_denylisted, set_account_frozen, shrink_account, wallet_token_accounts},
 };
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
@@ -31,6 +31,9 @@ pub struct DenylistRemove<'info> {
     /// CHECK: closed here when it exists (a missing entry is `NotDenylisted`); the seeds pin its address.
     #[account(mut, seeds = [DENYLIST_SEED, config.key().as_ref(), params.wallet.as_ref()], bump)]
     pub denylist_entry: UncheckedAccount<'info>,
+    /// CHECK: the config's DenylistRegistry, which the hook reads (the seeds, with the bump stored in Config, pin it).
+    #[account(mut, seeds = [DENYLIST_REGISTRY_SEED, config.key().as_ref()], bump = config.denylist_registry_bump)]
+    pub denylist_registry: UncheckedAccount<'info>,
     /// CHECK: the Config's mint (address-checked); Token-2022 thaws its accounts.
     #[account(address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,
@@ -45,6 +48,12 @@ pub fn handler<'info>(ctx: Context<'info, DenylistRemove<'info>>, params: Denyli
     require!(is_denylisted(&entry), Usd1Error::NotDenylisted);
     // Close: the rent goes to the denylister; the account is emptied and handed back to the system program.
     close_account(&entry, &ctx.accounts.denylister.to_account_info())?;
+
+    // The registry the hook reads: one wallet fewer; the freed rent goes to the denylister.
+    let registry = ctx.accounts.denylist_registry.to_account_info();
+    require!(DenylistRegistry::remove(&mut registry.try_borrow_mut_data()?, &params.wallet)?, Usd1Error::NotDenylisted);
+    let new_len = DenylistRegistry::space(DenylistRegistry::count(&registry.try_borrow_data()?)?);
+    shrink_account(&registry, &ctx.accounts.denylister.to_account_info(), new_len)?;
 
     let mint = ctx.accounts.config.mint;
     let accounts = wallet_token_accounts(ctx.remaining_accounts, &mint, &params.wallet)?;

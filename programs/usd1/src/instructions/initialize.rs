@@ -88,6 +88,10 @@ pub struct Initialize<'info> {
     #[account(mut, seeds = [ESCROW_SEED, config.key().as_ref()], bump)]
     pub escrow: UncheckedAccount<'info>,
 
+    /// CHECK: the sorted list of denylisted wallets the hook reads, created (empty) here; the seeds pin its address.
+    #[account(mut, seeds = [DENYLIST_REGISTRY_SEED, config.key().as_ref()], bump)]
+    pub denylist_registry: UncheckedAccount<'info>,
+
     /// CHECK: the transfer-hook account list, created and written here; the seeds pin its address.
     #[account(mut, seeds = [EXTRA_ACCOUNT_METAS_SEED, mint.key().as_ref()], bump)]
     pub extra_account_meta_list: UncheckedAccount<'info>,
@@ -99,7 +103,10 @@ pub struct Initialize<'info> {
 impl Initialize<'_> {
     pub fn validate(&self, params: &InitializeParams) -> Result<()> {
         require!(
-            self.mint.data_is_empty() && self.config.data_is_empty() && self.extra_account_meta_list.data_is_empty(),
+            self.mint.data_is_empty()
+            && self.config.data_is_empty()
+            && self.extra_account_meta_list.data_is_empty()
+            && self.denylist_registry.data_is_empty(),
             Usd1Error::AlreadyInitialized
         );
         validate_council(&params.council, params.threshold)?;
@@ -141,14 +148,20 @@ pub fn handler(ctx: Context<Initialize>, params: InitializeParams) -> Result<()>
     let escrow_seeds: &[&[u8]] = &[ESCROW_SEED, config_key.as_ref(), &[escrow_bump]];
     create_escrow(&accounts, &ctx.accounts.escrow.to_account_info(), escrow_seeds)?;
 
-    // 4. The accounts the transfer hook resolves on every transfer.
+    // 4. The denylist registry, then the accounts the transfer hook resolves on every transfer.
+    let registry_bump = ctx.bumps.denylist_registry;
+    let registry_info = ctx.accounts.denylist_registry.to_account_info();
+    let registry_seeds: &[&[u8]] = &[DENYLIST_REGISTRY_SEED, config_key.as_ref(), &[registry_bump]];
+    create_pda_account(&accounts.admin, &registry_info, &accounts.system_program, &crate::ID, DenylistRegistry::space(0), registry_seeds)?;
+    write_account(&registry_info, &DenylistRegistry { bump: registry_bump, config: config_key, wallets: vec![] })?;
     let list_seeds: &[&[u8]] = &[EXTRA_ACCOUNT_METAS_SEED, mint_key.as_ref(), &[ctx.bumps.extra_account_meta_list]];
-    create_hook_account_list(&accounts, &ctx.accounts.extra_account_meta_list.to_account_info(), list_seeds)?;
+    create_hook_account_list(&accounts, &ctx.accounts.extra_account_meta_list.to_account_info(), &registry_info.key(), list_seeds)?;
 
     // 5. Config.
     let mut config = Box::new(Config {
         bump: config_bump,
         escrow_bump,
+        denylist_registry_bump: registry_bump,
         mint: mint_key,
         decimals: params.decimals,
         admin: ctx.accounts.admin.key(),
@@ -179,7 +192,7 @@ pub fn handler(ctx: Context<Initialize>, params: InitializeParams) -> Result<()>
         next_proposal_id: 0,
         active_minters: 0,
         event_seq: 0,
-        reserved: [0; 64],
+        reserved: [0; 63],
     });
     let seq = config.next_event_seq()?;
     write_account(&ctx.accounts.config.to_account_info(), config.as_ref())?;
@@ -342,11 +355,16 @@ fn create_escrow<'info>(accounts: &InitializeInfos<'info>, escrow: &AccountInfo<
 
 /// The ExtraAccountMetaList Token-2022 reads on every transfer of this mint.
 #[inline(never)]
-fn create_hook_account_list<'info>(accounts: &InitializeInfos<'info>, list: &AccountInfo<'info>, list_seeds: &[&[u8]]) -> Result<()> {
+fn create_hook_account_list<'info>(
+    accounts: &InitializeInfos<'info>,
+    list: &AccountInfo<'info>,
+    registry: &Pubkey,
+    list_seeds: &[&[u8]],
+) -> Result<()> {
     create_pda_account(&accounts.admin, list, &accounts.system_program, &crate::ID, extra_account_metas_len(), list_seeds)?;
     ExtraAccountMetaList::init::<ExecuteInstruction>(
         &mut list.try_borrow_mut_data()?,
-        &hook_extra_account_metas(&accounts.config.key())?,
+        &hook_extra_account_metas(&accounts.config.key(), registry)?,
     )?;
     Ok(())
 }

@@ -1,4 +1,8 @@
-use crate::{constants::*, error::Usd1Error, state::Config, utils::is_denylisted};
+use crate::{
+    constants::*,
+    error::Usd1Error,
+    state::{Config, DenylistRegistry},
+};
 use anchor_lang::prelude::*;
 use anchor_spl::{
     token_2022::spl_token_2022::{
@@ -7,37 +11,15 @@ use anchor_spl::{
     },
     token_interface::{Mint, TokenAccount},
 };
-use spl_tlv_account_resolution::{account::ExtraAccountMeta, seeds::Seed, state::ExtraAccountMetaList};
+use spl_tlv_account_resolution::{account::ExtraAccountMeta, state::ExtraAccountMetaList};
 
-/// Account indexes in the transfer-hook `execute` instruction (interface order, then our extras).
-const SOURCE_TOKEN_INDEX: u8 = 0;
-const DESTINATION_TOKEN_INDEX: u8 = 2;
-const AUTHORITY_INDEX: u8 = 3;
-const CONFIG_INDEX: u8 = 5;
-
-/// The accounts Token-2022 appends to every transfer of this mint, in order:
-/// Config (its fixed address, written at initialize, so no derivation on each transfer),
-/// then the DenylistEntry PDAs `["denylist", config, key]` of the source token account's
-/// owner and the destination's (read from their data at offset 32) and of the transfer
-/// authority (the owner or a delegate, account 3).
-pub fn hook_extra_account_metas(config: &Pubkey) -> Result<[ExtraAccountMeta; HOOK_EXTRA_ACCOUNT_COUNT]> {
-    let owner_of = |account_index: u8| Seed::AccountData {
-        account_index,
-        data_index: TOKEN_ACCOUNT_OWNER_OFFSET,
-        length: 32,
-    };
-    let denylist_entry_of = |key: Seed| {
-        ExtraAccountMeta::new_with_seeds(
-            &[Seed::Literal { bytes: DENYLIST_SEED.to_vec() }, Seed::AccountKey { index: CONFIG_INDEX }, key],
-            false,
-            false,
-        )
-    };
+/// The accounts Token-2022 appends to every transfer of this mint: the Config and the
+/// DenylistRegistry, both by the fixed addresses written at initialize. Nothing is derived
+/// from seeds, so a transfer costs Token-2022 no PDA bump searches for the hook.
+pub fn hook_extra_account_metas(config: &Pubkey, denylist_registry: &Pubkey) -> Result<[ExtraAccountMeta; HOOK_EXTRA_ACCOUNT_COUNT]> {
     Ok([
         ExtraAccountMeta::new_with_pubkey(config, false, false)?,
-        denylist_entry_of(owner_of(SOURCE_TOKEN_INDEX))?,
-        denylist_entry_of(owner_of(DESTINATION_TOKEN_INDEX))?,
-        denylist_entry_of(Seed::AccountKey { index: AUTHORITY_INDEX })?,
+        ExtraAccountMeta::new_with_pubkey(denylist_registry, false, false)?,
     ])
 }
 
@@ -65,15 +47,10 @@ pub struct TransferHookExecute<'info> {
     /// The mint's Config (pause flags).
     #[account(seeds = [CONFIG_SEED, mint.key().as_ref()], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
-    /// CHECK: the source owner's DenylistEntry PDA; it exists only while the owner is denylisted.
-    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), source_token.owner.as_ref()], bump)]
-    pub source_denylist_entry: UncheckedAccount<'info>,
-    /// CHECK: the destination owner's DenylistEntry PDA; it exists only while the owner is denylisted.
-    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), destination_token.owner.as_ref()], bump)]
-    pub destination_denylist_entry: UncheckedAccount<'info>,
-    /// CHECK: the transfer authority's DenylistEntry PDA; it exists only while the authority is denylisted.
-    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), authority.key().as_ref()], bump)]
-    pub authority_denylist_entry: UncheckedAccount<'info>,
+    /// CHECK: the config's DenylistRegistry (the seeds, with the bump stored in Config, pin it);
+    /// read in place by binary search.
+    #[account(seeds = [DENYLIST_REGISTRY_SEED, config.key().as_ref()], bump = config.denylist_registry_bump)]
+    pub denylist_registry: UncheckedAccount<'info>,
 }
 
 impl TransferHookExecute<'_> {
@@ -100,11 +77,9 @@ pub fn handler(ctx: Context<TransferHookExecute>, _amount: u64) -> Result<()> {
         return Ok(());
     }
     require!(!accounts.config.transfers_paused, Usd1Error::TransfersPaused);
-    require!(
-        !is_denylisted(&accounts.source_denylist_entry)
-            && !is_denylisted(&accounts.destination_denylist_entry)
-            && !is_denylisted(&accounts.authority_denylist_entry),
-        Usd1Error::Denylisted
-    );
+    let registry = accounts.denylist_registry.try_borrow_data()?;
+    for key in [&accounts.source_token.owner, &accounts.destination_token.owner, accounts.authority.key] {
+        require!(!DenylistRegistry::contains(&registry, key)?, Usd1Error::Denylisted);
+    }
     Ok(())
 }

@@ -32,6 +32,8 @@ pub enum PauseScope {
 pub struct Config {
     pub bump: u8,
     pub escrow_bump: u8,
+    /// Bump of the DenylistRegistry PDA.
+    pub denylist_registry_bump: u8,
     pub mint: Pubkey,
     pub decimals: u8,
 
@@ -73,7 +75,7 @@ pub struct Config {
     /// The `seq` of the last event emitted for this config.
     pub event_seq: u64,
     /// Room for fields added by later versions without a migration.
-    pub reserved: [u8; 64],
+    pub reserved: [u8; 63],
 }
 
 impl Config {
