@@ -29,40 +29,8 @@ fn seeded(tag: u8, deployment: u8, index: u8) -> Keypair {
 async fn main() {
     let mut units = Vec::new();
     for deployment in 0..DEPLOYMENTS {
-        let mut ledger = Ledger::start().await;
-        let [admin, c0, c1, c2, master, pauser, denylister, burner, attester, minter] =
-            std::array::from_fn(|index| seeded(1, deployment, index as u8));
         let holders: Vec<Keypair> = (0..=HOPS).map(|index| seeded(2, deployment, index)).collect();
-        for key in [&admin, &c0, &c1, &c2, &master, &pauser, &denylister, &burner, &attester, &minter].into_iter().chain(holders.iter()) {
-            ledger.fund(&key.pubkey(), DEFAULT_FUNDING_LAMPORTS);
-        }
-        let mint_keypair = seeded(3, deployment, 0);
-        let mint = mint_keypair.pubkey();
-        let params = InitializeParams {
-            decimals: 6,
-            name: "USD1".into(),
-            symbol: "USD1".into(),
-            uri: String::new(),
-            council: vec![c0.pubkey(), c1.pubkey(), c2.pubkey()],
-            threshold: 2,
-            master_minter: master.pubkey(),
-            pauser: pauser.pubkey(),
-            denylister: denylister.pubkey(),
-            burner: burner.pubkey(),
-            attester: attester.pubkey(),
-            supply_cap: None,
-            timelock_secs: 0,
-            proposal_ttl_secs: 86_400,
-            reserve_gate: false,
-            attestation_max_age_secs: 86_400,
-        };
-        let send = |result: Result<usd1_ledger::Executed, usd1_ledger::Failure>| result.unwrap_or_else(|failure| panic!("{failure}"));
-        send(ledger.send(&[instructions::initialize(&admin.pubkey(), &mint, params)], &[&admin, &mint_keypair]).await);
-        send(ledger.send(&[instructions::configure_minter(&master.pubkey(), &mint, &minter.pubkey(), None)], &[&master]).await);
-        let kind = ProposalKind::SetAllowance { minter: minter.pubkey(), amount: 1_000 * ONE };
-        send(ledger.send(&[instructions::propose(&c0.pubkey(), &mint, 0, kind)], &[&c0]).await);
-        send(ledger.send(&[instructions::approve(&c1.pubkey(), &mint, 0)], &[&c1]).await);
-        send(ledger.send(&[instructions::execute(&c2.pubkey(), &mint, 0, &c0.pubkey(), Some(&minter.pubkey()))], &[&c2]).await);
+        let Deployment { mut ledger, mint, minter, .. } = deploy(1, 3, deployment, &holders).await;
         let payer = ledger.payer().pubkey();
         for holder in &holders {
             send(ledger.send(&[transfer::create_associated_token_account(&payer, &holder.pubkey(), &mint)], &[]).await);
@@ -88,15 +56,28 @@ async fn main() {
     registry_growth().await;
 }
 
-/// One deployment; the same transfer measured as the denylist grows.
-async fn registry_growth() {
+/// A deployment on a fresh ledger, every key from `seeded(key_tag, deployment, _)` and the
+/// mint from `seeded(mint_tag, deployment, 0)`; its minter has an allowance of 1,000;
+/// `holders` are funded.
+struct Deployment {
+    ledger: Ledger,
+    mint: solana_pubkey::Pubkey,
+    minter: Keypair,
+    denylister: Keypair,
+}
+
+fn send(result: Result<usd1_ledger::Executed, usd1_ledger::Failure>) -> usd1_ledger::Executed {
+    result.unwrap_or_else(|failure| panic!("{failure}"))
+}
+
+async fn deploy(key_tag: u8, mint_tag: u8, deployment: u8, holders: &[Keypair]) -> Deployment {
     let mut ledger = Ledger::start().await;
-    let [admin, c0, c1, c2, master, pauser, denylister, burner, attester, minter, alice, bob] =
-        std::array::from_fn(|index| seeded(4, 0, index as u8));
-    for key in [&admin, &c0, &c1, &c2, &master, &pauser, &denylister, &burner, &attester, &minter, &alice, &bob] {
+    let [admin, c0, c1, c2, master, pauser, denylister, burner, attester, minter] =
+        std::array::from_fn(|index| seeded(key_tag, deployment, index as u8));
+    for key in [&admin, &c0, &c1, &c2, &master, &pauser, &denylister, &burner, &attester, &minter].into_iter().chain(holders.iter()) {
         ledger.fund(&key.pubkey(), DEFAULT_FUNDING_LAMPORTS);
     }
-    let mint_keypair = seeded(5, 0, 0);
+    let mint_keypair = seeded(mint_tag, deployment, 0);
     let mint = mint_keypair.pubkey();
     let params = InitializeParams {
         decimals: 6,
@@ -116,13 +97,19 @@ async fn registry_growth() {
         reserve_gate: false,
         attestation_max_age_secs: 86_400,
     };
-    let send = |result: Result<usd1_ledger::Executed, usd1_ledger::Failure>| result.unwrap_or_else(|failure| panic!("{failure}"));
     send(ledger.send(&[instructions::initialize(&admin.pubkey(), &mint, params)], &[&admin, &mint_keypair]).await);
     send(ledger.send(&[instructions::configure_minter(&master.pubkey(), &mint, &minter.pubkey(), None)], &[&master]).await);
     let kind = ProposalKind::SetAllowance { minter: minter.pubkey(), amount: 1_000 * ONE };
     send(ledger.send(&[instructions::propose(&c0.pubkey(), &mint, 0, kind)], &[&c0]).await);
     send(ledger.send(&[instructions::approve(&c1.pubkey(), &mint, 0)], &[&c1]).await);
     send(ledger.send(&[instructions::execute(&c2.pubkey(), &mint, 0, &c0.pubkey(), Some(&minter.pubkey()))], &[&c2]).await);
+    Deployment { ledger, mint, minter, denylister }
+}
+
+/// One deployment; the same transfer measured as the denylist grows.
+async fn registry_growth() {
+    let [alice, bob] = std::array::from_fn(|index| seeded(4, 0, 100 + index as u8));
+    let Deployment { mut ledger, mint, minter, denylister } = deploy(4, 5, 0, &[alice.insecure_clone(), bob.insecure_clone()]).await;
     let payer = ledger.payer().pubkey();
     for holder in [&alice, &bob] {
         send(ledger.send(&[transfer::create_associated_token_account(&payer, &holder.pubkey(), &mint)], &[]).await);

@@ -134,10 +134,7 @@ pub fn escrow_transfer<'info>(
 /// Close a program account: its lamports go to `destination`, its data is
 /// emptied and it is handed back to the system program (as Anchor's `close`).
 pub fn close_account<'info>(account: &AccountInfo<'info>, destination: &AccountInfo<'info>) -> Result<()> {
-    let lamports = account.lamports();
-    let credited = destination.lamports().checked_add(lamports).ok_or(crate::error::Usd1Error::MathOverflow)?;
-    **destination.try_borrow_mut_lamports()? = credited;
-    **account.try_borrow_mut_lamports()? = 0;
+    move_lamports(account, destination, account.lamports())?;
     account.assign(&anchor_lang::system_program::ID);
     account.resize(0)?;
     Ok(())
@@ -236,10 +233,34 @@ pub fn grow_account<'info>(
 pub fn shrink_account<'info>(account: &AccountInfo<'info>, receiver: &AccountInfo<'info>, new_len: usize) -> Result<()> {
     account.resize(new_len)?;
     let excess = account.lamports().saturating_sub(Rent::get()?.minimum_balance(new_len));
-    if excess > 0 {
-        let credited = receiver.lamports().checked_add(excess).ok_or(crate::error::Usd1Error::MathOverflow)?;
-        **account.try_borrow_mut_lamports()? -= excess;
-        **receiver.try_borrow_mut_lamports()? = credited;
-    }
+    move_lamports(account, receiver, excess)
+}
+
+/// Move `amount` lamports out of an account this program owns.
+fn move_lamports(from: &AccountInfo, to: &AccountInfo, amount: u64) -> Result<()> {
+    let debited = from.lamports().checked_sub(amount).ok_or(crate::error::Usd1Error::MathOverflow)?;
+    let credited = to.lamports().checked_add(amount).ok_or(crate::error::Usd1Error::MathOverflow)?;
+    **from.try_borrow_mut_lamports()? = debited;
+    **to.try_borrow_mut_lamports()? = credited;
     Ok(())
+}
+
+/// Freeze (or thaw) those of a wallet's token accounts that are not already so, signed by
+/// the Config as freeze authority; returns the accounts changed, in the order given.
+pub fn set_accounts_frozen<'info>(
+    token_program: &AccountInfo<'info>,
+    mint: &AccountInfo<'info>,
+    config: &AccountInfo<'info>,
+    config_seeds: &[&[u8]],
+    accounts: &[(AccountInfo<'info>, TokenAccountView)],
+    frozen: bool,
+) -> Result<Vec<Pubkey>> {
+    let mut changed = Vec::with_capacity(accounts.len());
+    for (account, view) in accounts {
+        if view.frozen != frozen {
+            set_account_frozen(token_program, mint, account, config, config_seeds, frozen)?;
+            changed.push(account.key());
+        }
+    }
+    Ok(changed)
 }

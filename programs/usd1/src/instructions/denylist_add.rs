@@ -3,7 +3,7 @@ use crate::{
     error::Usd1Error,
     events::Denylisted,
     state::{Config, DenylistEntry, DenylistRegistry},
-    utils::{create_pda_account, grow_account, now, set_account_frozen, wallet_token_accounts, write_account},
+    utils::{create_pda_account, grow_account, now, set_accounts_frozen, wallet_token_accounts, write_account},
 };
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
@@ -87,13 +87,7 @@ pub fn handler<'info>(ctx: Context<'info, DenylistAdd<'info>>, params: DenylistA
     let seeds = ctx.accounts.config.signer_seeds();
     let (token_program, mint_info) = (ctx.accounts.token_program.to_account_info(), ctx.accounts.mint.to_account_info());
     let config_info = ctx.accounts.config.to_account_info();
-    let mut frozen_accounts = Vec::with_capacity(accounts.len());
-    for (account, view) in &accounts {
-        if !view.frozen {
-            set_account_frozen(&token_program, &mint_info, account, &config_info, &seeds, true)?;
-            frozen_accounts.push(account.key());
-        }
-    }
+    let frozen_accounts = set_accounts_frozen(&token_program, &mint_info, &config_info, &seeds, &accounts, true)?;
 
     let config = &mut ctx.accounts.config;
     let seq = config.next_event_seq()?;

@@ -3,7 +3,7 @@ use crate::{
     error::Usd1Error,
     events::Undenylisted,
     state::{Config, DenylistRegistry},
-    utils::{close_account, is_denylisted, set_account_frozen, shrink_account, wallet_token_accounts},
+    utils::{close_account, is_denylisted, set_accounts_frozen, shrink_account, wallet_token_accounts},
 };
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
@@ -60,13 +60,7 @@ pub fn handler<'info>(ctx: Context<'info, DenylistRemove<'info>>, params: Denyli
     let seeds = ctx.accounts.config.signer_seeds();
     let (token_program, mint_info) = (ctx.accounts.token_program.to_account_info(), ctx.accounts.mint.to_account_info());
     let config_info = ctx.accounts.config.to_account_info();
-    let mut thawed_accounts = Vec::with_capacity(accounts.len());
-    for (account, view) in &accounts {
-        if view.frozen {
-            set_account_frozen(&token_program, &mint_info, account, &config_info, &seeds, false)?;
-            thawed_accounts.push(account.key());
-        }
-    }
+    let thawed_accounts = set_accounts_frozen(&token_program, &mint_info, &config_info, &seeds, &accounts, false)?;
 
     let config = &mut ctx.accounts.config;
     let seq = config.next_event_seq()?;
