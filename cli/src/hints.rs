@@ -36,6 +36,7 @@ pub fn hint(name: &str) -> &'static str {
         "NothingToSweep" => "the Escrow holds only open redemption requests: nothing to sweep",
         "MissingAccount" => "an account this proposal kind needs was not passed: execute it with the usd1 CLI or client, which add them",
         "AccountMismatch" => "an account passed is not the one derived for it: rebuild the transaction with the client",
+        "OwnerNotImmutable" => "USD1 only reaches token accounts whose owner can never change: use an associated account, or create one with ImmutableOwner (`usd1 token-account`)",
         "InvalidTokenAccount" => "the token account is not of this mint or not owned by the expected wallet",
         "Token2022:MintPaused" => "everything is paused (pause all sets Token-2022 Pausable): the pauser must `unpause --scope all`",
         "Token2022:AccountFrozen" => "the token account is frozen: the denylister must `thaw` it",

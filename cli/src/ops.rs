@@ -379,8 +379,9 @@ pub struct WalletArgs {
 #[derive(Args, Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct FreezeArgs {
-    /// The owner whose associated token account is frozen or thawed.
-    #[arg(long, required_unless_present = "account", conflicts_with = "account")]
+    /// The owner: alone, its associated token account; with `account`, that account's owner
+    /// (otherwise read from the chain).
+    #[arg(long, required_unless_present = "account")]
     #[serde(default)]
     pub owner: Option<String>,
     /// Any token account of the mint (a key, or a drill's named account).
@@ -405,6 +406,10 @@ pub struct TokenAccountArgs {
     /// The new account: a drill name, or on the CLI a keypair file (`usd1 keygen`).
     #[arg(long)]
     pub name: String,
+    /// Without ImmutableOwner: its owner can change, so USD1 never reaches it (for rehearsals).
+    #[arg(long, default_value_t = false)]
+    #[serde(default)]
+    pub mutable_owner: bool,
 }
 
 #[derive(Args, Deserialize, Debug, Clone)]
@@ -514,8 +519,8 @@ pub enum Op {
     RejectRedemption { reference: String, reason: String },
     DenylistAdd { wallet: Pubkey, reason: String },
     DenylistRemove { wallet: Pubkey },
-    Freeze { account: AccountChoice },
-    Thaw { account: AccountChoice },
+    Freeze(FreezeTarget),
+    Thaw(FreezeTarget),
     AttestReserves { amount: u64, report: String, as_of: Option<i64> },
     CheckSupply,
     Transfer {
@@ -527,10 +532,17 @@ pub enum Op {
         from_account: Option<Pubkey>,
         to_account: Option<Pubkey>,
     },
-    TokenAccount { owner: Pubkey, account: Pubkey },
+    TokenAccount { owner: Pubkey, account: Pubkey, mutable_owner: bool },
     SetAccountOwner { account: Pubkey, new_owner: Pubkey },
     ApproveDelegate { owner: Pubkey, delegate: Pubkey, amount: u64, account: AccountChoice },
     TokenBurn { holder: Pubkey, amount: u64, account: AccountChoice },
+}
+
+/// The token account `freeze`/`thaw` act on, and its owner when known without the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FreezeTarget {
+    pub account: AccountChoice,
+    pub owner: Option<Pubkey>,
 }
 
 /// A token account named directly, or an owner's associated one.
@@ -602,7 +614,8 @@ impl OpSpec {
     /// Resolve names and amounts (`decimals` of the mint; `initialize` uses its own).
     pub fn resolve(&self, resolver: &mut dyn Resolver, decimals: u8) -> anyhow::Result<Op> {
         if let OpSpec::TokenAccount(args) = self {
-            return Ok(Op::TokenAccount { owner: resolver.key(&args.owner)?, account: resolver.new_account(&args.name)? });
+            let (owner, account) = (resolver.key(&args.owner)?, resolver.new_account(&args.name)?);
+            return Ok(Op::TokenAccount { owner, account, mutable_owner: args.mutable_owner });
         }
         let mut names = |name: &str| resolver.key(name);
         self.resolve_with(&mut names, decimals)
@@ -707,8 +720,8 @@ impl OpSpec {
             }
             OpSpec::DenylistAdd(args) => Op::DenylistAdd { wallet: key(&args.wallet)?, reason: args.reason.clone() },
             OpSpec::DenylistRemove(args) => Op::DenylistRemove { wallet: key(&args.wallet)? },
-            OpSpec::Freeze(args) => Op::Freeze { account: freeze_target(args, key)? },
-            OpSpec::Thaw(args) => Op::Thaw { account: freeze_target(args, key)? },
+            OpSpec::Freeze(args) => Op::Freeze(freeze_target(args, key)?),
+            OpSpec::Thaw(args) => Op::Thaw(freeze_target(args, key)?),
             OpSpec::AttestReserves(args) => Op::AttestReserves {
                 amount: amount("amount", &args.amount, decimals)?,
                 report: args.report.clone().unwrap_or_default(),
@@ -724,7 +737,9 @@ impl OpSpec {
                 to_account: args.to_account.as_deref().map(|name| key(name)).transpose()?,
             },
             // `resolve` creates the new account's key; this is the syntax check's path.
-            OpSpec::TokenAccount(args) => Op::TokenAccount { owner: key(&args.owner)?, account: key(&args.name)? },
+            OpSpec::TokenAccount(args) => {
+                Op::TokenAccount { owner: key(&args.owner)?, account: key(&args.name)?, mutable_owner: args.mutable_owner }
+            }
             OpSpec::SetAccountOwner(args) => {
                 Op::SetAccountOwner { account: key(&args.account)?, new_owner: key(&args.new_owner)? }
             }
@@ -749,11 +764,12 @@ impl OpSpec {
     }
 }
 
-fn freeze_target(args: &FreezeArgs, key: &mut dyn FnMut(&str) -> anyhow::Result<Pubkey>) -> anyhow::Result<AccountChoice> {
-    match (&args.owner, &args.account) {
-        (Some(owner), None) => Ok(AccountChoice::Associated(key(owner)?)),
-        (None, Some(account)) => Ok(AccountChoice::Named(key(account)?)),
-        _ => bail!("give exactly one of `owner` (its associated account) or `account`"),
+fn freeze_target(args: &FreezeArgs, key: &mut dyn FnMut(&str) -> anyhow::Result<Pubkey>) -> anyhow::Result<FreezeTarget> {
+    let owner = args.owner.as_deref().map(|name| key(name)).transpose()?;
+    match (owner, &args.account) {
+        (Some(owner), None) => Ok(FreezeTarget { account: AccountChoice::Associated(owner), owner: Some(owner) }),
+        (owner, Some(account)) => Ok(FreezeTarget { account: AccountChoice::Named(key(account)?), owner }),
+        (None, None) => bail!("give `owner` (its associated account) or `account`"),
     }
 }
 
@@ -852,6 +868,7 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
                 Some(request) => (request.holder, Some(request.holder_token)),
                 None => (*signer, None),
             };
+            let recorded = source.unwrap_or_else(|| pda::associated_token_address(signer, mint));
             // Back to the source account while the holder still owns it; otherwise (closed or
             // re-owned) to the holder's associated account, created if needed.
             let source_still_holders = match source {
@@ -861,11 +878,11 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             let reason = reference_hash(reason);
             match source {
                 Some(source) if source_still_holders => {
-                    vec![instructions::reject_redemption(signer, mint, &holder, &source, hash, reason)]
+                    vec![instructions::reject_redemption(signer, mint, &holder, &source, &recorded, hash, reason)]
                 }
                 _ => vec![
                     transfer::create_associated_token_account(&actors.payer, &holder, mint),
-                    instructions::reject_redemption(signer, mint, &holder, &pda::associated_token_address(&holder, mint), hash, reason),
+                    instructions::reject_redemption(signer, mint, &holder, &pda::associated_token_address(&holder, mint), &recorded, hash, reason),
                 ],
             }
         }
@@ -885,8 +902,18 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             };
             vec![instructions::denylist_remove(signer, mint, wallet, &accounts)]
         }
-        Op::Freeze { account } => vec![instructions::freeze(signer, mint, &account.address(mint))],
-        Op::Thaw { account } => vec![instructions::thaw(signer, mint, &account.address(mint))],
+        Op::Freeze(target) | Op::Thaw(target) => {
+            let address = target.account.address(mint);
+            let owner = match target.owner {
+                Some(owner) => owner,
+                // A missing account still gets an instruction, so the program's refusal is what the operator sees.
+                None => chain.ok_or_else(offline)?.token_account(&address).await?.map(|account| account.owner).unwrap_or_default(),
+            };
+            match op {
+                Op::Freeze(_) => vec![instructions::freeze(signer, mint, &address, &owner)],
+                _ => vec![instructions::thaw(signer, mint, &address, &owner)],
+            }
+        }
         Op::AttestReserves { amount, report, as_of } => {
             let as_of = match as_of {
                 Some(as_of) => *as_of,
@@ -914,9 +941,13 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             planned.push(transfer::transfer_checked_between(mint, source, destination, &authority, *amount, decimals));
             planned
         }
-        Op::TokenAccount { owner, account } => {
-            let lamports = chain.ok_or_else(offline)?.rent_exempt_minimum(token::token_account_len()).await?;
-            token::create_token_account(&actors.payer, account, owner, mint, lamports)
+        Op::TokenAccount { owner, account, mutable_owner } => {
+            let lamports = chain.ok_or_else(offline)?.rent_exempt_minimum(token::token_account_len_with(!mutable_owner)).await?;
+            if *mutable_owner {
+                token::create_token_account_with_mutable_owner(&actors.payer, account, owner, mint, lamports)
+            } else {
+                token::create_token_account(&actors.payer, account, owner, mint, lamports)
+            }
         }
         Op::SetAccountOwner { account, new_owner } => vec![token::set_account_owner(account, signer, new_owner)],
         Op::ApproveDelegate { owner, delegate, amount, account } => {

@@ -62,6 +62,7 @@ const PROGRAM_ERRORS: &[(Usd1Error, &str)] = {
         (NothingToSweep, "NothingToSweep"),
         (MissingAccount, "MissingAccount"),
         (AccountMismatch, "AccountMismatch"),
+        (OwnerNotImmutable, "OwnerNotImmutable"),
     ]
 };
 
@@ -77,7 +78,7 @@ fn every_variant_is_listed(error: Usd1Error) {
         | MathOverflow | InvalidMint | InvalidTokenAccount | NotTransferring | NothingToUpdate
         | AlreadyInitialized | MinterNotActive | InvalidAttestation | ProposalMinterMismatch
         | NotDenylisted | ProtectedAccount | TransfersPaused | InvalidRecipient | SeizureExceedsBalance
-        | DuplicateAccount | TooManyAccounts | NothingToSweep | MissingAccount | AccountMismatch => {}
+        | DuplicateAccount | TooManyAccounts | NothingToSweep | MissingAccount | AccountMismatch | OwnerNotImmutable => {}
     }
 }
 

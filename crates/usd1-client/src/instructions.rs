@@ -418,11 +418,13 @@ pub fn complete_redemption(burner: &Pubkey, mint: &Pubkey, reference_hash: [u8; 
 /// `reject_redemption`: the burner returns the escrowed tokens to `holder_token`: the
 /// request's source account while `holder` still owns it, otherwise `holder`'s
 /// associated token account (see [`crate::pda::associated_token_address`]).
+/// `recorded_source` is the request's `holder_token` (read it with the request decoder).
 pub fn reject_redemption(
     burner: &Pubkey,
     mint: &Pubkey,
     holder: &Pubkey,
     holder_token: &Pubkey,
+    recorded_source: &Pubkey,
     reference_hash: [u8; 32],
     reason_hash: [u8; 32],
 ) -> Instruction {
@@ -435,6 +437,7 @@ pub fn reject_redemption(
             escrow: pda::escrow_address(&config),
             request: pda::redemption_address(&config, &reference_hash),
             holder_token: *holder_token,
+            recorded_source: *recorded_source,
             holder_denylist_entry: pda::denylist_address(&config, holder),
             token_program: token_program(),
             event_authority: pda::event_authority_address(),
@@ -533,24 +536,26 @@ pub fn sweep_escrow(burner: &Pubkey, mint: &Pubkey, to: &Pubkey, to_owner: &Pubk
     )
 }
 
-fn set_frozen_accounts(denylister: &Pubkey, mint: &Pubkey, token_account: &Pubkey) -> accounts::SetFrozen {
+fn set_frozen_accounts(denylister: &Pubkey, mint: &Pubkey, token_account: &Pubkey, owner: &Pubkey) -> accounts::SetFrozen {
+    let config = pda::config_address(mint);
     accounts::SetFrozen {
         denylister: *denylister,
-        config: pda::config_address(mint),
+        config,
         mint: *mint,
         token_account: *token_account,
+        owner_denylist_entry: pda::denylist_address(&config, owner),
         token_program: token_program(),
         event_authority: pda::event_authority_address(),
         program: ID,
     }
 }
 
-/// `freeze`: the denylister freezes `token_account`.
-pub fn freeze(denylister: &Pubkey, mint: &Pubkey, token_account: &Pubkey) -> Instruction {
-    build(set_frozen_accounts(denylister, mint, token_account), data::Freeze {})
+/// `freeze`: the denylister freezes `token_account`, owned by `owner`.
+pub fn freeze(denylister: &Pubkey, mint: &Pubkey, token_account: &Pubkey, owner: &Pubkey) -> Instruction {
+    build(set_frozen_accounts(denylister, mint, token_account, owner), data::Freeze {})
 }
 
-/// `thaw`: the denylister thaws `token_account`.
-pub fn thaw(denylister: &Pubkey, mint: &Pubkey, token_account: &Pubkey) -> Instruction {
-    build(set_frozen_accounts(denylister, mint, token_account), data::Thaw {})
+/// `thaw`: the denylister thaws `token_account`, owned by `owner` (refused while `owner` is denylisted).
+pub fn thaw(denylister: &Pubkey, mint: &Pubkey, token_account: &Pubkey, owner: &Pubkey) -> Instruction {
+    build(set_frozen_accounts(denylister, mint, token_account, owner), data::Thaw {})
 }

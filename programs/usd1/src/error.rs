@@ -91,4 +91,6 @@ pub enum Usd1Error {
     MissingAccount,
     #[msg("An account is not the one this instruction derives for it")]
     AccountMismatch,
+    #[msg("A token account that receives USD1 must have the ImmutableOwner extension (associated accounts do)")]
+    OwnerNotImmutable,
 }

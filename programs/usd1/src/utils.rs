@@ -145,12 +145,24 @@ pub struct TokenAccountView {
     pub owner: Pubkey,
     pub amount: u64,
     pub frozen: bool,
+    /// The account has Token-2022's ImmutableOwner extension (every associated account does).
+    pub immutable_owner: bool,
+}
+
+impl TokenAccountView {
+    /// Whether this account may receive tokens: its owner can never change (ImmutableOwner),
+    /// or it is the Config's own (the Escrow). A funded account whose owner could change would
+    /// let a denylisted wallet hand it to a fresh key with SetAuthority, which runs no hook.
+    pub fn require_can_receive(&self, config: &Pubkey) -> Result<()> {
+        require!(self.immutable_owner || self.owner == *config, crate::error::Usd1Error::OwnerNotImmutable);
+        Ok(())
+    }
 }
 
 /// Read `info` as a Token-2022 token account of `mint` (`InvalidTokenAccount` otherwise).
 pub fn token_account_of_mint(info: &AccountInfo, mint: &Pubkey) -> Result<TokenAccountView> {
     use anchor_spl::token_2022::spl_token_2022::{
-        extension::StateWithExtensions,
+        extension::{immutable_owner::ImmutableOwner, BaseStateWithExtensions, StateWithExtensions},
         state::{Account as TokenAccountState, AccountState},
     };
     require_keys_eq!(*info.owner, anchor_spl::token_2022::ID, crate::error::Usd1Error::InvalidTokenAccount);
@@ -162,6 +174,7 @@ pub fn token_account_of_mint(info: &AccountInfo, mint: &Pubkey) -> Result<TokenA
         owner: state.base.owner,
         amount: state.base.amount,
         frozen: state.base.state == AccountState::Frozen,
+        immutable_owner: state.get_extension::<ImmutableOwner>().is_ok(),
     })
 }
 

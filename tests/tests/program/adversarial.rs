@@ -282,20 +282,24 @@ async fn a_denylisted_delegate_cannot_spend_the_approvals_it_collected() {
 }
 
 #[tokio::test]
-async fn tokens_gifted_to_a_denylisted_wallet_stay_put() {
-    // A clean holder hands its (non-associated) account to a denylisted wallet: no hook runs,
-    // but the new owner can move nothing, itself or through a delegate it approves afterwards.
+async fn an_account_left_unfrozen_cannot_be_handed_over_or_emptied() {
+    // Review finding: a wallet with more accounts than one denylisting freezes (or one that
+    // opens an account while the listing is in flight) keeps an unfrozen, funded account.
+    // Every account that can hold USD1 has ImmutableOwner, so it cannot change owner; the
+    // hook refuses it as a source, whoever signs.
     let mut fixture = Fixture::new().await;
     let mint = fixture.mint_key();
-    let (giver, mallory, helper, bob) = (fixture.new_identity(), fixture.new_identity(), fixture.new_identity(), fixture.new_identity());
-    let named = funded_named_account(&mut fixture, &giver, 5 * ONE_TOKEN).await;
-    fixture.denylist(&mallory.pubkey()).await;
+    let (mallory, fresh, helper, bob) = (fixture.new_identity(), fixture.new_identity(), fixture.new_identity(), fixture.new_identity());
+    let unfrozen = funded_named_account(&mut fixture, &mallory, 5 * ONE_TOKEN).await;
+    fixture.denylist(&mallory.pubkey()).await; // freezes only the associated account
+    assert!(!fixture.is_frozen(&unfrozen).await);
     let bob_token = fixture.create_token_account(&bob.pubkey()).await;
-    fixture.ledger.expect_ok_all(&[usd1_client::token::set_account_owner(&named, &giver.pubkey(), &mallory.pubkey())], &[&giver]).await;
+    let hand_over = usd1_client::token::set_account_owner(&unfrozen, &mallory.pubkey(), &fresh.pubkey());
+    fixture.ledger.expect_error(hand_over, &[&mallory], "Token2022:ImmutableOwner").await;
     let out = |authority: &Pubkey| {
         usd1_client::transfer::transfer_checked_between(
             &mint,
-            usd1_client::transfer::TransferEnd { account: named, owner: mallory.pubkey() },
+            usd1_client::transfer::TransferEnd { account: unfrozen, owner: mallory.pubkey() },
             usd1_client::transfer::TransferEnd { account: bob_token, owner: bob.pubkey() },
             authority,
             ONE_TOKEN,
@@ -303,14 +307,41 @@ async fn tokens_gifted_to_a_denylisted_wallet_stay_put() {
         )
     };
     fixture.ledger.expect_error(out(&mallory.pubkey()), &[&mallory], "Denylisted").await;
-    let approve = usd1_client::token::approve_delegate(&named, &mint, &mallory.pubkey(), &helper.pubkey(), 5 * ONE_TOKEN, DECIMALS);
+    let approve = usd1_client::token::approve_delegate(&unfrozen, &mint, &mallory.pubkey(), &helper.pubkey(), 5 * ONE_TOKEN, DECIMALS);
     fixture.ledger.expect_ok_all(&[approve], &[&mallory]).await;
     fixture.ledger.expect_error(out(&helper.pubkey()), &[&helper], "Denylisted").await;
-    // The denylister freezes it as any account (not only associated ones).
+    // The denylister freezes it as any account, and cannot thaw it while the wallet is listed.
     let denylister = fixture.denylister.insecure_clone();
-    fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &named), &[&denylister]).await;
-    assert!(fixture.is_frozen(&named).await);
-    assert_eq!(fixture.account_balance(&named).await, 5 * ONE_TOKEN);
+    fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &unfrozen, &mallory.pubkey()), &[&denylister]).await;
+    let thaw = instructions::thaw(&denylister.pubkey(), &mint, &unfrozen, &mallory.pubkey());
+    fixture.ledger.expect_error(thaw, &[&denylister], "Denylisted").await;
+    assert_eq!(fixture.account_balance(&unfrozen).await, 5 * ONE_TOKEN);
+}
+
+#[tokio::test]
+async fn an_account_whose_owner_can_change_never_receives_usd1() {
+    // The other half: a gift to a denylisted wallet by an owner change needs a funded account
+    // without ImmutableOwner, and no path puts tokens into one.
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let (giver, mallory) = (fixture.new_identity(), fixture.new_identity());
+    let giver_token = fixture.fund_holder(&giver.pubkey(), 5 * ONE_TOKEN).await;
+    let changeable = fixture.create_mutable_owner_token_account(&giver.pubkey()).await;
+    let into = usd1_client::transfer::transfer_checked_between(
+        &mint,
+        usd1_client::transfer::TransferEnd { account: giver_token, owner: giver.pubkey() },
+        usd1_client::transfer::TransferEnd { account: changeable, owner: giver.pubkey() },
+        &giver.pubkey(),
+        ONE_TOKEN,
+        DECIMALS,
+    );
+    fixture.ledger.expect_error(into, &[&giver], "OwnerNotImmutable").await;
+    let minter = fixture.treasury_minter.as_ref().map(Keypair::insecure_clone).unwrap();
+    let mint_into = substitute(fixture.mint_instruction(&minter, &giver.pubkey(), ONE_TOKEN, "wire-changeable"), &giver_token, &changeable);
+    fixture.ledger.expect_error(mint_into, &[&minter], "OwnerNotImmutable").await;
+    fixture.denylist(&mallory.pubkey()).await;
+    fixture.ledger.expect_ok_all(&[usd1_client::token::set_account_owner(&changeable, &giver.pubkey(), &mallory.pubkey())], &[&giver]).await;
+    assert_eq!(fixture.account_balance(&changeable).await, 0, "what a denylisted wallet can be given holds nothing");
 }
 
 #[tokio::test]

@@ -47,15 +47,15 @@ async fn only_the_denylister_manages_the_denylist_and_freezes() {
     for signer in fixture.everyone_except(&[&denylister]) {
         let key = signer.pubkey();
         fixture.ledger.expect_error(instructions::denylist_add(&key, &mint, &target.pubkey(), [0; 32], &[]), &[&signer], "Unauthorized").await;
-        fixture.ledger.expect_error(instructions::freeze(&key, &mint, &token_account), &[&signer], "Unauthorized").await;
+        fixture.ledger.expect_error(instructions::freeze(&key, &mint, &token_account, &target.pubkey()), &[&signer], "Unauthorized").await;
     }
     // An entry alone (no accounts given), then the account frozen on its own.
     fixture.denylist_with(&target.pubkey(), &[]).await;
-    fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &token_account), &[&denylister]).await;
+    fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &token_account, &target.pubkey()), &[&denylister]).await;
     for signer in fixture.everyone_except(&[&denylister]) {
         let key = signer.pubkey();
         fixture.ledger.expect_error(instructions::denylist_remove(&key, &mint, &target.pubkey(), &[]), &[&signer], "Unauthorized").await;
-        fixture.ledger.expect_error(instructions::thaw(&key, &mint, &token_account), &[&signer], "Unauthorized").await;
+        fixture.ledger.expect_error(instructions::thaw(&key, &mint, &token_account, &target.pubkey()), &[&signer], "Unauthorized").await;
     }
     assert!(fixture.ledger.denylist_entry(&mint, &target.pubkey()).await.unwrap().is_some());
     assert!(fixture.ledger.token_account(&token_account).await.unwrap().unwrap().frozen);
@@ -74,7 +74,7 @@ async fn denylist_mistakes_are_named() {
     let config = pda::config_address(&mint);
     fixture.ledger.expect_error(instructions::denylist_add(&denylister.pubkey(), &mint, &config, [0; 32], &[]), &[&denylister], "ProtectedAccount").await;
     let escrow = pda::escrow_address(&config);
-    fixture.ledger.expect_error(instructions::freeze(&denylister.pubkey(), &mint, &escrow), &[&denylister], "ProtectedAccount").await;
+    fixture.ledger.expect_error(instructions::freeze(&denylister.pubkey(), &mint, &escrow, &config), &[&denylister], "ProtectedAccount").await;
 }
 
 #[tokio::test]
@@ -86,13 +86,13 @@ async fn a_frozen_account_is_stopped_by_token_2022_until_thawed() {
     fixture.create_token_account(&bob.pubkey()).await;
     let denylister = fixture.denylister.insecure_clone();
 
-    let events = fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &alice_token), &[&denylister]).await;
+    let events = fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &alice_token, &alice.pubkey()), &[&denylister]).await;
     let frozen = event!(events, AccountFrozen);
     assert_eq!((frozen.token_account, frozen.owner), (alice_token, alice.pubkey()));
     assert_eq!(fixture.transfer(&alice, &bob.pubkey(), ONE_TOKEN).await.unwrap_err().name(), "Token2022:AccountFrozen");
     assert_eq!(fixture.request_redemption(&alice, ONE_TOKEN, "t-1").await.unwrap_err().name(), "Token2022:AccountFrozen");
 
-    let events = fixture.ledger.expect_ok(instructions::thaw(&denylister.pubkey(), &mint, &alice_token), &[&denylister]).await;
+    let events = fixture.ledger.expect_ok(instructions::thaw(&denylister.pubkey(), &mint, &alice_token, &alice.pubkey()), &[&denylister]).await;
     let thawed = event!(events, AccountThawed);
     assert_eq!(thawed.token_account, alice_token);
     fixture.transfer(&alice, &bob.pubkey(), ONE_TOKEN).await.expect("thawed");
@@ -157,7 +157,7 @@ async fn a_denylisted_owners_self_transfer_moves_nothing() {
     let mallory_token = fixture.fund_holder(&mallory.pubkey(), 10 * ONE_TOKEN).await;
     fixture.denylist_with(&mallory.pubkey(), &[]).await;
     fixture.transfer(&mallory, &mallory.pubkey(), 5 * ONE_TOKEN).await.expect("a self-transfer completes");
-    let freeze = instructions::freeze(&fixture.denylister.pubkey(), &mint, &mallory_token);
+    let freeze = instructions::freeze(&fixture.denylister.pubkey(), &mint, &mallory_token, &mallory.pubkey());
     let denylister = fixture.denylister.insecure_clone();
     fixture.ledger.expect_ok(freeze, &[&denylister]).await;
     assert_eq!(fixture.transfer(&mallory, &mallory.pubkey(), 5 * ONE_TOKEN).await.unwrap_err().name(), "Token2022:AccountFrozen");
@@ -176,7 +176,7 @@ async fn denylisting_freezes_every_account_of_the_wallet_and_removal_thaws_them(
     let third = fixture.create_named_token_account(&mallory.pubkey()).await;
     // One already frozen on its own: left as is, not named again.
     let (mint, denylister) = (fixture.mint_key(), fixture.denylister.insecure_clone());
-    fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &third), &[&denylister]).await;
+    fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &third, &mallory.pubkey()), &[&denylister]).await;
 
     let events = fixture.denylist_with(&mallory.pubkey(), &[associated, second, third]).await;
     let added = event!(events, Denylisted);
@@ -219,11 +219,11 @@ async fn freeze_and_thaw_take_any_token_account_of_the_mint() {
     let owner = fixture.new_identity();
     let named = fixture.create_named_token_account(&owner.pubkey()).await;
     let denylister = fixture.denylister.insecure_clone();
-    let events = fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &named), &[&denylister]).await;
+    let events = fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &named, &owner.pubkey()), &[&denylister]).await;
     let frozen = event!(events, AccountFrozen);
     assert_eq!((frozen.token_account, frozen.owner), (named, owner.pubkey()));
     assert!(fixture.is_frozen(&named).await);
-    let events = fixture.ledger.expect_ok(instructions::thaw(&denylister.pubkey(), &mint, &named), &[&denylister]).await;
+    let events = fixture.ledger.expect_ok(instructions::thaw(&denylister.pubkey(), &mint, &named, &owner.pubkey()), &[&denylister]).await;
     assert_eq!(event!(events, AccountThawed).token_account, named);
     assert!(!fixture.is_frozen(&named).await);
 }

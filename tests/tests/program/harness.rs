@@ -321,7 +321,7 @@ impl Fixture {
         let mint = self.mint_key();
         let hash = usd1_client::reference_hash(reference);
         let request = self.ledger.redemption_request(&mint, &hash).await.unwrap().expect("request exists");
-        instructions::reject_redemption(&self.burner.pubkey(), &mint, &request.holder, &request.holder_token, hash, usd1_client::reference_hash("reason"))
+        instructions::reject_redemption(&self.burner.pubkey(), &mint, &request.holder, &request.holder_token, &request.holder_token, hash, usd1_client::reference_hash("reason"))
     }
 
     pub fn complete_instruction(&self, reference: &str) -> Instruction {
@@ -362,6 +362,18 @@ impl Fixture {
         let payer = self.ledger.payer().pubkey();
         let lamports = self.ledger.rent_exempt_minimum(usd1_client::token::token_account_len()).await.unwrap();
         let instructions = usd1_client::token::create_token_account(&payer, &account.pubkey(), owner, &self.mint_key(), lamports);
+        self.ledger.expect_ok_all(&instructions, &[&account]).await;
+        account.pubkey()
+    }
+
+    /// A token account of the mint owned by `owner` WITHOUT ImmutableOwner: its owner can
+    /// change, so the program never lets it receive tokens.
+    pub async fn create_mutable_owner_token_account(&mut self, owner: &Pubkey) -> Pubkey {
+        let account = Keypair::new();
+        let payer = self.ledger.payer().pubkey();
+        let lamports = self.ledger.rent_exempt_minimum(usd1_client::token::token_account_len_with(false)).await.unwrap();
+        let instructions =
+            usd1_client::token::create_token_account_with_mutable_owner(&payer, &account.pubkey(), owner, &self.mint_key(), lamports);
         self.ledger.expect_ok_all(&instructions, &[&account]).await;
         account.pubkey()
     }

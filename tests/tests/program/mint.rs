@@ -115,13 +115,13 @@ async fn a_token_level_refusal_leaves_nothing_half_done() {
     let mint = fixture.mint_key();
     let denylister = fixture.denylister.insecure_clone();
     let alice_token = usd1_client::pda::associated_token_address(&alice, &mint);
-    fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &alice_token), &[&denylister]).await;
+    fixture.ledger.expect_ok(instructions::freeze(&denylister.pubkey(), &mint, &alice_token, &alice), &[&denylister]).await;
     fixture.mint_error(&minter, &alice, ONE_TOKEN, "wire-1", "Token2022:AccountFrozen").await;
     assert_eq!(fixture.ledger.minter(&mint, &minter.pubkey()).await.unwrap().unwrap().allowance, 1_000 * ONE_TOKEN);
     assert!(fixture.ledger.mint_receipt(&mint, &reference_hash("wire-1")).await.unwrap().is_none());
     assert_eq!(fixture.config().await.total_minted, 0);
     // The same reference works once the account is thawed: a failed attempt is safe to retry.
-    fixture.ledger.expect_ok(instructions::thaw(&denylister.pubkey(), &mint, &alice_token), &[&denylister]).await;
+    fixture.ledger.expect_ok(instructions::thaw(&denylister.pubkey(), &mint, &alice_token, &alice), &[&denylister]).await;
     fixture.mint_ok(&minter, &alice, ONE_TOKEN, "wire-1").await;
 }
 

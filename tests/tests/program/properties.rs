@@ -25,8 +25,11 @@ use usd1_client::{
 
 const HOLDERS: usize = 4; // alice, bob, carol, and the burner (who can hold tokens too)
 const BURNER: usize = 3;
-/// Non-associated token accounts, first owned by holders 0 and 1; their owners can change.
+/// Non-associated token accounts, first owned by holders 0 and 1. Side 0 has ImmutableOwner
+/// (it receives, its owner never changes); side 1 does not (its owner changes, and the
+/// program never lets it receive: `OwnerNotImmutable`).
 const SIDES: usize = 2;
+const MUTABLE_SIDE: usize = HOLDERS + 1;
 /// Token accounts: the holders' associated accounts (index = holder), then the side accounts.
 const ACCOUNTS: usize = HOLDERS + SIDES;
 
@@ -45,7 +48,7 @@ enum Step {
     /// Holder sends tokens to the Escrow outside any request.
     EscrowDeposit { holder: usize, percent: u64 },
     SweepEscrow { to: usize },
-    /// The side account's owner hands it to `new_owner` (SetAuthority, no hook).
+    /// The side account's owner tries to hand it to `new_owner` (SetAuthority, no hook).
     SetAccountOwner { side: usize, new_owner: usize },
     /// Council proposes and approves, then anyone executes, a seizure of `percent` of the
     /// holder's tokens (at least one base unit) to `to`'s associated account or burned.
@@ -92,6 +95,8 @@ fn step() -> impl Strategy<Value = Step> {
 const FROZEN: &str = "Token2022:AccountFrozen";
 const PAUSED: &str = "Token2022:MintPaused";
 const FROZEN_OR_PAUSED: &str = "Token2022:AccountFrozen|Token2022:MintPaused";
+const IMMUTABLE: &str = "Token2022:ImmutableOwner";
+const FROZEN_OR_IMMUTABLE: &str = "Token2022:AccountFrozen|Token2022:ImmutableOwner";
 
 /// What the chain should hold.
 #[derive(Debug, Clone)]
@@ -192,11 +197,15 @@ impl Model {
         }
     }
 
-    /// The hook's checks on a holder transfer.
-    fn hook(&self, source_owner: usize, destination_owner: Option<usize>, authority: usize) -> Result<(), &'static str> {
+    /// The hook's checks on a holder transfer (`destination`: a model account, or None for the Escrow).
+    fn hook(&self, source_owner: usize, destination: Option<usize>, authority: usize) -> Result<(), &'static str> {
         if self.transfers_paused {
             return Err("TransfersPaused");
         }
+        if destination == Some(MUTABLE_SIDE) {
+            return Err("OwnerNotImmutable");
+        }
+        let destination_owner = destination.map(|account| self.owners[account]);
         let destination_listed = destination_owner.is_some_and(|owner| self.denylisted[owner]);
         if self.denylisted[source_owner] || destination_listed || self.denylisted[authority] {
             return Err("Denylisted");
@@ -244,7 +253,7 @@ impl Model {
                 let to = transfer_destination(from, to);
                 let amount = self.balances[from] * percent / 100;
                 self.token_gate(&[from, to])?;
-                self.hook(self.owners[from], Some(self.owners[to]), self.owners[from])?;
+                self.hook(self.owners[from], Some(to), self.owners[from])?;
                 self.balances[from] -= amount;
                 self.balances[to] += amount;
                 Ok(0)
@@ -354,6 +363,9 @@ impl Model {
             }
             Step::SetAccountOwner { side, new_owner } => {
                 let account = HOLDERS + side;
+                if account != MUTABLE_SIDE {
+                    return Err(if self.frozen[account] { FROZEN_OR_IMMUTABLE } else { IMMUTABLE });
+                }
                 if self.frozen[account] {
                     return Err(FROZEN);
                 }
@@ -457,9 +469,8 @@ impl World {
         for (index, holder) in holders.iter().enumerate() {
             accounts[index] = fixture.create_token_account(&holder.pubkey()).await;
         }
-        for side in 0..SIDES {
-            accounts[HOLDERS + side] = fixture.create_named_token_account(&holders[side].pubkey()).await;
-        }
+        accounts[HOLDERS] = fixture.create_named_token_account(&holders[0].pubkey()).await;
+        accounts[MUTABLE_SIDE] = fixture.create_mutable_owner_token_account(&holders[1].pubkey()).await;
         // Each holder lets the next one spend from its associated account, without limit.
         for (index, holder) in holders.iter().enumerate() {
             let delegate = holders[(index + 1) % HOLDERS].pubkey();
@@ -527,7 +538,7 @@ impl World {
                     None => (key(self, 0), self.accounts[0]),
                 };
                 let burner = self.fixture.burner.insecure_clone();
-                (instructions::reject_redemption(&burner.pubkey(), &mint, &holder, &holder_token, hash, [0; 32]), burner)
+                (instructions::reject_redemption(&burner.pubkey(), &mint, &holder, &holder_token, &holder_token, hash, [0; 32]), burner)
             }
             Step::Burn { percent } => {
                 let amount = model_before.balances[BURNER] * percent / 100;

@@ -98,7 +98,7 @@ async fn only_the_burner_settles_and_not_while_redemptions_are_paused() {
         let complete = instructions::complete_redemption(&key, &mint, hash, [0; 32]);
         fixture.ledger.expect_error(complete, &[&signer], "Unauthorized").await;
         let holder_token = usd1_client::pda::associated_token_address(&holder.pubkey(), &mint);
-        let reject = instructions::reject_redemption(&key, &mint, &holder.pubkey(), &holder_token, hash, [0; 32]);
+        let reject = instructions::reject_redemption(&key, &mint, &holder.pubkey(), &holder_token, &holder_token, hash, [0; 32]);
         fixture.ledger.expect_error(reject, &[&signer], "Unauthorized").await;
     }
     let (pauser, burner) = (fixture.pauser.insecure_clone(), fixture.burner.insecure_clone());
@@ -207,9 +207,10 @@ async fn many_redemptions_keep_invariants_one_five_six_and_seven() {
 }
 
 #[tokio::test]
-async fn a_rejection_goes_to_the_holders_associated_account_when_the_source_was_re_owned_or_closed() {
-    // Item 5: the request's source account handed to a (denylisted) wallet would have
-    // received the tokens; a closed source made the request impossible to reject.
+async fn a_rejection_goes_to_the_holders_associated_account_only_when_the_source_is_gone() {
+    // Item 5 and the review: a closed source made a request impossible to reject; the
+    // associated account is the fallback only then (a source can no longer be re-owned:
+    // every funded account has ImmutableOwner).
     let (mut fixture, holder) = with_holder().await;
     let mint = fixture.mint_key();
     let burner = fixture.burner.insecure_clone();
@@ -227,20 +228,17 @@ async fn a_rejection_goes_to_the_holders_associated_account_when_the_source_was_
     let mut request = instructions::request_redemption(&holder.pubkey(), &mint, 10 * ONE_TOKEN, reference_hash("from-named"));
     request = substitute(request, &holder_associated, &named);
     fixture.ledger.expect_ok_all(&[request], &[&holder]).await;
-    // The holder hands the (now empty) source account to a denylisted wallet.
-    let mallory = fixture.new_identity();
-    fixture.denylist(&mallory.pubkey()).await;
-    fixture.ledger.expect_ok_all(&[usd1_client::token::set_account_owner(&named, &holder.pubkey(), &mallory.pubkey())], &[&holder]).await;
-
     let hash = reference_hash("from-named");
-    let to_source = instructions::reject_redemption(&burner.pubkey(), &mint, &holder.pubkey(), &named, hash, [0; 32]);
-    fixture.ledger.expect_error(to_source, &[&burner], "InvalidTokenAccount").await;
+    let reject_into = |receiving: &solana_pubkey::Pubkey| instructions::reject_redemption(&burner.pubkey(), &mint, &holder.pubkey(), receiving, &named, hash, [0; 32]);
+    // While the source exists and is the holder's, it is the only place the tokens go.
+    fixture.ledger.expect_error(reject_into(&holder_associated), &[&burner], "InvalidTokenAccount").await;
     let stranger_account = fixture.fund_holder(&fixture.stranger.pubkey(), ONE_TOKEN).await;
-    let elsewhere = instructions::reject_redemption(&burner.pubkey(), &mint, &holder.pubkey(), &stranger_account, hash, [0; 32]);
-    fixture.ledger.expect_error(elsewhere, &[&burner], "InvalidTokenAccount").await;
+    fixture.ledger.expect_error(reject_into(&stranger_account), &[&burner], "InvalidTokenAccount").await;
+    // The holder closes the (emptied) source account.
+    let close = spl_token_2022_interface::instruction::close_account(&spl_token_2022_interface::ID, &named, &holder.pubkey(), &holder.pubkey(), &[]).unwrap();
+    fixture.ledger.expect_ok_all(&[close], &[&holder]).await;
+    fixture.ledger.expect_error(reject_into(&named), &[&burner], "InvalidTokenAccount").await;
     let before = fixture.account_balance(&holder_associated).await;
-    let to_associated = instructions::reject_redemption(&burner.pubkey(), &mint, &holder.pubkey(), &holder_associated, hash, [0; 32]);
-    fixture.ledger.expect_ok(to_associated, &[&burner]).await;
+    fixture.ledger.expect_ok(reject_into(&holder_associated), &[&burner]).await;
     assert_eq!(fixture.account_balance(&holder_associated).await, before + 10 * ONE_TOKEN);
-    assert_eq!(fixture.account_balance(&named).await, 0);
 }

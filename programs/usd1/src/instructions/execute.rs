@@ -163,6 +163,7 @@ fn seize<'info>(
             require_keys_eq!(info.key(), *address, Usd1Error::AccountMismatch);
             let view = token_account_of_mint(info, &mint.key())?;
             require_keys_neq!(view.owner, config_key, Usd1Error::InvalidRecipient);
+            view.require_can_receive(&config_key)?;
             let entry = accounts.destination_denylist_entry.as_ref().ok_or(Usd1Error::MissingAccount)?;
             require_keys_eq!(entry.key(), denylist_entry_address(&config_key, &view.owner), Usd1Error::AccountMismatch);
             require!(!is_denylisted(entry), Usd1Error::Denylisted);

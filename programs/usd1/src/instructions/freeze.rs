@@ -19,8 +19,13 @@ pub struct SetFrozen<'info> {
     )]
     pub config: Box<Account<'info, Config>>,
     pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// Any token account of this mint (not only associated ones).
     #[account(mut, token::mint = mint, token::token_program = token_program)]
     pub token_account: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the DenylistEntry PDA of the account's owner (exists only while denylisted):
+    /// `thaw` refuses while it exists; `denylist_remove` thaws.
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), token_account.owner.as_ref()], bump)]
+    pub owner_denylist_entry: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token2022>,
 }
 

@@ -3,7 +3,7 @@ use crate::{
     error::Usd1Error,
     events::Minted,
     state::{Config, MintReceipt, Minter},
-    utils::{create_pda_account, is_denylisted, load_optional, write_account},
+    utils::{create_pda_account, is_denylisted, load_optional, token_account_of_mint, write_account},
 };
 use anchor_lang::prelude::*;
 use anchor_spl::{
@@ -55,7 +55,8 @@ pub struct MintTokens<'info> {
 ///
 /// Checks, in SPEC order: mint scope not paused; signer is an active minter; amount > 0;
 /// amount <= allowance; rate limit; supply cap; reserve gate; recipient not the Escrow
-/// or another Config-owned account; recipient owner not denylisted; reference never used.
+/// or another Config-owned account, and its owner immutable (ImmutableOwner); recipient owner
+/// not denylisted; reference never used.
 pub fn handler(ctx: Context<MintTokens>, params: MintParams) -> Result<()> {
     let clock = Clock::get()?;
     let amount = params.amount;
@@ -84,6 +85,8 @@ pub fn handler(ctx: Context<MintTokens>, params: MintParams) -> Result<()> {
     // The Escrow and any other account the Config owns: tokens minted there would be stuck
     // outside every redemption request (SPEC invariant 7).
     require_keys_neq!(ctx.accounts.recipient_token.owner, config.key(), Usd1Error::InvalidRecipient);
+    token_account_of_mint(&ctx.accounts.recipient_token.to_account_info(), &ctx.accounts.mint.key())?
+        .require_can_receive(&config.key())?;
     require!(!is_denylisted(&ctx.accounts.recipient_denylist_entry), Usd1Error::Denylisted);
     let receipt_info = ctx.accounts.receipt.to_account_info();
     require!(receipt_info.data_is_empty(), Usd1Error::DuplicateReference);

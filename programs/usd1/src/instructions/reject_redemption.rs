@@ -46,6 +46,11 @@ pub struct RejectRedemption<'info> {
     /// handler checks that it is a token account of this mint owned by the holder.
     #[account(mut)]
     pub holder_token: UncheckedAccount<'info>,
+    /// CHECK: the request's recorded source account (address-checked), read to decide whether
+    /// the holder's associated account may receive instead: only when the source is gone or no
+    /// longer the holder's.
+    #[account(address = request.holder_token @ Usd1Error::InvalidTokenAccount)]
+    pub recorded_source: UncheckedAccount<'info>,
     /// CHECK: the DenylistEntry PDA of the receiving account's owner, who must be the holder
     /// (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), request.holder.as_ref()], bump)]
@@ -69,11 +74,15 @@ pub fn handler(ctx: Context<RejectRedemption>, params: RejectRedemptionParams) -
     // The receiving account's current owner must be the holder: a re-owned source account
     // would hand the tokens to whoever owns it now.
     require_keys_eq!(view.owner, holder, Usd1Error::InvalidTokenAccount);
-    require!(
-        receiving == ctx.accounts.request.holder_token
-            || receiving == associated_token_address(&holder, &ctx.accounts.mint.key()),
-        Usd1Error::InvalidTokenAccount
-    );
+    view.require_can_receive(&ctx.accounts.config.key())?;
+    if receiving != ctx.accounts.request.holder_token {
+        let source_still_holders = token_account_of_mint(&ctx.accounts.recorded_source.to_account_info(), &ctx.accounts.mint.key())
+            .is_ok_and(|source| source.owner == holder);
+        require!(
+            !source_still_holders && receiving == associated_token_address(&holder, &ctx.accounts.mint.key()),
+            Usd1Error::InvalidTokenAccount
+        );
+    }
     require!(!is_denylisted(&ctx.accounts.holder_denylist_entry), Usd1Error::Denylisted);
     let amount = ctx.accounts.request.amount;
 

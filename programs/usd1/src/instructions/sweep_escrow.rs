@@ -3,7 +3,7 @@ use crate::{
     error::Usd1Error,
     events::EscrowSwept,
     state::Config,
-    utils::{escrow_transfer, is_denylisted},
+    utils::{escrow_transfer, is_denylisted, token_account_of_mint},
 };
 use anchor_lang::prelude::*;
 use anchor_spl::{
@@ -45,6 +45,7 @@ pub fn handler(ctx: Context<SweepEscrow>) -> Result<()> {
     let config = &ctx.accounts.config;
     require!(!config.redeem_paused, Usd1Error::RedemptionsPaused);
     require_keys_neq!(ctx.accounts.to.owner, config.key(), Usd1Error::InvalidRecipient);
+    token_account_of_mint(&ctx.accounts.to.to_account_info(), &ctx.accounts.mint.key())?.require_can_receive(&config.key())?;
     require!(!is_denylisted(&ctx.accounts.to_denylist_entry), Usd1Error::Denylisted);
     let excess = ctx.accounts.escrow.amount.saturating_sub(config.escrowed);
     require!(excess > 0, Usd1Error::NothingToSweep);

@@ -2,6 +2,7 @@ use crate::{
     constants::*,
     error::Usd1Error,
     state::{Config, DenylistRegistry},
+    utils::token_account_of_mint,
 };
 use anchor_lang::prelude::*;
 use anchor_spl::{
@@ -69,14 +70,18 @@ impl TransferHookExecute<'_> {
 }
 
 /// Token-2022 (on every transfer of this mint): lets the Config's own permanent-delegate moves
-/// through; otherwise refuses holder transfers while `transfers` is paused, and any transfer whose
-/// source owner, destination owner or transfer authority is denylisted.
+/// through; otherwise refuses holder transfers while `transfers` is paused, into an account whose
+/// owner could change (no ImmutableOwner), and whose source owner, destination owner or transfer
+/// authority is denylisted.
 pub fn handler(ctx: Context<TransferHookExecute>, _amount: u64) -> Result<()> {
     let accounts = &ctx.accounts;
     if accounts.authority.key() == accounts.config.key() {
         return Ok(());
     }
     require!(!accounts.config.transfers_paused, Usd1Error::TransfersPaused);
+    // Tokens only reach accounts whose owner can never change (or the Config's own, the Escrow).
+    token_account_of_mint(&accounts.destination_token.to_account_info(), &accounts.mint.key())?
+        .require_can_receive(&accounts.config.key())?;
     let registry = accounts.denylist_registry.try_borrow_data()?;
     for key in [&accounts.source_token.owner, &accounts.destination_token.owner, accounts.authority.key] {
         require!(!DenylistRegistry::contains(&registry, key)?, Usd1Error::Denylisted);
