@@ -354,8 +354,8 @@ impl Chain {
         }
     }
 
-    pub async fn redemption_request(&mut self, mint: &Pubkey, reference_hash: &[u8; 32]) -> anyhow::Result<Option<RedemptionRequest>> {
-        let address = pda::redemption_address(&pda::config_address(mint), reference_hash);
+    pub async fn redemption_request(&mut self, mint: &Pubkey, holder: &Pubkey, reference_hash: &[u8; 32]) -> anyhow::Result<Option<RedemptionRequest>> {
+        let address = pda::redemption_address(&pda::config_address(mint), holder, reference_hash);
         match self.account(&address).await? {
             Some(account) if !account.data.is_empty() => Ok(Some(decode_redemption_request(&account.data)?)),
             _ => Ok(None),

@@ -275,7 +275,7 @@ async fn report_outcome(
             Ok(ExitCode::SUCCESS)
         }
         Err(failure) => {
-            if let (Op::Mint { to, amount, reference }, "DuplicateReference") = (op, failure.name()) {
+            if let (Op::Mint { to, amount, reference, .. }, "DuplicateReference") = (op, failure.name()) {
                 let config = pda::config_address(mint);
                 let address = pda::receipt_address(&config, &reference_hash(reference));
                 if let Some(account) = chain.account(&address).await? {
@@ -469,11 +469,14 @@ async fn proposals(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 "proposer": proposal.proposer.to_string(),
                 "kind": proposal.kind.to_json(),
                 "approvals": proposal.approvals.to_json(),
+                "rejections": proposal.rejections.to_json(),
                 "threshold": config.council_threshold,
                 "stale": proposal.is_stale(&config),
+                "rejected": proposal.is_rejected(&config),
                 "created_at": proposal.created_at,
                 "expires_at": proposal.expires_at,
-                "executable_at": proposal.executable_at(config.timelock_secs),
+                "timelock_secs": proposal.timelock_secs,
+                "executable_at": proposal.executable_at(),
             })
         })
         .collect();

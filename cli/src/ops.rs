@@ -16,8 +16,8 @@ use usd1_client::{
     instructions::{self, ExecuteAccounts, SeizureAccounts},
     pda, reference_hash, token,
     transfer::{self, TransferEnd},
-    InitializeParams, PauseScope, ProposalKind, RateLimit, Role, SeizureDestination, UpdateConfigParams,
-    UpdateMetadataParams,
+    InitializeParams, PauseScope, ProposalKind, RateLimit, Role, SeizureDestination, SupplyCapUpdate,
+    UpdateConfigParams, UpdateMetadataParams,
 };
 
 /// Turns a name into a key. Drills create (and fund) an identity per name; the CLI
@@ -47,7 +47,7 @@ pub enum OpSpec {
     AcceptAdmin(NoArgs),
     /// Admin: give a single-key role to a key.
     SetRole(SetRoleArgs),
-    /// Admin: change supply cap, timelock, proposal ttl, reserve gate, attestation max age.
+    /// Admin: tighten supply cap, timelock, proposal ttl, reserve gate, attestation max age (loosening: `propose update-config`).
     UpdateConfig(UpdateConfigArgs),
     /// Admin: change name, symbol or uri.
     UpdateMetadata(UpdateMetadataArgs),
@@ -66,9 +66,11 @@ pub enum OpSpec {
     Propose(ProposeArgs),
     /// Council member: approve a proposal.
     Approve(ProposalArgs),
+    /// Council member: vote against a proposal.
+    Reject(ProposalArgs),
     /// Anyone: execute an approved proposal after its timelock.
     Execute(ProposalArgs),
-    /// Council member: cancel a proposal (anyone once stale or expired).
+    /// Proposer: withdraw a proposal (anyone once stale, expired or rejected).
     Cancel(ProposalArgs),
     /// Minter: mint against a deposit reference.
     Mint(MintArgs),
@@ -285,6 +287,17 @@ pub enum ProposeArgs {
         #[arg(long)]
         threshold: u8,
     },
+    /// Set or remove a minter's rate limit (loosening needs the council).
+    SetRateLimit {
+        #[arg(long)]
+        minter: String,
+        /// Omit both flags to remove the limit.
+        #[command(flatten)]
+        #[serde(default)]
+        rate_limit: Option<RateLimitArgs>,
+    },
+    /// Change limits and timings, loosening included.
+    UpdateConfig(UpdateConfigArgs),
     /// Lawful order: seize a denylisted owner's tokens to a holder's associated account, or burn them.
     Seize {
         /// The denylisted owner.
@@ -319,6 +332,15 @@ pub struct MintArgs {
     /// The deposit reference (bank wire id); only its sha256 goes on chain.
     #[arg(long)]
     pub reference: String,
+    /// Seconds from now (the chain's clock; the local clock offline) after which the signed
+    /// mint is refused (`MintExpired`); default 3600. Negative rehearses an expired mint.
+    #[arg(long = "valid-for", allow_negative_numbers = true)]
+    #[serde(default, rename = "valid_for_secs")]
+    pub valid_for: Option<i64>,
+    /// An absolute unix time instead (the same on every machine of an offline signing).
+    #[arg(long, conflicts_with = "valid_for")]
+    #[serde(default)]
+    pub valid_until: Option<i64>,
 }
 
 #[derive(Args, Deserialize, Debug, Clone)]
@@ -345,6 +367,9 @@ pub struct RequestRedemptionArgs {
 #[derive(Args, Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct CompleteRedemptionArgs {
+    /// The holder who requested it.
+    #[arg(long)]
+    pub holder: String,
     #[arg(long)]
     pub reference: String,
     #[arg(long)]
@@ -354,6 +379,9 @@ pub struct CompleteRedemptionArgs {
 #[derive(Args, Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct RejectRedemptionArgs {
+    /// The holder who requested it.
+    #[arg(long)]
+    pub holder: String,
     #[arg(long)]
     pub reference: String,
     #[arg(long)]
@@ -509,14 +537,15 @@ pub enum Op {
     DecreaseAllowance { minter: Pubkey, amount: u64 },
     Propose(ProposalKind),
     Approve { id: u64 },
+    Reject { id: u64 },
     Execute { id: u64 },
     Cancel { id: u64 },
-    Mint { to: Pubkey, amount: u64, reference: String },
+    Mint { to: Pubkey, amount: u64, reference: String, validity: Validity },
     Burn { amount: u64 },
     SweepEscrow { to: Pubkey },
     RequestRedemption { amount: u64, reference: String, account: Option<Pubkey> },
-    CompleteRedemption { reference: String, payout_reference: String },
-    RejectRedemption { reference: String, reason: String },
+    CompleteRedemption { holder: Pubkey, reference: String, payout_reference: String },
+    RejectRedemption { holder: Pubkey, reference: String, reason: String },
     DenylistAdd { wallet: Pubkey, reason: String },
     DenylistRemove { wallet: Pubkey },
     Freeze(FreezeTarget),
@@ -537,6 +566,18 @@ pub enum Op {
     ApproveDelegate { owner: Pubkey, delegate: Pubkey, amount: u64, account: AccountChoice },
     TokenBurn { holder: Pubkey, amount: u64, account: AccountChoice },
 }
+
+/// Until when a signed mint may execute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validity {
+    /// Seconds from the clock at planning time.
+    For(i64),
+    /// An absolute unix time.
+    Until(i64),
+}
+
+/// The default validity of a mint (SPEC 8: `valid_for_secs` 3600).
+pub const DEFAULT_MINT_VALID_FOR_SECS: i64 = 3_600;
 
 /// The token account `freeze`/`thaw` act on, and its owner when known without the chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -590,12 +631,32 @@ fn amount(field: &str, text: &str, decimals: u8) -> anyhow::Result<u64> {
     parse_amount(text, decimals).map_err(|error| anyhow!("`{field}`: {error}"))
 }
 
-fn optional_cap(text: Option<&String>, decimals: u8) -> anyhow::Result<Option<Option<u64>>> {
+fn supply_cap_update(text: Option<&String>, decimals: u8) -> anyhow::Result<SupplyCapUpdate> {
     match text.map(String::as_str) {
-        None => Ok(None),
-        Some("none") => Ok(Some(None)),
-        Some(text) => Ok(Some(Some(amount("supply_cap", text, decimals)?))),
+        None => Ok(SupplyCapUpdate::Unchanged),
+        Some("none") => Ok(SupplyCapUpdate::Remove),
+        Some(text) => Ok(SupplyCapUpdate::Set { cap: amount("supply_cap", text, decimals)? }),
     }
+}
+
+fn config_change(args: &UpdateConfigArgs, decimals: u8) -> anyhow::Result<UpdateConfigParams> {
+    Ok(UpdateConfigParams {
+        supply_cap: supply_cap_update(args.supply_cap.as_ref(), decimals)?,
+        timelock_secs: args.timelock_secs,
+        proposal_ttl_secs: args.proposal_ttl_secs,
+        reserve_gate: args.reserve_gate,
+        attestation_max_age_secs: args.attestation_max_age_secs,
+    })
+}
+
+fn rate_limit(args: Option<&RateLimitArgs>, decimals: u8) -> anyhow::Result<Option<RateLimit>> {
+    args.map(|limit| {
+        Ok(RateLimit {
+            capacity: amount("rate_limit.capacity", &limit.capacity, decimals)?,
+            refill_per_sec: amount("rate_limit.refill_per_sec", &limit.refill_per_sec, decimals)?,
+        })
+    })
+    .transpose()
 }
 
 impl OpSpec {
@@ -638,7 +699,10 @@ impl OpSpec {
                     denylister: key(&args.denylister)?,
                     burner: key(&args.burner)?,
                     attester: key(&args.attester)?,
-                    supply_cap: optional_cap(args.supply_cap.as_ref(), decimals)?.flatten(),
+                    supply_cap: match supply_cap_update(args.supply_cap.as_ref(), decimals)? {
+                        SupplyCapUpdate::Set { cap } => Some(cap),
+                        SupplyCapUpdate::Unchanged | SupplyCapUpdate::Remove => None,
+                    },
                     timelock_secs: args.timelock_secs,
                     proposal_ttl_secs: args.proposal_ttl_secs,
                     reserve_gate: args.reserve_gate,
@@ -648,13 +712,7 @@ impl OpSpec {
             OpSpec::TransferAdmin(args) => Op::TransferAdmin { new_admin: key(&args.new_admin)? },
             OpSpec::AcceptAdmin(_) => Op::AcceptAdmin,
             OpSpec::SetRole(args) => Op::SetRole { role: parse_role(&args.role)?, key: key(&args.key)? },
-            OpSpec::UpdateConfig(args) => Op::UpdateConfig(UpdateConfigParams {
-                supply_cap: optional_cap(args.supply_cap.as_ref(), decimals)?,
-                timelock_secs: args.timelock_secs,
-                proposal_ttl_secs: args.proposal_ttl_secs,
-                reserve_gate: args.reserve_gate,
-                attestation_max_age_secs: args.attestation_max_age_secs,
-            }),
+            OpSpec::UpdateConfig(args) => Op::UpdateConfig(config_change(args, decimals)?),
             OpSpec::UpdateMetadata(args) => Op::UpdateMetadata(UpdateMetadataParams {
                 name: args.name.clone(),
                 symbol: args.symbol.clone(),
@@ -662,16 +720,9 @@ impl OpSpec {
             }),
             OpSpec::Pause(args) => Op::Pause(parse_scope(&args.scope)?),
             OpSpec::Unpause(args) => Op::Unpause(parse_scope(&args.scope)?),
-            OpSpec::ConfigureMinter(args) => Op::ConfigureMinter {
-                minter: key(&args.minter)?,
-                rate_limit: match &args.rate_limit {
-                    Some(limit) => Some(RateLimit {
-                        capacity: amount("rate_limit.capacity", &limit.capacity, decimals)?,
-                        refill_per_sec: amount("rate_limit.refill_per_sec", &limit.refill_per_sec, decimals)?,
-                    }),
-                    None => None,
-                },
-            },
+            OpSpec::ConfigureMinter(args) => {
+                Op::ConfigureMinter { minter: key(&args.minter)?, rate_limit: rate_limit(args.rate_limit.as_ref(), decimals)? }
+            }
             OpSpec::RemoveMinter(args) => Op::RemoveMinter { minter: key(&args.minter)? },
             OpSpec::DecreaseAllowance(args) => {
                 Op::DecreaseAllowance { minter: key(&args.minter)?, amount: amount("amount", &args.amount, decimals)? }
@@ -683,6 +734,13 @@ impl OpSpec {
                 members: members.iter().map(|name| key(name)).collect::<anyhow::Result<Vec<_>>>()?,
                 threshold: *threshold,
             }),
+            OpSpec::Propose(ProposeArgs::SetRateLimit { minter, rate_limit: limit }) => Op::Propose(ProposalKind::SetRateLimit {
+                minter: key(minter)?,
+                rate_limit: rate_limit(limit.as_ref(), decimals)?,
+            }),
+            OpSpec::Propose(ProposeArgs::UpdateConfig(args)) => {
+                Op::Propose(ProposalKind::UpdateConfig { change: config_change(args, decimals)? })
+            }
             OpSpec::Propose(ProposeArgs::Seize { owner, amount: text, to, order }) => {
                 // The mint is not known here; `plan` turns the receiving holder into its associated account.
                 let destination = match to.as_str() {
@@ -697,12 +755,17 @@ impl OpSpec {
                 })
             }
             OpSpec::Approve(args) => Op::Approve { id: args.proposal },
+            OpSpec::Reject(args) => Op::Reject { id: args.proposal },
             OpSpec::Execute(args) => Op::Execute { id: args.proposal },
             OpSpec::Cancel(args) => Op::Cancel { id: args.proposal },
             OpSpec::Mint(args) => Op::Mint {
                 to: key(&args.to)?,
                 amount: amount("amount", &args.amount, decimals)?,
                 reference: args.reference.clone(),
+                validity: match (args.valid_for, args.valid_until) {
+                    (_, Some(until)) => Validity::Until(until),
+                    (secs, None) => Validity::For(secs.unwrap_or(DEFAULT_MINT_VALID_FOR_SECS)),
+                },
             },
             OpSpec::Burn(args) => Op::Burn { amount: amount("amount", &args.amount, decimals)? },
             OpSpec::SweepEscrow(args) => Op::SweepEscrow { to: key(&args.to)? },
@@ -712,12 +775,15 @@ impl OpSpec {
                 account: args.account.as_deref().map(|name| key(name)).transpose()?,
             },
             OpSpec::CompleteRedemption(args) => Op::CompleteRedemption {
+                holder: key(&args.holder)?,
                 reference: args.reference.clone(),
                 payout_reference: args.payout_reference.clone(),
             },
-            OpSpec::RejectRedemption(args) => {
-                Op::RejectRedemption { reference: args.reference.clone(), reason: args.reason.clone() }
-            }
+            OpSpec::RejectRedemption(args) => Op::RejectRedemption {
+                holder: key(&args.holder)?,
+                reference: args.reference.clone(),
+                reason: args.reason.clone(),
+            },
             OpSpec::DenylistAdd(args) => Op::DenylistAdd { wallet: key(&args.wallet)?, reason: args.reason.clone() },
             OpSpec::DenylistRemove(args) => Op::DenylistRemove { wallet: key(&args.wallet)? },
             OpSpec::Freeze(args) => Op::Freeze(freeze_target(args, key)?),
@@ -820,6 +886,7 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             planned
         }
         Op::Approve { id } => vec![instructions::approve(signer, mint, *id)],
+        Op::Reject { id } => vec![instructions::reject(signer, mint, *id)],
         Op::Execute { id } | Op::Cancel { id } => {
             // A proposal that is not open (never created, executed or cancelled) still gets
             // an instruction, so that the program's own refusal is what the operator sees.
@@ -840,11 +907,24 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
                 _ => vec![instructions::cancel(signer, mint, *id, &proposer)],
             }
         }
-        Op::Mint { to, amount, reference } => vec![
-            // Idempotent: the same message whether or not the account exists, so it can be prepared offline.
-            transfer::create_associated_token_account(&actors.payer, to, mint),
-            instructions::mint(signer, &actors.payer, mint, to, *amount, reference_hash(reference)),
-        ],
+        Op::Mint { to, amount, reference, validity } => {
+            let valid_until = match validity {
+                Validity::Until(until) => *until,
+                // The chain's clock when online (a drill's warps included); the local clock offline.
+                Validity::For(secs) => {
+                    let now = match chain {
+                        Some(chain) => chain.unix_timestamp().await?,
+                        None => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64,
+                    };
+                    now.saturating_add(*secs)
+                }
+            };
+            vec![
+                // Idempotent: the same message whether or not the account exists, so it can be prepared offline.
+                transfer::create_associated_token_account(&actors.payer, to, mint),
+                instructions::mint(signer, &actors.payer, mint, to, *amount, reference_hash(reference), valid_until),
+            ]
+        }
         Op::Burn { amount } => vec![instructions::burn(signer, mint, *amount)],
         Op::SweepEscrow { to } => vec![
             transfer::create_associated_token_account(&actors.payer, to, mint),
@@ -854,21 +934,20 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             let source = AccountChoice::new(*signer, *account).address(mint);
             vec![instructions::request_redemption_from(signer, mint, &source, *amount, reference_hash(reference))]
         }
-        Op::CompleteRedemption { reference, payout_reference } => vec![instructions::complete_redemption(
+        Op::CompleteRedemption { holder, reference, payout_reference } => vec![instructions::complete_redemption(
             signer,
             mint,
+            holder,
             reference_hash(reference),
             reference_hash(payout_reference),
         )],
-        Op::RejectRedemption { reference, reason } => {
+        Op::RejectRedemption { holder, reference, reason } => {
             let chain = chain.ok_or_else(offline)?;
             let hash = reference_hash(reference);
+            let holder = *holder;
             // As for proposals: an unknown request still gets an instruction the program refuses.
-            let (holder, source) = match chain.redemption_request(mint, &hash).await? {
-                Some(request) => (request.holder, Some(request.holder_token)),
-                None => (*signer, None),
-            };
-            let recorded = source.unwrap_or_else(|| pda::associated_token_address(signer, mint));
+            let source = chain.redemption_request(mint, &holder, &hash).await?.map(|request| request.holder_token);
+            let recorded = source.unwrap_or_else(|| pda::associated_token_address(&holder, mint));
             // Back to the source account while the holder still owns it; otherwise (closed or
             // re-owned) to the holder's associated account, created if needed.
             let source_still_holders = match source {

@@ -314,7 +314,11 @@ fn offline_signing_across_three_processes_with_a_durable_nonce() {
     };
     let ledger = deployment.ledger();
     let (ops_file, minter_file) = (file("ops"), file("minter"));
-    let mint_args = ["mint", "--to", alice.as_str(), "--amount", "7.5", "--reference", "WIRE-OFFLINE-1"];
+    // Every machine signs the same message, so the mint's expiry is one absolute time
+    // (`--valid-until`), not "an hour from my clock".
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let valid_until = (now + 3600).to_string();
+    let mint_args = ["mint", "--to", alice.as_str(), "--amount", "7.5", "--reference", "WIRE-OFFLINE-1", "--valid-until", valid_until.as_str()];
 
     // 1. The operations workstation (online, holds the fee payer / nonce authority key only)
     //    prepares the mint under the nonce and signs what it can.

@@ -120,11 +120,11 @@ async fn main() {
         let payer = bench.ledger.payer().pubkey();
         bench.ledger.send(&[transfer::create_associated_token_account(&payer, &holder.pubkey(), &mint)], &[]).await.unwrap();
     }
-    let mint_instruction = instructions::mint(&minter.pubkey(), &minter.pubkey(), &mint, &alice.pubkey(), 100 * ONE, reference_hash("wire-1"));
+    let mint_instruction = instructions::mint(&minter.pubkey(), &minter.pubkey(), &mint, &alice.pubkey(), 100 * ONE, reference_hash("wire-1"), i64::MAX);
     bench.measure("mint (+ compute budget instruction; creates the receipt)", &[instructions::compute_unit_limit(100_000), mint_instruction], &[&minter]).await;
     bench.measure("transfer through the hook", &[transfer::transfer_checked(&mint, &alice.pubkey(), &bob.pubkey(), 10 * ONE, 6)], &[&alice]).await;
     bench.measure("request_redemption (escrow transfer; creates the request)", &[instructions::request_redemption(&alice.pubkey(), &mint, 5 * ONE, reference_hash("t1"))], &[&alice]).await;
-    bench.measure("complete_redemption (burn from escrow)", &[instructions::complete_redemption(&burner.pubkey(), &mint, reference_hash("t1"), [0; 32])], &[&burner]).await;
+    bench.measure("complete_redemption (burn from escrow)", &[instructions::complete_redemption(&burner.pubkey(), &mint, &alice.pubkey(), reference_hash("t1"), [0; 32])], &[&burner]).await;
     bench.ledger.send(&[instructions::request_redemption(&alice.pubkey(), &mint, 5 * ONE, reference_hash("t2"))], &[&alice]).await.unwrap();
     let alice_token = pda::associated_token_address(&alice.pubkey(), &mint);
     bench.measure("reject_redemption (escrow transfer back)", &[instructions::reject_redemption(&burner.pubkey(), &mint, &alice.pubkey(), &alice_token, &alice_token, reference_hash("t2"), [0; 32])], &[&burner]).await;

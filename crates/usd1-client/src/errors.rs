@@ -63,6 +63,10 @@ const PROGRAM_ERRORS: &[(Usd1Error, &str)] = {
         (MissingAccount, "MissingAccount"),
         (AccountMismatch, "AccountMismatch"),
         (OwnerNotImmutable, "OwnerNotImmutable"),
+        (AlreadyVoted, "AlreadyVoted"),
+        (ProposalRejected, "ProposalRejected"),
+        (CouncilRequired, "CouncilRequired"),
+        (MintExpired, "MintExpired"),
     ]
 };
 
@@ -78,7 +82,8 @@ fn every_variant_is_listed(error: Usd1Error) {
         | MathOverflow | InvalidMint | InvalidTokenAccount | NotTransferring | NothingToUpdate
         | AlreadyInitialized | MinterNotActive | InvalidAttestation | ProposalMinterMismatch
         | NotDenylisted | ProtectedAccount | TransfersPaused | InvalidRecipient | SeizureExceedsBalance
-        | DuplicateAccount | TooManyAccounts | NothingToSweep | MissingAccount | AccountMismatch | OwnerNotImmutable => {}
+        | DuplicateAccount | TooManyAccounts | NothingToSweep | MissingAccount | AccountMismatch | OwnerNotImmutable | AlreadyVoted | ProposalRejected
+        | CouncilRequired | MintExpired => {}
     }
 }
 

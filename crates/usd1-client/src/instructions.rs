@@ -53,6 +53,8 @@ pub fn transfer_admin(admin: &Pubkey, mint: &Pubkey, new_admin: &Pubkey) -> Inst
         accounts::TransferAdmin {
             admin: *admin,
             config: pda::config_address(mint),
+            new_admin_minter_account: pda::minter_address(&pda::config_address(mint), new_admin),
+            new_admin_denylist_entry: pda::denylist_address(&pda::config_address(mint), new_admin),
             event_authority: pda::event_authority_address(),
             program: ID,
         },
@@ -66,6 +68,8 @@ pub fn accept_admin(new_admin: &Pubkey, mint: &Pubkey) -> Instruction {
         accounts::AcceptAdmin {
             new_admin: *new_admin,
             config: pda::config_address(mint),
+            new_admin_minter_account: pda::minter_address(&pda::config_address(mint), new_admin),
+            new_admin_denylist_entry: pda::denylist_address(&pda::config_address(mint), new_admin),
             event_authority: pda::event_authority_address(),
             program: ID,
         },
@@ -79,6 +83,7 @@ pub fn set_role(admin: &Pubkey, mint: &Pubkey, role: Role, key: &Pubkey) -> Inst
         accounts::SetRole {
             admin: *admin,
             config: pda::config_address(mint),
+            key_denylist_entry: pda::denylist_address(&pda::config_address(mint), key),
             event_authority: pda::event_authority_address(),
             program: ID,
         },
@@ -178,6 +183,7 @@ pub fn configure_minter(master_minter: &Pubkey, mint: &Pubkey, minter: &Pubkey, 
             master_minter: *master_minter,
             config,
             minter_account: pda::minter_address(&config, minter),
+            minter_denylist_entry: pda::denylist_address(&config, minter),
             system_program: system_program(),
             event_authority: pda::event_authority_address(),
             program: ID,
@@ -220,14 +226,17 @@ pub fn decrease_allowance(master_minter: &Pubkey, mint: &Pubkey, minter: &Pubkey
 pub fn propose(proposer: &Pubkey, mint: &Pubkey, next_proposal_id: u64, kind: ProposalKind) -> Instruction {
     let config = pda::config_address(mint);
     let minter_account = match &kind {
-        ProposalKind::SetAllowance { minter, .. } => Some(pda::minter_address(&config, minter)),
-        ProposalKind::SetCouncil { .. } | ProposalKind::Seize { .. } => None,
+        ProposalKind::SetAllowance { minter, .. } | ProposalKind::SetRateLimit { minter, .. } => {
+            Some(pda::minter_address(&config, minter))
+        }
+        ProposalKind::SetCouncil { .. } | ProposalKind::UpdateConfig { .. } | ProposalKind::Seize { .. } => None,
     };
     build(
         accounts::Propose {
             proposer: *proposer,
             config,
             proposal: pda::proposal_address(&config, next_proposal_id),
+            proposer_denylist_entry: pda::denylist_address(&config, proposer),
             minter_account,
             system_program: system_program(),
             event_authority: pda::event_authority_address(),
@@ -245,10 +254,26 @@ pub fn approve(approver: &Pubkey, mint: &Pubkey, id: u64) -> Instruction {
             approver: *approver,
             config,
             proposal: pda::proposal_address(&config, id),
+            approver_denylist_entry: pda::denylist_address(&config, approver),
             event_authority: pda::event_authority_address(),
             program: ID,
         },
         data::Approve { params: ProposalIdParams { proposal: id } },
+    )
+}
+
+/// `reject`: a council member votes against proposal `id`.
+pub fn reject(voter: &Pubkey, mint: &Pubkey, id: u64) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::Reject {
+            voter: *voter,
+            config,
+            proposal: pda::proposal_address(&config, id),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::Reject { params: ProposalIdParams { proposal: id } },
     )
 }
 
@@ -329,8 +354,17 @@ pub fn cancel(canceller: &Pubkey, mint: &Pubkey, id: u64, proposer: &Pubkey) -> 
 }
 
 /// `mint`: `minter` mints `amount` base units to `recipient`'s associated token account
-/// against `reference_hash` (see [`crate::reference_hash`]). `payer` pays the receipt.
-pub fn mint(minter: &Pubkey, payer: &Pubkey, mint: &Pubkey, recipient: &Pubkey, amount: u64, reference_hash: [u8; 32]) -> Instruction {
+/// against `reference_hash` (see [`crate::reference_hash`]), refused after unix time
+/// `valid_until`. `payer` pays the receipt.
+pub fn mint(
+    minter: &Pubkey,
+    payer: &Pubkey,
+    mint: &Pubkey,
+    recipient: &Pubkey,
+    amount: u64,
+    reference_hash: [u8; 32],
+    valid_until: i64,
+) -> Instruction {
     let config = pda::config_address(mint);
     build(
         accounts::MintTokens {
@@ -340,6 +374,7 @@ pub fn mint(minter: &Pubkey, payer: &Pubkey, mint: &Pubkey, recipient: &Pubkey, 
             minter_account: pda::minter_address(&config, minter),
             mint: *mint,
             recipient_token: pda::associated_token_address(recipient, mint),
+            minter_denylist_entry: pda::denylist_address(&config, minter),
             recipient_denylist_entry: pda::denylist_address(&config, recipient),
             receipt: pda::receipt_address(&config, &reference_hash),
             token_program: token_program(),
@@ -347,7 +382,7 @@ pub fn mint(minter: &Pubkey, payer: &Pubkey, mint: &Pubkey, recipient: &Pubkey, 
             event_authority: pda::event_authority_address(),
             program: ID,
         },
-        data::Mint { params: MintParams { amount, reference_hash } },
+        data::Mint { params: MintParams { amount, reference_hash, valid_until } },
     )
 }
 
@@ -387,7 +422,7 @@ pub fn request_redemption_from(holder: &Pubkey, mint: &Pubkey, holder_token: &Pu
             holder_token: *holder_token,
             escrow: pda::escrow_address(&config),
             holder_denylist_entry: pda::denylist_address(&config, holder),
-            request: pda::redemption_address(&config, &reference_hash),
+            request: pda::redemption_address(&config, holder, &reference_hash),
             token_program: token_program(),
             system_program: system_program(),
             event_authority: pda::event_authority_address(),
@@ -397,8 +432,14 @@ pub fn request_redemption_from(holder: &Pubkey, mint: &Pubkey, holder_token: &Pu
     )
 }
 
-/// `complete_redemption`: the burner burns the escrowed tokens of request `reference_hash`.
-pub fn complete_redemption(burner: &Pubkey, mint: &Pubkey, reference_hash: [u8; 32], payout_reference_hash: [u8; 32]) -> Instruction {
+/// `complete_redemption`: the burner burns the escrowed tokens of `holder`'s request `reference_hash`.
+pub fn complete_redemption(
+    burner: &Pubkey,
+    mint: &Pubkey,
+    holder: &Pubkey,
+    reference_hash: [u8; 32],
+    payout_reference_hash: [u8; 32],
+) -> Instruction {
     let config = pda::config_address(mint);
     build(
         accounts::CompleteRedemption {
@@ -406,12 +447,12 @@ pub fn complete_redemption(burner: &Pubkey, mint: &Pubkey, reference_hash: [u8; 
             config,
             mint: *mint,
             escrow: pda::escrow_address(&config),
-            request: pda::redemption_address(&config, &reference_hash),
+            request: pda::redemption_address(&config, holder, &reference_hash),
             token_program: token_program(),
             event_authority: pda::event_authority_address(),
             program: ID,
         },
-        data::CompleteRedemption { params: CompleteRedemptionParams { reference_hash, payout_reference_hash } },
+        data::CompleteRedemption { params: CompleteRedemptionParams { holder: *holder, reference_hash, payout_reference_hash } },
     )
 }
 
@@ -435,7 +476,7 @@ pub fn reject_redemption(
             config,
             mint: *mint,
             escrow: pda::escrow_address(&config),
-            request: pda::redemption_address(&config, &reference_hash),
+            request: pda::redemption_address(&config, holder, &reference_hash),
             holder_token: *holder_token,
             recorded_source: *recorded_source,
             holder_denylist_entry: pda::denylist_address(&config, holder),
@@ -443,7 +484,7 @@ pub fn reject_redemption(
             event_authority: pda::event_authority_address(),
             program: ID,
         },
-        data::RejectRedemption { params: RejectRedemptionParams { reference_hash, reason_hash } },
+        data::RejectRedemption { params: RejectRedemptionParams { holder: *holder, reference_hash, reason_hash } },
     )
 }
 

@@ -30,10 +30,10 @@ pub mod transfer;
 
 pub use usd1::{
     self as program,
-    instructions::{InitializeParams, UpdateConfigParams, UpdateMetadataParams},
+    instructions::{InitializeParams, UpdateMetadataParams},
     state::{
         Config, DenylistEntry, DenylistRegistry, MintReceipt, Minter, PauseScope, Proposal, ProposalKind, RateLimit, RedemptionRequest,
-        RedemptionStatus, Role, SeizureDestination,
+        RedemptionStatus, Role, SeizureDestination, SupplyCapUpdate, UpdateConfigParams,
     },
     ID as PROGRAM_ID,
 };

@@ -30,8 +30,9 @@ pub fn denylist_address(config: &Pubkey, wallet: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[DENYLIST_SEED, config.as_ref(), wallet.as_ref()], &ID).0
 }
 
-pub fn redemption_address(config: &Pubkey, reference_hash: &[u8; 32]) -> Pubkey {
-    Pubkey::find_program_address(&[REDEMPTION_SEED, config.as_ref(), reference_hash], &ID).0
+/// A redemption request: keyed by its holder and the ticket's reference hash.
+pub fn redemption_address(config: &Pubkey, holder: &Pubkey, reference_hash: &[u8; 32]) -> Pubkey {
+    Pubkey::find_program_address(&[REDEMPTION_SEED, config.as_ref(), holder.as_ref(), reference_hash], &ID).0
 }
 
 /// The sorted list of denylisted wallets the transfer hook reads.

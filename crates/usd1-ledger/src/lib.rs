@@ -409,8 +409,8 @@ impl Ledger {
     }
 
     /// The redemption request of a reference (None if it was never requested).
-    pub async fn redemption_request(&mut self, mint: &Pubkey, reference_hash: &[u8; 32]) -> Result<Option<RedemptionRequest>, Failure> {
-        let address = pda::redemption_address(&pda::config_address(mint), reference_hash);
+    pub async fn redemption_request(&mut self, mint: &Pubkey, holder: &Pubkey, reference_hash: &[u8; 32]) -> Result<Option<RedemptionRequest>, Failure> {
+        let address = pda::redemption_address(&pda::config_address(mint), holder, reference_hash);
         self.decode_optional(&address, decode_redemption_request).await
     }
 

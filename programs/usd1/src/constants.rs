@@ -10,7 +10,7 @@ pub const PROPOSAL_SEED: &[u8] = b"proposal";
 pub const RECEIPT_SEED: &[u8] = b"receipt";
 /// `["denylist", config, wallet]`.
 pub const DENYLIST_SEED: &[u8] = b"denylist";
-/// `["redemption", config, reference_hash]`.
+/// `["redemption", config, holder, reference_hash]`: a ticket is bound to its holder.
 pub const REDEMPTION_SEED: &[u8] = b"redemption";
 /// `["denylist-registry", config]`: every denylisted wallet of this config, sorted, at one
 /// fixed address the transfer hook reads (no per-wallet derivation on each transfer).

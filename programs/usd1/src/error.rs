@@ -93,4 +93,13 @@ pub enum Usd1Error {
     AccountMismatch,
     #[msg("A token account that receives USD1 must have the ImmutableOwner extension (associated accounts do)")]
     OwnerNotImmutable,
+    // ---- v2 governance (SPEC section 6; append only) ----
+    #[msg("This council member already voted on the proposal")]
+    AlreadyVoted,
+    #[msg("The council rejected this proposal")]
+    ProposalRejected,
+    #[msg("Loosening a limit needs a council proposal")]
+    CouncilRequired,
+    #[msg("The mint's valid_until has passed")]
+    MintExpired,
 }

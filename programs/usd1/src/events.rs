@@ -173,6 +173,20 @@ pub struct ProposalApproved {
 
 #[event]
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalRejected {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub id: u64,
+    /// The council member who voted against.
+    pub voter: Pubkey,
+    /// Votes against so far.
+    pub rejections: u8,
+    /// Whether the proposal is now rejected (rejections exceed members - threshold).
+    pub rejected: bool,
+}
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProposalExecuted {
     pub mint: Pubkey,
     pub seq: u64,

@@ -101,13 +101,19 @@ pub mod usd1 {
         instructions::approve::handler(ctx, params)
     }
 
+    /// Council member: votes against an open proposal (once); enough votes reject it.
+    #[access_control(ctx.accounts.validate())]
+    pub fn reject(ctx: Context<Reject>, params: ProposalIdParams) -> Result<()> {
+        instructions::reject::handler(ctx, params)
+    }
+
     /// Anyone: executes an approved proposal after its timelock (a seizure moves a denylisted owner's tokens).
     #[access_control(ctx.accounts.validate())]
     pub fn execute<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdParams) -> Result<()> {
         instructions::execute::handler(ctx, params)
     }
 
-    /// Council member (anyone once stale or expired): cancels a proposal.
+    /// Proposer (anyone once stale, expired or rejected): cancels a proposal.
     #[access_control(ctx.accounts.validate())]
     pub fn cancel(ctx: Context<Cancel>, params: ProposalIdParams) -> Result<()> {
         instructions::cancel::handler(ctx, params)

@@ -277,3 +277,25 @@ pub fn set_accounts_frozen<'info>(
     }
     Ok(changed)
 }
+
+/// Role hygiene for an admin candidate (SPEC 3, v2): it may hold no single-key role, sit on
+/// no council and be no active minter (`RoleConflict`), and may not be denylisted.
+/// `minter_account` is the candidate's Minter PDA, `denylist_entry` its DenylistEntry PDA.
+pub fn require_can_be_admin(
+    config: &crate::state::Config,
+    candidate: &Pubkey,
+    minter_account: &AccountInfo,
+    denylist_entry: &AccountInfo,
+) -> Result<()> {
+    use crate::error::Usd1Error;
+    let active_minter = load_optional::<crate::state::Minter>(minter_account)?.is_some_and(|minter| minter.active);
+    require!(
+        *candidate != Pubkey::default()
+            && !config.holds_any_role(candidate)
+            && !config.is_council_member(candidate)
+            && !active_minter,
+        Usd1Error::RoleConflict
+    );
+    require!(!is_denylisted(denylist_entry), Usd1Error::Denylisted);
+    Ok(())
+}

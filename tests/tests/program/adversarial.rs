@@ -150,13 +150,13 @@ async fn duplicate_mutable_accounts_are_refused() {
     fixture.ledger.expect_error(instruction, &[&holder], "Anchor:ConstraintDuplicateMutableAccount").await;
     // Returning a request into the Escrow itself: not a token account the holder owns.
     fixture.request_redemption(&holder, ONE_TOKEN, "t2").await.expect("request");
-    let reject = fixture.reject_instruction("t2").await;
+    let reject = fixture.reject_instruction(&holder.pubkey(), "t2").await;
     let burner = fixture.burner.insecure_clone();
     fixture.ledger.expect_error(substitute(reject, &holder_token, &escrow), &[&burner], "InvalidTokenAccount").await;
     // A holder's own account that is not the one the request recorded.
     let other_holder = fixture.new_identity();
     let other_token = fixture.fund_holder(&other_holder.pubkey(), ONE_TOKEN).await;
-    let reject = fixture.reject_instruction("t2").await;
+    let reject = fixture.reject_instruction(&holder.pubkey(), "t2").await;
     fixture.ledger.expect_error(substitute(reject, &holder_token, &other_token), &[&burner], "InvalidTokenAccount").await;
     // The burner burning from the Escrow as if it were its own account.
     let instruction = substitute(instructions::burn(&burner.pubkey(), &mint, ONE_TOKEN), &pda::associated_token_address(&burner.pubkey(), &mint), &escrow);
@@ -205,8 +205,10 @@ async fn arithmetic_at_u64_limits_is_refused_or_saturates() {
     let limit = usd1_client::RateLimit { capacity: u64::MAX, refill_per_sec: u64::MAX };
     fixture.ledger.expect_ok(instructions::configure_minter(&master.pubkey(), &mint, &limited.pubkey(), Some(limit)), &[&master]).await;
     fixture.ledger.warp_secs(i64::MAX / 4).await.unwrap();
-    // Allowance 0: the bucket's saturation is harmless and the allowance still binds.
-    fixture.mint_error(&limited, &alice, 1, "after-warp", "AllowanceExceeded").await;
+    // Allowance 0: the bucket's saturation is harmless and the allowance still binds
+    // (a mint valid until the end of time, so expiry is not what refuses it).
+    let after_warp = instructions::mint(&limited.pubkey(), &limited.pubkey(), &mint, &alice, 1, reference_hash("after-warp"), i64::MAX);
+    fixture.ledger.expect_error(after_warp, &[&limited], "AllowanceExceeded").await;
     // A redemption of more than a holder has never reaches the escrow.
     let holder = fixture.new_identity();
     fixture.create_token_account(&holder.pubkey()).await;

@@ -24,7 +24,7 @@ async fn issuance_account_rent_and_mint_transaction_size() {
     // The receipt is paid once per mint, forever: keep it the smallest account.
     assert!(MintReceipt::SPACE < Minter::SPACE && MintReceipt::SPACE <= 100, "MintReceipt is {} bytes", MintReceipt::SPACE);
 
-    let mint_instruction = instructions::mint(&minter.pubkey(), &minter.pubkey(), &mint, &alice, ONE_TOKEN, reference_hash("wire-1"));
+    let mint_instruction = instructions::mint(&minter.pubkey(), &minter.pubkey(), &mint, &alice, ONE_TOKEN, reference_hash("wire-1"), FAR_FUTURE);
     let executed = fixture
         .ledger
         .expect_ok_all(&[instructions::compute_unit_limit(100_000), mint_instruction], &[&minter])

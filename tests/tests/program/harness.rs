@@ -11,6 +11,8 @@ use usd1_ledger::{Executed, Ledger, DEFAULT_FUNDING_LAMPORTS};
 
 pub const DECIMALS: u8 = 6;
 pub const ONE_TOKEN: u64 = 1_000_000;
+/// A `valid_until` no test reaches (the ledger's clock starts near the present).
+pub const FAR_FUTURE: i64 = 4_102_444_800; // 2100-01-01
 
 /// Everyone a deployment involves. `stranger` holds no role at all.
 pub struct Fixture {
@@ -270,10 +272,11 @@ impl Fixture {
         minter
     }
 
-    /// The `mint` instruction from `minter` to `recipient` (whose token account must exist).
+    /// The `mint` instruction from `minter` to `recipient` (whose token account must exist),
+    /// valid for a year of ledger time (expiry has its own tests).
     pub fn mint_instruction(&self, minter: &Keypair, recipient: &Pubkey, amount: u64, reference: &str) -> Instruction {
         let reference_hash = usd1_client::reference_hash(reference);
-        instructions::mint(&minter.pubkey(), &minter.pubkey(), &self.mint_key(), recipient, amount, reference_hash)
+        instructions::mint(&minter.pubkey(), &minter.pubkey(), &self.mint_key(), recipient, amount, reference_hash, FAR_FUTURE)
     }
 
     /// Mint and expect success; returns the events.
@@ -316,17 +319,18 @@ impl Fixture {
         self.ledger.send(&[instruction], &[holder]).await
     }
 
-    /// The burner's `reject_redemption` for `reference`, returning to the recorded token account.
-    pub async fn reject_instruction(&mut self, reference: &str) -> Instruction {
+    /// The burner's `reject_redemption` of `holder`'s request `reference`, returning to the recorded token account.
+    pub async fn reject_instruction(&mut self, holder: &Pubkey, reference: &str) -> Instruction {
         let mint = self.mint_key();
         let hash = usd1_client::reference_hash(reference);
-        let request = self.ledger.redemption_request(&mint, &hash).await.unwrap().expect("request exists");
+        let request = self.ledger.redemption_request(&mint, holder, &hash).await.unwrap().expect("request exists");
         instructions::reject_redemption(&self.burner.pubkey(), &mint, &request.holder, &request.holder_token, &request.holder_token, hash, usd1_client::reference_hash("reason"))
     }
 
-    pub fn complete_instruction(&self, reference: &str) -> Instruction {
+    /// The burner's `complete_redemption` of `holder`'s request `reference`.
+    pub fn complete_instruction(&self, holder: &Pubkey, reference: &str) -> Instruction {
         let hash = usd1_client::reference_hash(reference);
-        instructions::complete_redemption(&self.burner.pubkey(), &self.mint_key(), hash, usd1_client::reference_hash("payout"))
+        instructions::complete_redemption(&self.burner.pubkey(), &self.mint_key(), holder, hash, usd1_client::reference_hash("payout"))
     }
 
     /// The denylister denylists `wallet`, freezing its associated token account if it has one.

@@ -68,7 +68,7 @@ async fn mint_checks_run_in_spec_order() {
     let stranger = fixture.stranger.insecure_clone();
     fixture.mint_ok(&minter, &alice, ONE_TOKEN, "used").await;
     fixture.denylist(&alice).await;
-    let params = UpdateConfigParams { supply_cap: Some(Some(500 * ONE_TOKEN)), reserve_gate: Some(true), ..Default::default() };
+    let params = UpdateConfigParams { supply_cap: usd1_client::SupplyCapUpdate::Set { cap: 500 * ONE_TOKEN }, reserve_gate: Some(true), ..Default::default() };
     fixture.ledger.expect_ok(instructions::update_config(&fixture.admin.pubkey(), &mint, params), &[&fixture.admin]).await;
 
     // Everything is wrong at once; each fix reveals the next check.

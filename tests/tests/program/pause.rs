@@ -106,7 +106,7 @@ async fn a_transfers_pause_lets_minting_and_redemption_go_on() {
     assert!(!fixture.ledger.mint_info(&mint).await.unwrap().paused);
     fixture.mint_ok(&minter, &alice.pubkey(), ONE_TOKEN, "wire-during-transfers-pause").await;
     fixture.request_redemption(&alice, 2 * ONE_TOKEN, "ticket-during-pause").await.expect("redemption goes on");
-    let complete = fixture.complete_instruction("ticket-during-pause");
+    let complete = fixture.complete_instruction(&alice.pubkey(), "ticket-during-pause");
     let burner = fixture.burner.insecure_clone();
     fixture.ledger.expect_ok(complete, &[&burner]).await;
     assert_eq!(fixture.ledger.balance(&alice.pubkey(), &mint).await.unwrap(), 9 * ONE_TOKEN);

@@ -40,8 +40,8 @@ enum Step {
     /// Holder `from`'s delegate ((from + 1) % HOLDERS, approved at setup) sends to holder (from + 2) % HOLDERS.
     DelegateTransfer { from: usize, percent: u64 },
     RequestRedemption { holder: usize, percent: u64, reference: u8 },
-    CompleteRedemption { reference: u8 },
-    RejectRedemption { reference: u8 },
+    CompleteRedemption { holder: usize, reference: u8 },
+    RejectRedemption { holder: usize, reference: u8 },
     Burn { percent: u64 },
     /// The account's owner burns directly through Token-2022.
     TokenBurn { account: usize, percent: u64 },
@@ -72,8 +72,8 @@ fn step() -> impl Strategy<Value = Step> {
         4 => (0..ACCOUNTS, 0..ACCOUNTS, 0u64..=100).prop_map(|(from, to, percent)| Step::Transfer { from, to, percent }),
         2 => (0..HOLDERS, 0u64..=100).prop_map(|(from, percent)| Step::DelegateTransfer { from, percent }),
         4 => (0..HOLDERS, 0u64..=100, 0u8..8).prop_map(|(holder, percent, reference)| Step::RequestRedemption { holder, percent, reference }),
-        2 => (0u8..8).prop_map(|reference| Step::CompleteRedemption { reference }),
-        2 => (0u8..8).prop_map(|reference| Step::RejectRedemption { reference }),
+        2 => (0..HOLDERS, 0u8..8).prop_map(|(holder, reference)| Step::CompleteRedemption { holder, reference }),
+        2 => (0..HOLDERS, 0u8..8).prop_map(|(holder, reference)| Step::RejectRedemption { holder, reference }),
         1 => (0u64..=100).prop_map(|percent| Step::Burn { percent }),
         1 => (0..ACCOUNTS, 0u64..=100).prop_map(|(account, percent)| Step::TokenBurn { account, percent }),
         1 => (0..HOLDERS, 0u64..=100).prop_map(|(holder, percent)| Step::EscrowDeposit { holder, percent }),
@@ -114,7 +114,8 @@ struct Model {
     granted: u64,
     lifetime_minted: u64,
     mint_references: BTreeMap<u8, u64>,
-    requests: BTreeMap<u8, (usize, u64, RedemptionStatus)>,
+    /// Redemption requests by (holder, ticket): a ticket is bound to its holder.
+    requests: BTreeMap<(usize, u8), (u64, RedemptionStatus)>,
     denylisted: [bool; HOLDERS],
     mint_paused: bool,
     redeem_paused: bool,
@@ -170,7 +171,7 @@ impl Model {
     }
 
     fn open_requests(&self) -> u64 {
-        self.requests.values().filter(|(_, _, status)| *status == RedemptionStatus::Pending).map(|(_, amount, _)| amount).sum()
+        self.requests.values().filter(|(_, status)| *status == RedemptionStatus::Pending).map(|(amount, _)| amount).sum()
     }
 
     fn fully_paused(&self) -> bool {
@@ -278,17 +279,17 @@ impl Model {
                 if self.denylisted[holder] {
                     return Err("Denylisted");
                 }
-                if self.requests.contains_key(&reference) {
+                if self.requests.contains_key(&(holder, reference)) {
                     return Err("DuplicateReference");
                 }
                 // The program's own escrow transfer: no hook, so no `transfers` pause.
                 self.token_gate(&[holder])?;
                 self.balances[holder] -= amount;
-                self.requests.insert(reference, (holder, amount, RedemptionStatus::Pending));
+                self.requests.insert((holder, reference), (amount, RedemptionStatus::Pending));
                 Ok(1)
             }
-            Step::CompleteRedemption { reference } => {
-                let Some((_, amount, status)) = self.requests.get(&reference).copied() else { return Err("Anchor:AccountNotInitialized") };
+            Step::CompleteRedemption { holder, reference } => {
+                let Some((amount, status)) = self.requests.get(&(holder, reference)).copied() else { return Err("Anchor:AccountNotInitialized") };
                 if self.redeem_paused {
                     return Err("RedemptionsPaused");
                 }
@@ -296,11 +297,11 @@ impl Model {
                     return Err("RedemptionNotPending");
                 }
                 self.total_burned += amount;
-                self.requests.get_mut(&reference).expect("present").2 = RedemptionStatus::Completed;
+                self.requests.get_mut(&(holder, reference)).expect("present").1 = RedemptionStatus::Completed;
                 Ok(1)
             }
-            Step::RejectRedemption { reference } => {
-                let Some((holder, amount, status)) = self.requests.get(&reference).copied() else { return Err("Anchor:AccountNotInitialized") };
+            Step::RejectRedemption { holder, reference } => {
+                let Some((amount, status)) = self.requests.get(&(holder, reference)).copied() else { return Err("Anchor:AccountNotInitialized") };
                 if self.redeem_paused {
                     return Err("RedemptionsPaused");
                 }
@@ -312,7 +313,7 @@ impl Model {
                 }
                 self.token_gate(&[holder])?;
                 self.balances[holder] += amount;
-                self.requests.get_mut(&reference).expect("present").2 = RedemptionStatus::Rejected;
+                self.requests.get_mut(&(holder, reference)).expect("present").1 = RedemptionStatus::Rejected;
                 Ok(1)
             }
             Step::Burn { percent } => {
@@ -528,14 +529,16 @@ impl World {
                 let hash = reference_hash(&format!("ticket-{reference}"));
                 (instructions::request_redemption(&key(self, holder), &mint, amount, hash), self.holders[holder].insecure_clone())
             }
-            Step::CompleteRedemption { reference } => {
-                (self.fixture.complete_instruction(&format!("ticket-{reference}")), self.fixture.burner.insecure_clone())
+            Step::CompleteRedemption { holder, reference } => {
+                let holder = key(self, holder);
+                (self.fixture.complete_instruction(&holder, &format!("ticket-{reference}")), self.fixture.burner.insecure_clone())
             }
-            Step::RejectRedemption { reference } => {
+            Step::RejectRedemption { holder: index, reference } => {
                 let hash = reference_hash(&format!("ticket-{reference}"));
-                let (holder, holder_token) = match self.fixture.ledger.redemption_request(&mint, &hash).await.unwrap() {
-                    Some(request) => (request.holder, request.holder_token),
-                    None => (key(self, 0), self.accounts[0]),
+                let holder = key(self, index);
+                let holder_token = match self.fixture.ledger.redemption_request(&mint, &holder, &hash).await.unwrap() {
+                    Some(request) => request.holder_token,
+                    None => self.accounts[index],
                 };
                 let burner = self.fixture.burner.insecure_clone();
                 (instructions::reject_redemption(&burner.pubkey(), &mint, &holder, &holder_token, &holder_token, hash, [0; 32]), burner)
@@ -642,13 +645,16 @@ impl World {
             let receipt = self.fixture.ledger.mint_receipt(&mint, &reference_hash(&format!("wire-{reference}"))).await.unwrap();
             assert_eq!(receipt.map(|receipt| receipt.amount), model.mint_references.get(&reference).copied(), "invariant 2 (mint {reference})");
         }
-        for reference in 0u8..8 {
-            let request = self.fixture.ledger.redemption_request(&mint, &reference_hash(&format!("ticket-{reference}"))).await.unwrap();
-            assert_eq!(
-                request.map(|request| (request.amount, request.status)),
-                model.requests.get(&reference).map(|(_, amount, status)| (*amount, *status)),
-                "invariant 2 (redemption {reference})"
-            );
+        for holder in 0..HOLDERS {
+            for reference in 0u8..8 {
+                let hash = reference_hash(&format!("ticket-{reference}"));
+                let request = self.fixture.ledger.redemption_request(&mint, &self.holders[holder].pubkey(), &hash).await.unwrap();
+                assert_eq!(
+                    request.map(|request| (request.amount, request.status)),
+                    model.requests.get(&(holder, reference)).copied(),
+                    "invariant 2 (redemption {reference} of holder {holder})"
+                );
+            }
         }
         // 3. lifetime minted <= granted; allowance never underflows (it is what the model says)
         let minter = self.fixture.ledger.minter(&mint, &self.minter.pubkey()).await.unwrap().unwrap();
@@ -747,12 +753,12 @@ async fn a_fixed_sequence_through_pauses_denylists_redemptions_and_seizures() {
         Mint { holder: 1, tokens: 30, reference: 1 },
         RequestRedemption { holder: 0, percent: 50, reference: 2 },
         DenylistAdd(0),
-        RejectRedemption { reference: 2 },
+        RejectRedemption { holder: 0, reference: 2 },
         Pause(PauseScope::Transfers),
-        CompleteRedemption { reference: 2 },
+        CompleteRedemption { holder: 0, reference: 2 },
         Unpause(PauseScope::All),
         DenylistRemove(0),
-        RejectRedemption { reference: 2 },
+        RejectRedemption { holder: 0, reference: 2 },
         Transfer { from: 0, to: 3, percent: 25 },
         Burn { percent: 100 },
         Pause(PauseScope::Mint),
@@ -761,7 +767,7 @@ async fn a_fixed_sequence_through_pauses_denylists_redemptions_and_seizures() {
         Unpause(PauseScope::Mint),
         Mint { holder: 2, tokens: 1, reference: 3 },
         Warp { secs: 3_600 },
-        CompleteRedemption { reference: 7 },
+        CompleteRedemption { holder: 0, reference: 7 },
         // A hostile holder around the program, and the council's answer.
         EscrowDeposit { holder: 2, percent: 50 },
         TokenBurn { account: 2, percent: 10 },

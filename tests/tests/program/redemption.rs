@@ -21,24 +21,24 @@ async fn a_redemption_escrows_then_burns() {
     assert_eq!((requested.holder, requested.amount, requested.escrowed), (holder.pubkey(), 40 * ONE_TOKEN, 40 * ONE_TOKEN));
     assert_eq!(requested.reference_hash, reference_hash("ticket-1"));
     assert_eq!(fixture.ledger.balance(&holder.pubkey(), &mint).await.unwrap(), 60 * ONE_TOKEN);
-    let request = fixture.ledger.redemption_request(&mint, &reference_hash("ticket-1")).await.unwrap().unwrap();
+    let request = fixture.ledger.redemption_request(&mint, &holder.pubkey(), &reference_hash("ticket-1")).await.unwrap().unwrap();
     assert_eq!((request.holder, request.amount, request.status), (holder.pubkey(), 40 * ONE_TOKEN, RedemptionStatus::Pending));
     fixture.assert_redemption_invariants(&[40 * ONE_TOKEN]).await;
 
     let burner = fixture.burner.insecure_clone();
-    let events = fixture.ledger.expect_ok(fixture.complete_instruction("ticket-1"), &[&burner]).await;
+    let events = fixture.ledger.expect_ok(fixture.complete_instruction(&holder.pubkey(), "ticket-1"), &[&burner]).await;
     let completed = event!(events, RedemptionCompleted);
     assert_eq!((completed.amount, completed.supply, completed.escrowed), (40 * ONE_TOKEN, 60 * ONE_TOKEN, 0));
     assert_eq!(completed.payout_reference_hash, reference_hash("payout"));
-    let request = fixture.ledger.redemption_request(&mint, &reference_hash("ticket-1")).await.unwrap().unwrap();
+    let request = fixture.ledger.redemption_request(&mint, &holder.pubkey(), &reference_hash("ticket-1")).await.unwrap().unwrap();
     assert_eq!((request.status, request.settlement_hash), (RedemptionStatus::Completed, reference_hash("payout")));
     assert_eq!(fixture.ledger.mint_info(&mint).await.unwrap().supply, 60 * ONE_TOKEN);
     assert_eq!(fixture.config().await.total_burned, 40 * ONE_TOKEN);
     fixture.assert_redemption_invariants(&[]).await;
 
     // Settled once: neither settlement can run again, and the reference cannot be reused.
-    fixture.ledger.expect_error(fixture.complete_instruction("ticket-1"), &[&burner], "RedemptionNotPending").await;
-    let reject = fixture.reject_instruction("ticket-1").await;
+    fixture.ledger.expect_error(fixture.complete_instruction(&holder.pubkey(), "ticket-1"), &[&burner], "RedemptionNotPending").await;
+    let reject = fixture.reject_instruction(&holder.pubkey(), "ticket-1").await;
     fixture.ledger.expect_error(reject, &[&burner], "RedemptionNotPending").await;
     let failure = fixture.request_redemption(&holder, ONE_TOKEN, "ticket-1").await.expect_err("reused reference");
     assert_eq!(failure.name(), "DuplicateReference");
@@ -50,16 +50,16 @@ async fn a_rejected_redemption_returns_the_tokens() {
     let mint = fixture.mint_key();
     fixture.request_redemption(&holder, 25 * ONE_TOKEN, "ticket-1").await.expect("request");
     let burner = fixture.burner.insecure_clone();
-    let reject = fixture.reject_instruction("ticket-1").await;
+    let reject = fixture.reject_instruction(&holder.pubkey(), "ticket-1").await;
     let events = fixture.ledger.expect_ok(reject.clone(), &[&burner]).await;
     let rejected = event!(events, RedemptionRejected);
     assert_eq!((rejected.holder, rejected.amount, rejected.escrowed), (holder.pubkey(), 25 * ONE_TOKEN, 0));
     assert_eq!(fixture.ledger.balance(&holder.pubkey(), &mint).await.unwrap(), 100 * ONE_TOKEN);
-    let request = fixture.ledger.redemption_request(&mint, &reference_hash("ticket-1")).await.unwrap().unwrap();
+    let request = fixture.ledger.redemption_request(&mint, &holder.pubkey(), &reference_hash("ticket-1")).await.unwrap().unwrap();
     assert_eq!(request.status, RedemptionStatus::Rejected);
     fixture.assert_redemption_invariants(&[]).await;
     fixture.ledger.expect_error(reject, &[&burner], "RedemptionNotPending").await;
-    fixture.ledger.expect_error(fixture.complete_instruction("ticket-1"), &[&burner], "RedemptionNotPending").await;
+    fixture.ledger.expect_error(fixture.complete_instruction(&holder.pubkey(), "ticket-1"), &[&burner], "RedemptionNotPending").await;
     assert_eq!(fixture.config().await.total_burned, 0);
 }
 
@@ -77,7 +77,7 @@ async fn request_refusals_in_order() {
     assert_eq!(fixture.request_redemption(&holder, ONE_TOKEN, "used").await.unwrap_err().name(), "DuplicateReference");
     // More than the holder has: Token-2022 refuses, and no request is left behind.
     assert_eq!(fixture.request_redemption(&holder, 1_000 * ONE_TOKEN, "big").await.unwrap_err().name(), "Token2022:InsufficientFunds");
-    assert!(fixture.ledger.redemption_request(&mint, &reference_hash("big")).await.unwrap().is_none());
+    assert!(fixture.ledger.redemption_request(&mint, &holder.pubkey(), &reference_hash("big")).await.unwrap().is_none());
     // A transfers pause does not stop redemption (SPEC 9); a frozen source account does.
     fixture.ledger.expect_ok(instructions::pause(&pauser.pubkey(), &mint, PauseScope::Transfers), &[&pauser]).await;
     fixture.request_redemption(&holder, ONE_TOKEN, "during-transfers-pause").await.expect("redemption goes on");
@@ -95,7 +95,7 @@ async fn only_the_burner_settles_and_not_while_redemptions_are_paused() {
     let hash = reference_hash("ticket-1");
     for signer in fixture.everyone_except(&[&fixture.burner]) {
         let key = signer.pubkey();
-        let complete = instructions::complete_redemption(&key, &mint, hash, [0; 32]);
+        let complete = instructions::complete_redemption(&key, &mint, &holder.pubkey(), hash, [0; 32]);
         fixture.ledger.expect_error(complete, &[&signer], "Unauthorized").await;
         let holder_token = usd1_client::pda::associated_token_address(&holder.pubkey(), &mint);
         let reject = instructions::reject_redemption(&key, &mint, &holder.pubkey(), &holder_token, &holder_token, hash, [0; 32]);
@@ -103,12 +103,12 @@ async fn only_the_burner_settles_and_not_while_redemptions_are_paused() {
     }
     let (pauser, burner) = (fixture.pauser.insecure_clone(), fixture.burner.insecure_clone());
     fixture.ledger.expect_ok(instructions::pause(&pauser.pubkey(), &mint, PauseScope::Redeem), &[&pauser]).await;
-    fixture.ledger.expect_error(fixture.complete_instruction("ticket-1"), &[&burner], "RedemptionsPaused").await;
-    let reject = fixture.reject_instruction("ticket-1").await;
+    fixture.ledger.expect_error(fixture.complete_instruction(&holder.pubkey(), "ticket-1"), &[&burner], "RedemptionsPaused").await;
+    let reject = fixture.reject_instruction(&holder.pubkey(), "ticket-1").await;
     fixture.ledger.expect_error(reject, &[&burner], "RedemptionsPaused").await;
     fixture.assert_redemption_invariants(&[ONE_TOKEN]).await;
     fixture.ledger.expect_ok(instructions::unpause(&pauser.pubkey(), &mint, PauseScope::Redeem), &[&pauser]).await;
-    fixture.ledger.expect_ok(fixture.complete_instruction("ticket-1"), &[&burner]).await;
+    fixture.ledger.expect_ok(fixture.complete_instruction(&holder.pubkey(), "ticket-1"), &[&burner]).await;
     fixture.assert_redemption_invariants(&[]).await;
 }
 
@@ -121,9 +121,9 @@ async fn a_holder_denylisted_after_requesting_loses_nothing() {
     fixture.denylist(&holder.pubkey()).await;
 
     // Returning tokens to a denylisted wallet is refused; they stay escrowed, the request stays pending.
-    let reject = fixture.reject_instruction("ticket-1").await;
+    let reject = fixture.reject_instruction(&holder.pubkey(), "ticket-1").await;
     fixture.ledger.expect_error(reject.clone(), &[&burner], "Denylisted").await;
-    let request = fixture.ledger.redemption_request(&mint, &reference_hash("ticket-1")).await.unwrap().unwrap();
+    let request = fixture.ledger.redemption_request(&mint, &holder.pubkey(), &reference_hash("ticket-1")).await.unwrap().unwrap();
     assert_eq!(request.status, RedemptionStatus::Pending);
     fixture.assert_redemption_invariants(&[30 * ONE_TOKEN]).await;
 
@@ -172,7 +172,7 @@ async fn many_redemptions_keep_invariants_one_five_six_and_seven() {
         fixture.fund_holder(&holder.pubkey(), 100 * ONE_TOKEN).await;
     }
     let (burner, pauser) = (fixture.burner.insecure_clone(), fixture.pauser.insecure_clone());
-    let mut pending: Vec<(String, u64)> = Vec::new();
+    let mut pending: Vec<(solana_pubkey::Pubkey, String, u64)> = Vec::new();
     for step in 0..30usize {
         let holder = &holders[step % 3];
         match step % 5 {
@@ -180,19 +180,19 @@ async fn many_redemptions_keep_invariants_one_five_six_and_seven() {
                 let reference = format!("ticket-{step}");
                 let amount = (step as u64 + 1) * ONE_TOKEN / 2;
                 fixture.request_redemption(holder, amount, &reference).await.expect("request");
-                pending.push((reference, amount));
+                pending.push((holder.pubkey(), reference, amount));
             }
             3 => {
-                if let Some((reference, _)) = pending.first().cloned() {
-                    fixture.ledger.expect_ok(fixture.complete_instruction(&reference), &[&burner]).await;
+                if let Some((owner, reference, _)) = pending.first().cloned() {
+                    fixture.ledger.expect_ok(fixture.complete_instruction(&owner, &reference), &[&burner]).await;
                     pending.remove(0);
                 }
             }
             _ => {
-                if let Some((reference, _)) = pending.last().cloned() {
+                if let Some((owner, reference, _)) = pending.last().cloned() {
                     // While paused, nothing moves (invariant 5), and nothing is half-applied.
                     fixture.ledger.expect_ok(instructions::pause(&pauser.pubkey(), &mint, PauseScope::Redeem), &[&pauser]).await;
-                    let reject = fixture.reject_instruction(&reference).await;
+                    let reject = fixture.reject_instruction(&owner, &reference).await;
                     fixture.ledger.expect_error(reject.clone(), &[&burner], "RedemptionsPaused").await;
                     fixture.ledger.expect_ok(instructions::unpause(&pauser.pubkey(), &mint, PauseScope::Redeem), &[&pauser]).await;
                     fixture.ledger.expect_ok(reject, &[&burner]).await;
@@ -200,7 +200,7 @@ async fn many_redemptions_keep_invariants_one_five_six_and_seven() {
                 }
             }
         }
-        let amounts: Vec<u64> = pending.iter().map(|(_, amount)| *amount).collect();
+        let amounts: Vec<u64> = pending.iter().map(|(_, _, amount)| *amount).collect();
         fixture.assert_redemption_invariants(&amounts).await;
     }
     assert!(!pending.is_empty());

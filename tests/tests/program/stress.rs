@@ -22,7 +22,7 @@ async fn ten_thousand_mints_and_ten_thousand_redemptions() {
     let started = Instant::now();
     for index in 0..count {
         let holder = &holders[(index % 8) as usize];
-        let instruction = instructions::mint(&minter.pubkey(), &minter.pubkey(), &mint, &holder.pubkey(), 2 * ONE_TOKEN, reference_hash(&format!("wire-{index}")));
+        let instruction = instructions::mint(&minter.pubkey(), &minter.pubkey(), &mint, &holder.pubkey(), 2 * ONE_TOKEN, reference_hash(&format!("wire-{index}")), FAR_FUTURE);
         fixture.ledger.send_unobserved(&[instruction], &[&minter]).await.unwrap_or_else(|failure| panic!("mint {index}: {failure}"));
     }
     let minting = started.elapsed();
@@ -36,7 +36,7 @@ async fn ten_thousand_mints_and_ten_thousand_redemptions() {
         let request = instructions::request_redemption(&holder.pubkey(), &mint, ONE_TOKEN, hash);
         fixture.ledger.send_unobserved(&[request], &[holder]).await.unwrap_or_else(|failure| panic!("request {index}: {failure}"));
         if index % 2 == 0 {
-            let complete = instructions::complete_redemption(&burner.pubkey(), &mint, hash, reference_hash("payout"));
+            let complete = instructions::complete_redemption(&burner.pubkey(), &mint, &holder.pubkey(), hash, reference_hash("payout"));
             fixture.ledger.send_unobserved(&[complete], &[&burner]).await.unwrap_or_else(|failure| panic!("complete {index}: {failure}"));
         } else {
             pending += ONE_TOKEN;
@@ -64,7 +64,8 @@ async fn ten_thousand_mints_and_ten_thousand_redemptions() {
     for index in (0..count).step_by((count / 50).max(1) as usize) {
         let receipt = fixture.ledger.mint_receipt(&mint, &reference_hash(&format!("wire-{index}"))).await.unwrap().expect("receipt");
         assert_eq!(receipt.amount, 2 * ONE_TOKEN);
-        let request = fixture.ledger.redemption_request(&mint, &reference_hash(&format!("ticket-{index}"))).await.unwrap().expect("request");
+        let holder = holders[(index % 8) as usize].pubkey();
+        let request = fixture.ledger.redemption_request(&mint, &holder, &reference_hash(&format!("ticket-{index}"))).await.unwrap().expect("request");
         let expected = if index % 2 == 0 { RedemptionStatus::Completed } else { RedemptionStatus::Pending };
         assert_eq!(request.status, expected);
     }

@@ -1,21 +1,28 @@
-use crate::{constants::*, error::Usd1Error, events::AdminTransferred, state::Config};
+use crate::{constants::*, error::Usd1Error, events::AdminTransferred, state::Config, utils::require_can_be_admin};
 use anchor_lang::prelude::*;
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct AcceptAdmin<'info> {
+    /// The pending admin.
     pub new_admin: Signer<'info>,
+    /// The mint's Config.
     #[account(mut, seeds = [CONFIG_SEED, config.mint.as_ref()], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
+    /// CHECK: the new admin's Minter PDA (an active minter may not become admin).
+    #[account(seeds = [MINTER_SEED, config.key().as_ref(), new_admin.key().as_ref()], bump)]
+    pub new_admin_minter_account: UncheckedAccount<'info>,
+    /// CHECK: the new admin's DenylistEntry PDA (exists only while denylisted).
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), new_admin.key().as_ref()], bump)]
+    pub new_admin_denylist_entry: UncheckedAccount<'info>,
 }
 
 impl AcceptAdmin<'_> {
     pub fn validate(&self) -> Result<()> {
         let pending = self.config.pending_admin.ok_or(Usd1Error::NoPendingAdmin)?;
         require_keys_eq!(pending, self.new_admin.key(), Usd1Error::Unauthorized);
-        // A role may have been given to this key after the handover started.
-        require!(!self.config.holds_any_role(&pending), Usd1Error::RoleConflict);
-        Ok(())
+        // A role, a council seat or a minter may have been given to this key after the handover started.
+        require_can_be_admin(&self.config, &pending, &self.new_admin_minter_account, &self.new_admin_denylist_entry)
     }
 }
 

@@ -3,12 +3,13 @@ use crate::{
     error::Usd1Error,
     events::ProposalApproved,
     state::{Config, Proposal},
-    utils::now,
+    utils::{is_denylisted, now},
 };
 use anchor_lang::prelude::*;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct ProposalIdParams {
+    /// The proposal's id (its PDA seed).
     pub proposal: u64,
 }
 
@@ -16,26 +17,36 @@ pub struct ProposalIdParams {
 #[derive(Accounts)]
 #[instruction(params: ProposalIdParams)]
 pub struct Approve<'info> {
+    /// A current council member, not denylisted, who has not voted on this proposal.
     pub approver: Signer<'info>,
+    /// The mint's Config (council, threshold).
     #[account(mut, seeds = [CONFIG_SEED, config.mint.as_ref()], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
+    /// The proposal voted on.
     #[account(
         mut,
         seeds = [PROPOSAL_SEED, config.key().as_ref(), &params.proposal.to_le_bytes()],
         bump = proposal.bump
     )]
     pub proposal: Box<Account<'info, Proposal>>,
+    /// CHECK: the approver's DenylistEntry PDA (exists only while denylisted).
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), approver.key().as_ref()], bump)]
+    pub approver_denylist_entry: UncheckedAccount<'info>,
 }
 
 impl Approve<'_> {
+    /// Terminal conditions first (stale, expired, rejected), then the voter's own.
     pub fn validate(&self) -> Result<()> {
         let approver = self.approver.key();
         let (config, proposal) = (&self.config, &self.proposal);
         require!(config.is_council_member(&approver), Usd1Error::NotCouncilMember);
         require!(!proposal.is_stale(config), Usd1Error::ProposalStale);
         require!(!proposal.is_expired(now()?), Usd1Error::ProposalExpired);
+        require!(!proposal.is_rejected(config), Usd1Error::ProposalRejected);
         require!(!proposal.approvals.contains(&approver), Usd1Error::AlreadyApproved);
+        require!(!proposal.rejections.contains(&approver), Usd1Error::AlreadyVoted);
         require!(proposal.allowance_minter() != Some(approver), Usd1Error::SelfApproval);
+        require!(!is_denylisted(&self.approver_denylist_entry), Usd1Error::Denylisted);
         Ok(())
     }
 }
@@ -44,11 +55,10 @@ impl Approve<'_> {
 pub fn handler(ctx: Context<Approve>, params: ProposalIdParams) -> Result<()> {
     let approver = ctx.accounts.approver.key();
     let threshold = ctx.accounts.config.council_threshold;
-    let timelock = ctx.accounts.config.timelock_secs;
     let proposal = &mut ctx.accounts.proposal;
     proposal.add_approval(approver, threshold, now()?);
     let approvals = proposal.approvals.len() as u8;
-    let executable_at = proposal.executable_at(timelock);
+    let executable_at = proposal.executable_at();
 
     let config = &mut ctx.accounts.config;
     let seq = config.next_event_seq()?;

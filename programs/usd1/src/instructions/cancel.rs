@@ -28,16 +28,17 @@ pub struct Cancel<'info> {
 }
 
 impl Cancel<'_> {
-    /// Any current council member may cancel; anyone may clean up a stale or expired proposal.
+    /// A live proposal is its proposer's to withdraw (a single other member cannot veto:
+    /// that takes reject votes); anyone may clean up a stale, expired or rejected one.
     pub fn validate(&self) -> Result<()> {
         let (config, proposal) = (&self.config, &self.proposal);
-        let dead = proposal.is_stale(config) || proposal.is_expired(now()?);
-        require!(dead || config.is_council_member(&self.canceller.key()), Usd1Error::NotCouncilMember);
+        let dead = proposal.is_stale(config) || proposal.is_expired(now()?) || proposal.is_rejected(config);
+        require!(dead || self.canceller.key() == proposal.proposer, Usd1Error::Unauthorized);
         Ok(())
     }
 }
 
-/// Council member (anyone, once stale or expired): closes a proposal unexecuted; rent goes to the proposer.
+/// Proposer (anyone, once stale, expired or rejected): closes a proposal unexecuted; rent goes to the proposer.
 pub fn handler(ctx: Context<Cancel>, params: ProposalIdParams) -> Result<()> {
     let config = &mut ctx.accounts.config;
     let seq = config.next_event_seq()?;

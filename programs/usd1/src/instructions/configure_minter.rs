@@ -3,14 +3,14 @@ use crate::{
     error::Usd1Error,
     events::MinterConfigured,
     state::{Config, Minter, RateLimit},
-    utils::{create_pda_account, load_optional, now, write_account},
+    utils::{create_pda_account, is_denylisted, load_optional, now, write_account},
 };
 use anchor_lang::prelude::*;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct ConfigureMinterParams {
     pub minter: Pubkey,
-    /// `None` turns the rate limit off.
+    /// The rate limit (`None`: none). For an active minter only a tightening is accepted.
     pub rate_limit: Option<RateLimit>,
 }
 
@@ -31,16 +31,23 @@ pub struct ConfigureMinter<'info> {
     /// CHECK: created on first configuration, loaded otherwise; the seeds pin its address.
     #[account(mut, seeds = [MINTER_SEED, config.key().as_ref(), params.minter.as_ref()], bump)]
     pub minter_account: UncheckedAccount<'info>,
+    /// CHECK: the minter key's DenylistEntry PDA (exists only while denylisted).
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), params.minter.as_ref()], bump)]
+    pub minter_denylist_entry: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
 }
 
 impl ConfigureMinter<'_> {
     pub fn validate(&self, params: &ConfigureMinterParams) -> Result<()> {
         // The admin may not mint; an unset key could never sign.
+        let config = &self.config;
         require!(
-            params.minter != Pubkey::default() && params.minter != self.config.admin,
+            params.minter != Pubkey::default()
+                && params.minter != config.admin
+                && config.pending_admin != Some(params.minter),
             Usd1Error::RoleConflict
         );
+        require!(!is_denylisted(&self.minter_denylist_entry), Usd1Error::Denylisted);
         if let Some(limit) = params.rate_limit {
             require!(limit.capacity > 0, Usd1Error::InvalidConfig);
         }
@@ -48,7 +55,7 @@ impl ConfigureMinter<'_> {
     }
 }
 
-/// Master minter: adds a minter (allowance 0) or changes an active minter's rate limit.
+/// Master minter: adds a minter (allowance 0) or tightens an active minter's rate limit.
 /// A removed minter configured again starts over at allowance 0 with a new generation.
 pub fn handler(ctx: Context<ConfigureMinter>, params: ConfigureMinterParams) -> Result<()> {
     let now = now()?;
@@ -74,25 +81,20 @@ pub fn handler(ctx: Context<ConfigureMinter>, params: ConfigureMinterParams) -> 
 
     let config = &mut ctx.accounts.config;
     if minter.active {
-        // A rate-limit change keeps what is left in the bucket, within the new capacity.
-        minter.refill_bucket(now);
+        // One key only tightens: removing or raising a limit is a council `set_rate_limit`.
+        require!(minter.rate_limit_only_tightens(params.rate_limit), Usd1Error::CouncilRequired);
     } else {
+        // A new (or removed) minter starts over at allowance 0 under a new generation.
         minter.active = true;
         minter.generation = minter.generation.checked_add(1).ok_or(Usd1Error::MathOverflow)?;
         minter.allowance = 0;
         minter.rate_limit = None;
+        minter.bucket_tokens = 0;
         minter.bucket_updated_at = now;
         config.active_minters = config.active_minters.checked_add(1).ok_or(Usd1Error::MathOverflow)?;
     }
-    // A newly limited minter starts with a full bucket; a changed limit keeps what
-    // is left, within the new capacity.
-    if let Some(limit) = params.rate_limit {
-        minter.bucket_tokens = match minter.rate_limit {
-            Some(_) => minter.bucket_tokens.min(limit.capacity),
-            None => limit.capacity,
-        };
-    }
-    minter.rate_limit = params.rate_limit;
+    // Never a refill: the bucket keeps what it holds within the new capacity.
+    minter.change_rate_limit(params.rate_limit, now);
 
     if is_new {
         let config_key = config.key();

@@ -1,7 +1,7 @@
 use crate::{
     constants::*,
     error::Usd1Error,
-    events::{ProposalExecuted, Seized},
+    events::{ConfigUpdated, ProposalExecuted, Seized},
     instructions::approve::ProposalIdParams,
     state::{Config, Minter, Proposal, ProposalKind, SeizureDestination},
     utils::{is_denylisted, now, set_account_frozen, token_account_of_mint, wallet_token_accounts},
@@ -32,7 +32,7 @@ pub struct Execute<'info> {
     /// CHECK: receives the proposal's rent; must be its proposer.
     #[account(mut, address = proposal.proposer @ Usd1Error::Unauthorized)]
     pub proposer: UncheckedAccount<'info>,
-    /// For `SetAllowance`: the minter whose allowance is set.
+    /// For `SetAllowance` and `SetRateLimit`: the minter changed.
     #[account(mut)]
     pub minter_account: Option<Box<Account<'info, Minter>>>,
     /// For `Seize`: the Config's mint.
@@ -58,11 +58,12 @@ impl Execute<'_> {
         let now = now()?;
         require!(!proposal.is_stale(config), Usd1Error::ProposalStale);
         require!(!proposal.is_expired(now), Usd1Error::ProposalExpired);
+        require!(!proposal.is_rejected(config), Usd1Error::ProposalRejected);
         require!(
             proposal.approvals.len() >= usize::from(config.council_threshold),
             Usd1Error::ThresholdNotMet
         );
-        let executable_at = proposal.executable_at(config.timelock_secs).ok_or(Usd1Error::ThresholdNotMet)?;
+        let executable_at = proposal.executable_at().ok_or(Usd1Error::ThresholdNotMet)?;
         require!(now >= executable_at, Usd1Error::TimelockActive);
         Ok(())
     }
@@ -72,25 +73,41 @@ impl Execute<'_> {
 pub fn handler<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdParams) -> Result<()> {
     let kind = ctx.accounts.proposal.kind.clone();
     let mut seizure = None;
+    let mut config_updated = false;
+    if let Some(minter) = ctx.accounts.proposal.allowance_minter() {
+        let config_key = ctx.accounts.config.key();
+        let generation = ctx.accounts.proposal.minter_generation;
+        let minter_account = ctx.accounts.minter_account.as_ref().ok_or(Usd1Error::ProposalMinterMismatch)?;
+        require!(
+            minter_account.minter == minter && minter_account.config == config_key,
+            Usd1Error::ProposalMinterMismatch
+        );
+        // Removed (and perhaps configured again) since the proposal: the council approved
+        // a change for a minter that no longer exists in that form.
+        require!(minter_account.active && minter_account.generation == generation, Usd1Error::ProposalStale);
+    }
     match &kind {
-        ProposalKind::SetAllowance { minter, amount } => {
-            let config_key = ctx.accounts.config.key();
-            let generation = ctx.accounts.proposal.minter_generation;
+        ProposalKind::SetAllowance { amount, .. } => {
             let minter_account = ctx.accounts.minter_account.as_mut().ok_or(Usd1Error::ProposalMinterMismatch)?;
-            require!(
-                minter_account.minter == *minter && minter_account.config == config_key,
-                Usd1Error::ProposalMinterMismatch
-            );
-            // Removed (and perhaps configured again) since the proposal: the council approved
-            // an allowance for a minter that no longer exists in that form.
-            require!(
-                minter_account.active && minter_account.generation == generation,
-                Usd1Error::ProposalStale
-            );
             minter_account.set_allowance(*amount)?;
+        }
+        ProposalKind::SetRateLimit { rate_limit, .. } => {
+            let minter_account = ctx.accounts.minter_account.as_mut().ok_or(Usd1Error::ProposalMinterMismatch)?;
+            minter_account.change_rate_limit(*rate_limit, now()?);
+        }
+        ProposalKind::UpdateConfig { change } => {
+            let config = &mut ctx.accounts.config;
+            change.validate(config)?;
+            change.apply(config);
+            config_updated = true;
         }
         ProposalKind::SetCouncil { members, threshold } => {
             let config = &mut ctx.accounts.config;
+            // Role hygiene at execution: the admin (or a pending admin) never sits on the council.
+            require!(
+                !members.contains(&config.admin) && !config.pending_admin.is_some_and(|pending| members.contains(&pending)),
+                Usd1Error::RoleConflict
+            );
             config.council = members.clone();
             config.council_threshold = *threshold;
             config.council_epoch = config.council_epoch.checked_add(1).ok_or(Usd1Error::MathOverflow)?;
@@ -128,6 +145,19 @@ pub fn handler<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdPar
     if let Some(mut seized) = seizure {
         seized.seq = ctx.accounts.config.next_event_seq()?;
         emit_cpi!(seized);
+    }
+    if config_updated {
+        let config = &mut ctx.accounts.config;
+        let seq = config.next_event_seq()?;
+        emit_cpi!(ConfigUpdated {
+            mint: config.mint,
+            seq,
+            supply_cap: config.supply_cap,
+            timelock_secs: config.timelock_secs,
+            proposal_ttl_secs: config.proposal_ttl_secs,
+            reserve_gate: config.reserve_gate,
+            attestation_max_age_secs: config.attestation_max_age_secs,
+        });
     }
     Ok(())
 }

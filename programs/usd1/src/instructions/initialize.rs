@@ -111,6 +111,8 @@ impl Initialize<'_> {
         );
         validate_council(&params.council, params.threshold)?;
         let admin = self.admin.key();
+        // Role hygiene: the admin never sits on the council.
+        require!(!params.council.contains(&admin), Usd1Error::RoleConflict);
         for role in params.roles() {
             require!(role != Pubkey::default() && role != admin, Usd1Error::RoleConflict);
         }

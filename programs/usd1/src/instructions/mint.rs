@@ -17,6 +17,9 @@ pub struct MintParams {
     pub amount: u64,
     /// sha256 of the off-chain deposit reference (bank wire id); the reference itself never goes on chain.
     pub reference_hash: [u8; 32],
+    /// Unix time after which this mint is refused (`MintExpired`): a signed transaction,
+    /// durable nonce or not, cannot be sent later than this.
+    pub valid_until: i64,
 }
 
 #[event_cpi]
@@ -41,6 +44,9 @@ pub struct MintTokens<'info> {
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(mut, token::mint = mint, token::token_program = token_program)]
     pub recipient_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the minter's DenylistEntry PDA (exists only while denylisted): a denylisted minter cannot mint.
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), minter.key().as_ref()], bump)]
+    pub minter_denylist_entry: UncheckedAccount<'info>,
     /// CHECK: the recipient owner's DenylistEntry PDA (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), recipient_token.owner.as_ref()], bump)]
     pub recipient_denylist_entry: UncheckedAccount<'info>,
@@ -53,8 +59,8 @@ pub struct MintTokens<'info> {
 
 /// Minter: mints `amount` to a recipient against a deposit reference, within allowance, rate, cap and reserves.
 ///
-/// Checks, in SPEC order: mint scope not paused; signer is an active minter; amount > 0;
-/// amount <= allowance; rate limit; supply cap; reserve gate; recipient not the Escrow
+/// Checks, in SPEC order: mint scope not paused; signer is an active, not denylisted minter;
+/// amount > 0; not past `valid_until`; amount <= allowance; rate limit; supply cap; reserve gate; recipient not the Escrow
 /// or another Config-owned account, and its owner immutable (ImmutableOwner); recipient owner
 /// not denylisted; reference never used.
 pub fn handler(ctx: Context<MintTokens>, params: MintParams) -> Result<()> {
@@ -68,7 +74,9 @@ pub fn handler(ctx: Context<MintTokens>, params: MintParams) -> Result<()> {
         Some(minter) if minter.active => minter,
         _ => return err!(Usd1Error::Unauthorized),
     };
+    require!(!is_denylisted(&ctx.accounts.minter_denylist_entry), Usd1Error::Denylisted);
     require!(amount > 0, Usd1Error::InvalidAmount);
+    require!(clock.unix_timestamp <= params.valid_until, Usd1Error::MintExpired);
     require!(amount <= minter.allowance, Usd1Error::AllowanceExceeded);
     minter.take_from_bucket(amount, clock.unix_timestamp)?;
 

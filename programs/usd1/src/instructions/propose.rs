@@ -3,7 +3,7 @@ use crate::{
     error::Usd1Error,
     events::ProposalCreated,
     state::{validate_council, Config, Minter, Proposal, ProposalKind, SeizureDestination},
-    utils::{create_pda_account, load_optional, now, write_account},
+    utils::{create_pda_account, is_denylisted, load_optional, now, write_account},
 };
 use anchor_lang::prelude::*;
 
@@ -28,35 +28,54 @@ pub struct Propose<'info> {
         bump
     )]
     pub proposal: UncheckedAccount<'info>,
-    /// CHECK: for `SetAllowance`, the minter's account (must be active); checked in `validate`.
+    /// CHECK: the proposer's DenylistEntry PDA (exists only while denylisted).
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), proposer.key().as_ref()], bump)]
+    pub proposer_denylist_entry: UncheckedAccount<'info>,
+    /// CHECK: for `SetAllowance` and `SetRateLimit`, the minter's account (must be active); checked in `validate`.
     pub minter_account: Option<UncheckedAccount<'info>>,
     pub system_program: Program<'info, System>,
 }
 
 impl Propose<'_> {
-    /// Returns the minter generation the proposal is bound to (0 for council changes).
+    /// The active minter's generation, which a proposal about it is bound to. The proposer's
+    /// approval counts, so a minter may not propose a change to itself.
+    fn minter_generation(&self, minter: &Pubkey) -> Result<u32> {
+        require_keys_neq!(*minter, self.proposer.key(), Usd1Error::SelfApproval);
+        let account = self.minter_account.as_ref().ok_or(Usd1Error::ProposalMinterMismatch)?;
+        let expected = Pubkey::find_program_address(&[MINTER_SEED, self.config.key().as_ref(), minter.as_ref()], &crate::ID).0;
+        require_keys_eq!(account.key(), expected, Usd1Error::ProposalMinterMismatch);
+        match load_optional::<Minter>(&account.to_account_info())? {
+            Some(minter) if minter.active => Ok(minter.generation),
+            _ => err!(Usd1Error::MinterNotActive),
+        }
+    }
+
+    /// Returns the minter generation the proposal is bound to (0 for other kinds).
     pub fn validate(&self, params: &ProposeParams) -> Result<u32> {
         let config = &self.config;
         let proposer = self.proposer.key();
         require!(config.is_council_member(&proposer), Usd1Error::NotCouncilMember);
+        require!(!is_denylisted(&self.proposer_denylist_entry), Usd1Error::Denylisted);
         match &params.kind {
-            ProposalKind::SetAllowance { minter, .. } => {
-                // The proposer's approval counts, so a minter may not propose its own allowance.
-                require_keys_neq!(*minter, proposer, Usd1Error::SelfApproval);
-                let account = self.minter_account.as_ref().ok_or(Usd1Error::ProposalMinterMismatch)?;
-                let expected = Pubkey::find_program_address(
-                    &[MINTER_SEED, config.key().as_ref(), minter.as_ref()],
-                    &crate::ID,
-                )
-                .0;
-                require_keys_eq!(account.key(), expected, Usd1Error::ProposalMinterMismatch);
-                match load_optional::<Minter>(&account.to_account_info())? {
-                    Some(minter) if minter.active => Ok(minter.generation),
-                    _ => err!(Usd1Error::MinterNotActive),
+            ProposalKind::SetAllowance { minter, amount } => {
+                // Lowering is the master minter's `decrease_allowance`; zero is never a grant.
+                require!(*amount > 0, Usd1Error::InvalidAmount);
+                self.minter_generation(minter)
+            }
+            ProposalKind::SetRateLimit { minter, rate_limit } => {
+                if let Some(limit) = rate_limit {
+                    require!(limit.capacity > 0, Usd1Error::InvalidConfig);
                 }
+                self.minter_generation(minter)
+            }
+            ProposalKind::UpdateConfig { change } => {
+                // Checked again at execution against the config as it is then.
+                change.validate(config)?;
+                Ok(0)
             }
             ProposalKind::SetCouncil { members, threshold } => {
                 validate_council(members, *threshold)?;
+                require!(!members.contains(&config.admin), Usd1Error::RoleConflict);
                 Ok(0)
             }
             ProposalKind::Seize { owner, amount, destination, .. } => {
@@ -77,7 +96,8 @@ impl Propose<'_> {
     }
 }
 
-/// Council member: opens a proposal (allowance, council change or seizure); the proposer's approval counts.
+/// Council member: opens a proposal (allowance, council change, rate limit, config loosening or
+/// seizure); the proposer's approval counts.
 pub fn handler(ctx: Context<Propose>, params: ProposeParams) -> Result<()> {
     let minter_generation = ctx.accounts.validate(&params)?;
     let now = now()?;
@@ -95,6 +115,7 @@ pub fn handler(ctx: Context<Propose>, params: ProposeParams) -> Result<()> {
         kind: params.kind,
         minter_generation,
         approvals: Vec::with_capacity(MAX_COUNCIL_MEMBERS),
+        rejections: Vec::new(),
         council_epoch: config.council_epoch,
         created_at: now,
         expires_at,

@@ -13,6 +13,9 @@ use anchor_spl::{
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct RejectRedemptionParams {
+    /// The holder who requested the redemption (the request is keyed by holder and reference).
+    pub holder: Pubkey,
+    /// sha256 of the redemption ticket id.
     pub reference_hash: [u8; 32],
     /// sha256 of the rejection reason.
     pub reason_hash: [u8; 32],
@@ -37,7 +40,7 @@ pub struct RejectRedemption<'info> {
     pub escrow: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         mut,
-        seeds = [REDEMPTION_SEED, config.key().as_ref(), params.reference_hash.as_ref()],
+        seeds = [REDEMPTION_SEED, config.key().as_ref(), params.holder.as_ref(), params.reference_hash.as_ref()],
         bump = request.bump
     )]
     pub request: Box<Account<'info, RedemptionRequest>>,

@@ -42,7 +42,7 @@ pub struct RequestRedemption<'info> {
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), holder.key().as_ref()], bump)]
     pub holder_denylist_entry: UncheckedAccount<'info>,
     /// CHECK: created here; its existence means the reference was used. The seeds pin its address.
-    #[account(mut, seeds = [REDEMPTION_SEED, config.key().as_ref(), params.reference_hash.as_ref()], bump)]
+    #[account(mut, seeds = [REDEMPTION_SEED, config.key().as_ref(), holder.key().as_ref(), params.reference_hash.as_ref()], bump)]
     pub request: UncheckedAccount<'info>,
     pub token_program: Program<'info, Token2022>,
     pub system_program: Program<'info, System>,
@@ -59,7 +59,8 @@ pub fn handler(ctx: Context<RequestRedemption>, params: RequestRedemptionParams)
 
     let config_key = ctx.accounts.config.key();
     let bump = ctx.bumps.request;
-    let request_seeds: &[&[u8]] = &[REDEMPTION_SEED, config_key.as_ref(), &params.reference_hash, &[bump]];
+    let holder_key = ctx.accounts.holder.key();
+    let request_seeds: &[&[u8]] = &[REDEMPTION_SEED, config_key.as_ref(), holder_key.as_ref(), &params.reference_hash, &[bump]];
     create_pda_account(
         &ctx.accounts.holder.to_account_info(),
         &request_info,

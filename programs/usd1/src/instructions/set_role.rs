@@ -3,18 +3,23 @@ use crate::{
     error::Usd1Error,
     events::RoleUpdated,
     state::{Config, Role},
+    utils::is_denylisted,
 };
 use anchor_lang::prelude::*;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct SetRoleParams {
+    /// The single-key role assigned.
     pub role: Role,
+    /// Its new holder: not the admin, not the pending admin, not denylisted.
     pub key: Pubkey,
 }
 
 #[event_cpi]
 #[derive(Accounts)]
+#[instruction(params: SetRoleParams)]
 pub struct SetRole<'info> {
+    /// The admin.
     pub admin: Signer<'info>,
     #[account(
         mut,
@@ -23,6 +28,9 @@ pub struct SetRole<'info> {
         has_one = admin @ Usd1Error::Unauthorized
     )]
     pub config: Box<Account<'info, Config>>,
+    /// CHECK: the new holder's DenylistEntry PDA (exists only while denylisted).
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), params.key.as_ref()], bump)]
+    pub key_denylist_entry: UncheckedAccount<'info>,
 }
 
 impl SetRole<'_> {
@@ -35,6 +43,7 @@ impl SetRole<'_> {
                 && config.pending_admin != Some(key),
             Usd1Error::RoleConflict
         );
+        require!(!is_denylisted(&self.key_denylist_entry), Usd1Error::Denylisted);
         Ok(())
     }
 }

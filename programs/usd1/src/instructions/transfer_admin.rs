@@ -1,14 +1,17 @@
-use crate::{constants::*, error::Usd1Error, events::AdminTransferStarted, state::Config};
+use crate::{constants::*, error::Usd1Error, events::AdminTransferStarted, state::Config, utils::require_can_be_admin};
 use anchor_lang::prelude::*;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct TransferAdminParams {
+    /// The key that may accept: holds no role, sits on no council, is no minter, not denylisted.
     pub new_admin: Pubkey,
 }
 
 #[event_cpi]
 #[derive(Accounts)]
+#[instruction(params: TransferAdminParams)]
 pub struct TransferAdmin<'info> {
+    /// The admin.
     pub admin: Signer<'info>,
     #[account(
         mut,
@@ -17,18 +20,19 @@ pub struct TransferAdmin<'info> {
         has_one = admin @ Usd1Error::Unauthorized
     )]
     pub config: Box<Account<'info, Config>>,
+    /// CHECK: the candidate's Minter PDA (an active minter may not become admin).
+    #[account(seeds = [MINTER_SEED, config.key().as_ref(), params.new_admin.as_ref()], bump)]
+    pub new_admin_minter_account: UncheckedAccount<'info>,
+    /// CHECK: the candidate's DenylistEntry PDA (exists only while denylisted).
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), params.new_admin.as_ref()], bump)]
+    pub new_admin_denylist_entry: UncheckedAccount<'info>,
 }
 
 impl TransferAdmin<'_> {
     pub fn validate(&self, params: &TransferAdminParams) -> Result<()> {
         let new_admin = params.new_admin;
-        require!(
-            new_admin != Pubkey::default()
-                && new_admin != self.config.admin
-                && !self.config.holds_any_role(&new_admin),
-            Usd1Error::RoleConflict
-        );
-        Ok(())
+        require!(new_admin != self.config.admin, Usd1Error::RoleConflict);
+        require_can_be_admin(&self.config, &new_admin, &self.new_admin_minter_account, &self.new_admin_denylist_entry)
     }
 }
 

@@ -2,33 +2,16 @@ use crate::{
     constants::*,
     error::Usd1Error,
     events::ConfigUpdated,
-    state::{validate_timing, Config},
+    state::Config,
 };
 use anchor_lang::prelude::*;
 
-/// Each field left `None` keeps its value. `supply_cap: Some(None)` removes the cap.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, Default)]
-pub struct UpdateConfigParams {
-    pub supply_cap: Option<Option<u64>>,
-    pub timelock_secs: Option<u64>,
-    pub proposal_ttl_secs: Option<u64>,
-    pub reserve_gate: Option<bool>,
-    pub attestation_max_age_secs: Option<u64>,
-}
-
-impl UpdateConfigParams {
-    fn is_empty(&self) -> bool {
-        self.supply_cap.is_none()
-            && self.timelock_secs.is_none()
-            && self.proposal_ttl_secs.is_none()
-            && self.reserve_gate.is_none()
-            && self.attestation_max_age_secs.is_none()
-    }
-}
+pub use crate::state::{SupplyCapUpdate, UpdateConfigParams};
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct UpdateConfig<'info> {
+    /// The admin.
     pub admin: Signer<'info>,
     #[account(
         mut,
@@ -41,35 +24,17 @@ pub struct UpdateConfig<'info> {
 
 impl UpdateConfig<'_> {
     pub fn validate(&self, params: &UpdateConfigParams) -> Result<()> {
-        require!(!params.is_empty(), Usd1Error::NothingToUpdate);
-        require!(params.supply_cap != Some(Some(0)), Usd1Error::InvalidConfig);
-        let config = &self.config;
-        validate_timing(
-            params.timelock_secs.unwrap_or(config.timelock_secs),
-            params.proposal_ttl_secs.unwrap_or(config.proposal_ttl_secs),
-            params.attestation_max_age_secs.unwrap_or(config.attestation_max_age_secs),
-        )
+        params.validate(&self.config)?;
+        // One key only lowers risk (SPEC 3): loosening is a council proposal.
+        require!(params.only_tightens(&self.config), Usd1Error::CouncilRequired);
+        Ok(())
     }
 }
 
-/// Admin: changes supply cap, timelock, proposal ttl, reserve gate or attestation max age.
+/// Admin: tightens the supply cap, timelock, proposal ttl, reserve gate or attestation max age.
 pub fn handler(ctx: Context<UpdateConfig>, params: UpdateConfigParams) -> Result<()> {
     let config = &mut ctx.accounts.config;
-    if let Some(supply_cap) = params.supply_cap {
-        config.supply_cap = supply_cap;
-    }
-    if let Some(timelock_secs) = params.timelock_secs {
-        config.timelock_secs = timelock_secs;
-    }
-    if let Some(proposal_ttl_secs) = params.proposal_ttl_secs {
-        config.proposal_ttl_secs = proposal_ttl_secs;
-    }
-    if let Some(reserve_gate) = params.reserve_gate {
-        config.reserve_gate = reserve_gate;
-    }
-    if let Some(attestation_max_age_secs) = params.attestation_max_age_secs {
-        config.attestation_max_age_secs = attestation_max_age_secs;
-    }
+    params.apply(config);
     let seq = config.next_event_seq()?;
     emit_cpi!(ConfigUpdated {
         mint: config.mint,

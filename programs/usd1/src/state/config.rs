@@ -182,3 +182,90 @@ pub fn validate_metadata(name: &str, symbol: &str, uri: &str) -> Result<()> {
     require!(uri.len() <= MAX_URI_LEN, Usd1Error::InvalidMetadata);
     Ok(())
 }
+
+/// A change to the supply cap, as `update_config` and the council's `update_config` proposal
+/// take it (an explicit enum rather than `Option<Option<u64>>`, so every client can say
+/// "remove the cap").
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, Default)]
+pub enum SupplyCapUpdate {
+    /// Leave the cap as it is.
+    #[default]
+    Unchanged,
+    /// Set the cap to `cap` base units (> 0).
+    Set { cap: u64 },
+    /// No cap.
+    Remove,
+}
+
+/// Limits and timings to change; each field left `Unchanged`/`None` keeps its value.
+/// The admin's `update_config` accepts only changes that tighten (`CouncilRequired`
+/// otherwise); a council `update_config` proposal may loosen.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, Default, PartialEq, Eq, InitSpace)]
+pub struct UpdateConfigParams {
+    /// New supply cap, or none, or unchanged.
+    pub supply_cap: SupplyCapUpdate,
+    /// New proposal timelock in seconds (applies to proposals created afterwards).
+    pub timelock_secs: Option<u64>,
+    /// New proposal lifetime in seconds.
+    pub proposal_ttl_secs: Option<u64>,
+    /// Turn the reserve gate on or off.
+    pub reserve_gate: Option<bool>,
+    /// New maximum age of a reserve attestation, in seconds.
+    pub attestation_max_age_secs: Option<u64>,
+}
+
+impl UpdateConfigParams {
+    pub fn is_empty(&self) -> bool {
+        self.supply_cap == SupplyCapUpdate::Unchanged
+            && self.timelock_secs.is_none()
+            && self.proposal_ttl_secs.is_none()
+            && self.reserve_gate.is_none()
+            && self.attestation_max_age_secs.is_none()
+    }
+
+    /// Whether every field only lowers risk against `config`: a lower or new cap, a longer
+    /// timelock, a shorter proposal lifetime, the reserve gate on, a shorter attestation age.
+    pub fn only_tightens(&self, config: &Config) -> bool {
+        let cap = match (self.supply_cap, config.supply_cap) {
+            (SupplyCapUpdate::Unchanged, _) | (SupplyCapUpdate::Set { .. }, None) | (SupplyCapUpdate::Remove, None) => true,
+            (SupplyCapUpdate::Set { cap }, Some(current)) => cap <= current,
+            (SupplyCapUpdate::Remove, Some(_)) => false,
+        };
+        cap && self.timelock_secs.map_or(true, |secs| secs >= config.timelock_secs)
+            && self.proposal_ttl_secs.map_or(true, |secs| secs <= config.proposal_ttl_secs)
+            && self.reserve_gate.map_or(true, |gate| gate || !config.reserve_gate)
+            && self.attestation_max_age_secs.map_or(true, |secs| secs <= config.attestation_max_age_secs)
+    }
+
+    /// Check the values (`NothingToUpdate`, `InvalidConfig`) against `config` as it would become.
+    pub fn validate(&self, config: &Config) -> Result<()> {
+        require!(!self.is_empty(), Usd1Error::NothingToUpdate);
+        require!(self.supply_cap != SupplyCapUpdate::Set { cap: 0 }, Usd1Error::InvalidConfig);
+        validate_timing(
+            self.timelock_secs.unwrap_or(config.timelock_secs),
+            self.proposal_ttl_secs.unwrap_or(config.proposal_ttl_secs),
+            self.attestation_max_age_secs.unwrap_or(config.attestation_max_age_secs),
+        )
+    }
+
+    /// Apply to `config`.
+    pub fn apply(&self, config: &mut Config) {
+        match self.supply_cap {
+            SupplyCapUpdate::Unchanged => {}
+            SupplyCapUpdate::Set { cap } => config.supply_cap = Some(cap),
+            SupplyCapUpdate::Remove => config.supply_cap = None,
+        }
+        if let Some(secs) = self.timelock_secs {
+            config.timelock_secs = secs;
+        }
+        if let Some(secs) = self.proposal_ttl_secs {
+            config.proposal_ttl_secs = secs;
+        }
+        if let Some(gate) = self.reserve_gate {
+            config.reserve_gate = gate;
+        }
+        if let Some(secs) = self.attestation_max_age_secs {
+            config.attestation_max_age_secs = secs;
+        }
+    }
+}

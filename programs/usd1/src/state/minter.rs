@@ -64,6 +64,30 @@ impl Minter {
         Ok(())
     }
 
+    /// Replace the rate limit without refilling: the bucket first accrues at the old rate up
+    /// to now, then keeps what it holds within the new capacity. A limit where there was none
+    /// starts full (the minter was unlimited until now).
+    pub fn change_rate_limit(&mut self, rate_limit: Option<RateLimit>, now: i64) {
+        self.refill_bucket(now);
+        if let Some(limit) = rate_limit {
+            self.bucket_tokens = match self.rate_limit {
+                Some(_) => self.bucket_tokens.min(limit.capacity),
+                None => limit.capacity,
+            };
+        }
+        self.rate_limit = rate_limit;
+    }
+
+    /// Whether `rate_limit` only tightens the current one: a limit where there was none, or a
+    /// capacity and refill rate each no higher than now.
+    pub fn rate_limit_only_tightens(&self, rate_limit: Option<RateLimit>) -> bool {
+        match (self.rate_limit, rate_limit) {
+            (_, None) => self.rate_limit.is_none(),
+            (None, Some(_)) => true,
+            (Some(current), Some(new)) => new.capacity <= current.capacity && new.refill_per_sec <= current.refill_per_sec,
+        }
+    }
+
     /// Set the remaining allowance, counting any increase as granted.
     pub fn set_allowance(&mut self, amount: u64) -> Result<()> {
         if amount > self.allowance {

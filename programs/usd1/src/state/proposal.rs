@@ -1,4 +1,7 @@
-use crate::{constants::*, state::Config};
+use crate::{
+    constants::*,
+    state::{Config, RateLimit, UpdateConfigParams},
+};
 use anchor_lang::prelude::*;
 
 /// Where seized tokens go.
@@ -23,6 +26,11 @@ pub enum ProposalKind {
         members: Vec<Pubkey>,
         threshold: u8,
     },
+    /// Set or remove `minter`'s rate limit (a loosening the master minter may not make alone).
+    /// The bucket keeps what it holds, within the new capacity; it never refills.
+    SetRateLimit { minter: Pubkey, rate_limit: Option<RateLimit> },
+    /// Change limits and timings, loosening included (the admin alone may only tighten).
+    UpdateConfig { change: UpdateConfigParams },
     /// Lawful order: take `amount` base units from the token accounts of denylisted `owner`
     /// and send them to `destination` or burn them. `order_hash` is sha256 of the order's reference.
     Seize { owner: Pubkey, amount: u64, destination: SeizureDestination, order_hash: [u8; 32] },
@@ -41,25 +49,30 @@ pub struct Proposal {
     pub minter_generation: u32,
     #[max_len(MAX_COUNCIL_MEMBERS)]
     pub approvals: Vec<Pubkey>,
+    /// Council members who voted against; the proposal is rejected once they exceed
+    /// members - threshold (the approvals can then never reach the threshold).
+    #[max_len(MAX_COUNCIL_MEMBERS)]
+    pub rejections: Vec<Pubkey>,
     /// The council epoch the proposal was created under.
     pub council_epoch: u64,
     pub created_at: i64,
     pub expires_at: i64,
     /// When the approvals first reached the threshold; the timelock runs from here.
     pub threshold_reached_at: Option<i64>,
-    /// The config's timelock when proposed. Execution waits for the larger of this
-    /// and the current timelock: lowering it never speeds up an open proposal.
+    /// The config's timelock when proposed: execution waits this long after the threshold
+    /// is reached, whatever the config says later (SPEC 4, v2).
     pub timelock_secs: u64,
 }
 
 impl Proposal {
     pub const SPACE: usize = 8 + Self::INIT_SPACE;
 
-    /// The minter whose allowance this proposal sets, if any.
+    /// The minter this proposal changes (allowance or rate limit), if any: it needs the
+    /// Minter account at execution, and that minter may not approve it.
     pub fn allowance_minter(&self) -> Option<Pubkey> {
         match self.kind {
-            ProposalKind::SetAllowance { minter, .. } => Some(minter),
-            ProposalKind::SetCouncil { .. } | ProposalKind::Seize { .. } => None,
+            ProposalKind::SetAllowance { minter, .. } | ProposalKind::SetRateLimit { minter, .. } => Some(minter),
+            ProposalKind::SetCouncil { .. } | ProposalKind::UpdateConfig { .. } | ProposalKind::Seize { .. } => None,
         }
     }
 
@@ -79,10 +92,21 @@ impl Proposal {
         }
     }
 
-    /// Earliest execution time under `current_timelock_secs`, once the threshold is reached.
-    pub fn executable_at(&self, current_timelock_secs: u64) -> Option<i64> {
-        let timelock = self.timelock_secs.max(current_timelock_secs);
-        let timelock = i64::try_from(timelock).unwrap_or(i64::MAX);
+    /// Earliest execution time (the timelock snapshot after the threshold), once reached.
+    pub fn executable_at(&self) -> Option<i64> {
+        let timelock = i64::try_from(self.timelock_secs).unwrap_or(i64::MAX);
         self.threshold_reached_at.map(|reached| reached.saturating_add(timelock))
+    }
+
+    /// Rejected once the rejections exceed members - threshold: the remaining members could
+    /// no longer reach the threshold.
+    pub fn is_rejected(&self, config: &Config) -> bool {
+        let can_lose = config.council.len().saturating_sub(usize::from(config.council_threshold));
+        self.rejections.len() > can_lose
+    }
+
+    /// Whether `member` already voted either way.
+    pub fn has_voted(&self, member: &Pubkey) -> bool {
+        self.approvals.contains(member) || self.rejections.contains(member)
     }
 }
