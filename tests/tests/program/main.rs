@@ -4,6 +4,7 @@ mod harness;
 mod admin;
 mod adversarial;
 mod config;
+mod governance;
 mod costs;
 mod denylist;
 mod initialize;
