@@ -20,7 +20,7 @@ use usd1_client::{
     instructions::{self, ExecuteAccounts, SeizureAccounts},
     pda, reference_hash, token,
     transfer::{transfer_checked_between, TransferEnd},
-    PauseScope, ProposalKind, RedemptionStatus, SeizureDestination,
+    PauseScope, ProposalKind, RedemptionStatus, SeizureDestination, SupplyCapUpdate, UpdateConfigParams,
 };
 
 const HOLDERS: usize = 4; // alice, bob, carol, and the burner (who can hold tokens too)
@@ -30,6 +30,16 @@ const BURNER: usize = 3;
 /// program never lets it receive: `OwnerNotImmutable`).
 const SIDES: usize = 2;
 const MUTABLE_SIDE: usize = HOLDERS + 1;
+/// Who can be denylisted: the holders, then council member c1 and the minter (role holders
+/// lose their powers while listed).
+const PARTIES: usize = HOLDERS + 2;
+const PARTY_COUNCIL_MEMBER: usize = HOLDERS;
+const PARTY_MINTER: usize = HOLDERS + 1;
+/// The council of the property fixture: 3 members, threshold 2; rejected at 2 votes against.
+const MEMBERS: usize = 3;
+const THRESHOLD: usize = 2;
+/// The supply cap the fixture starts with, in tokens.
+const INITIAL_CAP_TOKENS: u64 = 10_000;
 /// Token accounts: the holders' associated accounts (index = holder), then the side accounts.
 const ACCOUNTS: usize = HOLDERS + SIDES;
 
@@ -57,9 +67,38 @@ enum Step {
     Unpause(PauseScope),
     DenylistAdd(usize),
     DenylistRemove(usize),
+    /// Council member c0 proposes, c2 approves, a stranger executes: allowance + tokens.
     RaiseAllowance { tokens: u64 },
+    /// Council member `member` proposes.
+    Propose { member: usize, choice: Choice },
+    /// Council member `member` votes on the `slot`-th proposal created (mod their count).
+    Vote { member: usize, slot: usize, approve: bool },
+    /// A stranger executes the `slot`-th proposal.
+    Execute { slot: usize },
+    /// Council member `member` cancels the `slot`-th proposal.
+    Cancel { member: usize, slot: usize },
+    /// The admin alone sets the supply cap (a raise is a loosening: `CouncilRequired`).
+    AdminSetCap { tokens: u64 },
     DecreaseAllowance { tokens: u64 },
     Warp { secs: i64 },
+}
+
+/// What a `Propose` step asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Choice {
+    /// SetAllowance to the current allowance plus `tokens`.
+    Allowance { tokens: u64 },
+    /// UpdateConfig setting the supply cap to `tokens` (a loosening when higher).
+    Cap { tokens: u64 },
+    /// A `Seize` step's proposal (proposed, approved and executed or withdrawn in that step).
+    Seizure,
+}
+
+fn choice() -> impl Strategy<Value = Choice> {
+    prop_oneof![
+        (1u64..=200).prop_map(|tokens| Choice::Allowance { tokens }),
+        (50u64..=20_000).prop_map(|tokens| Choice::Cap { tokens }),
+    ]
 }
 
 fn scope() -> impl Strategy<Value = PauseScope> {
@@ -82,9 +121,14 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0..HOLDERS, 0u64..=100, proptest::option::of(0..HOLDERS)).prop_map(|(holder, percent, to)| Step::Seize { holder, percent, to }),
         2 => scope().prop_map(Step::Pause),
         3 => scope().prop_map(Step::Unpause),
-        2 => (0..HOLDERS).prop_map(Step::DenylistAdd),
-        2 => (0..HOLDERS).prop_map(Step::DenylistRemove),
+        2 => (0..PARTIES).prop_map(Step::DenylistAdd),
+        2 => (0..PARTIES).prop_map(Step::DenylistRemove),
         1 => (1u64..=200).prop_map(|tokens| Step::RaiseAllowance { tokens }),
+        2 => (0..MEMBERS, choice()).prop_map(|(member, choice)| Step::Propose { member, choice }),
+        3 => (0..MEMBERS, 0usize..6, any::<bool>()).prop_map(|(member, slot, approve)| Step::Vote { member, slot, approve }),
+        2 => (0usize..6).prop_map(|slot| Step::Execute { slot }),
+        1 => (0..MEMBERS, 0usize..6).prop_map(|(member, slot)| Step::Cancel { member, slot }),
+        1 => (50u64..=20_000).prop_map(|tokens| Step::AdminSetCap { tokens }),
         1 => (1u64..=100).prop_map(|tokens| Step::DecreaseAllowance { tokens }),
         1 => (1i64..=100_000).prop_map(|secs| Step::Warp { secs }),
     ]
@@ -116,7 +160,11 @@ struct Model {
     mint_references: BTreeMap<u8, u64>,
     /// Redemption requests by (holder, ticket): a ticket is bound to its holder.
     requests: BTreeMap<(usize, u8), (u64, RedemptionStatus)>,
-    denylisted: [bool; HOLDERS],
+    denylisted: [bool; PARTIES],
+    /// The supply cap in base units.
+    supply_cap: u64,
+    /// Every proposal created, by id order.
+    proposals: Vec<ModelProposal>,
     mint_paused: bool,
     redeem_paused: bool,
     transfers_paused: bool,
@@ -142,12 +190,33 @@ impl Default for Model {
             lifetime_minted: 0,
             mint_references: BTreeMap::new(),
             requests: BTreeMap::new(),
-            denylisted: [false; HOLDERS],
+            denylisted: [false; PARTIES],
+            supply_cap: INITIAL_CAP_TOKENS * ONE_TOKEN,
+            proposals: Vec::new(),
             mint_paused: false,
             redeem_paused: false,
             transfers_paused: false,
             event_seq: 0,
         }
+    }
+}
+
+/// A proposal as the model sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ModelProposal {
+    proposer: usize,
+    /// The allowance (base units) or the supply cap (base units) it sets.
+    choice: Choice,
+    amount: u64,
+    approvals: Vec<usize>,
+    rejections: Vec<usize>,
+    /// Not yet executed or cancelled (its account exists).
+    open: bool,
+}
+
+impl ModelProposal {
+    fn rejected(&self) -> bool {
+        self.rejections.len() > MEMBERS - THRESHOLD
     }
 }
 
@@ -157,15 +226,36 @@ fn transfer_destination(from: usize, to: usize) -> usize {
     if from == to { (to + 1) % ACCOUNTS } else { to }
 }
 
-/// Events a step emits even when its last instruction fails (a seizure's proposal and approval).
-fn setup_events(step: &Step) -> u64 {
+/// Events a step emits besides its last instruction's: a seizure's proposal and approval,
+/// and, when the seizure fails, the proposer withdrawing it.
+fn setup_events(step: &Step, failed: bool) -> u64 {
     match step {
-        Step::Seize { .. } => 2,
+        Step::Seize { .. } => 2 + u64::from(failed),
         _ => 0,
     }
 }
 
 impl Model {
+    /// Council member `member` (0..MEMBERS) is denylisted; only c1 can be, as a party.
+    fn member_denylisted(&self, member: usize) -> bool {
+        member == 1 && self.denylisted[PARTY_COUNCIL_MEMBER]
+    }
+
+    /// The proposal index a step's `slot` names: `None` before any proposal exists.
+    fn slot(&self, slot: usize) -> Option<usize> {
+        (!self.proposals.is_empty()).then(|| slot % self.proposals.len())
+    }
+
+    /// The open proposal a slot names, or the error a closed or missing one gives.
+    fn open_proposal(&mut self, slot: usize) -> Result<&mut ModelProposal, &'static str> {
+        let index = self.slot(slot).ok_or("Anchor:AccountNotInitialized")?;
+        let proposal = &mut self.proposals[index];
+        if !proposal.open {
+            return Err("Anchor:AccountNotInitialized");
+        }
+        Ok(proposal)
+    }
+
     fn supply(&self) -> u64 {
         self.total_minted - self.total_burned - self.unattributed
     }
@@ -233,8 +323,14 @@ impl Model {
                 if self.mint_paused {
                     return Err("MintingPaused");
                 }
+                if self.denylisted[PARTY_MINTER] {
+                    return Err("Denylisted");
+                }
                 if amount > self.allowance {
                     return Err("AllowanceExceeded");
+                }
+                if self.supply() + amount > self.supply_cap {
+                    return Err("SupplyCapExceeded");
                 }
                 if self.denylisted[holder] {
                     return Err("Denylisted");
@@ -375,6 +471,15 @@ impl Model {
             }
             Step::Seize { holder, percent, to } => {
                 let amount = self.seizure_amount(holder, percent);
+                // Proposed by c0, approved by c2; closed in this step whatever happens.
+                self.proposals.push(ModelProposal {
+                    proposer: 0,
+                    choice: Choice::Seizure,
+                    amount,
+                    approvals: vec![0, 2],
+                    rejections: vec![],
+                    open: false,
+                });
                 if !self.denylisted[holder] {
                     return Err("NotDenylisted");
                 }
@@ -438,9 +543,94 @@ impl Model {
                 Ok(1)
             }
             Step::RaiseAllowance { tokens } => {
-                self.allowance += tokens * ONE_TOKEN;
-                self.granted += tokens * ONE_TOKEN;
+                let amount = self.allowance + tokens * ONE_TOKEN;
+                self.proposals.push(ModelProposal {
+                    proposer: 0,
+                    choice: Choice::Allowance { tokens },
+                    amount,
+                    approvals: vec![0, 2],
+                    rejections: vec![],
+                    open: false,
+                });
+                self.granted += amount - self.allowance;
+                self.allowance = amount;
                 Ok(3)
+            }
+            Step::Propose { member, choice } => {
+                if self.member_denylisted(member) {
+                    return Err("Denylisted");
+                }
+                let amount = match choice {
+                    Choice::Allowance { tokens } => self.allowance + tokens * ONE_TOKEN,
+                    Choice::Cap { tokens } => tokens * ONE_TOKEN,
+                    Choice::Seizure => unreachable!("`Propose` steps never choose a seizure"),
+                };
+                self.proposals.push(ModelProposal { proposer: member, choice, amount, approvals: vec![member], rejections: vec![], open: true });
+                Ok(1)
+            }
+            Step::Vote { member, slot, approve } => {
+                let denylisted = self.member_denylisted(member);
+                let proposal = self.open_proposal(slot)?;
+                if proposal.rejected() {
+                    return Err("ProposalRejected");
+                }
+                if approve {
+                    if proposal.approvals.contains(&member) {
+                        return Err("AlreadyApproved");
+                    }
+                    if proposal.rejections.contains(&member) {
+                        return Err("AlreadyVoted");
+                    }
+                    if denylisted {
+                        return Err("Denylisted");
+                    }
+                    proposal.approvals.push(member);
+                } else {
+                    if proposal.approvals.contains(&member) || proposal.rejections.contains(&member) {
+                        return Err("AlreadyVoted");
+                    }
+                    proposal.rejections.push(member);
+                }
+                Ok(1)
+            }
+            Step::Execute { slot } => {
+                let proposal = self.open_proposal(slot)?.clone();
+                if proposal.rejected() {
+                    return Err("ProposalRejected");
+                }
+                if proposal.approvals.len() < THRESHOLD {
+                    return Err("ThresholdNotMet");
+                }
+                let index = self.slot(slot).expect("open");
+                self.proposals[index].open = false;
+                match proposal.choice {
+                    Choice::Allowance { .. } => {
+                        self.granted += proposal.amount.saturating_sub(self.allowance);
+                        self.allowance = proposal.amount;
+                        Ok(1)
+                    }
+                    Choice::Cap { .. } => {
+                        self.supply_cap = proposal.amount;
+                        Ok(2)
+                    }
+                    Choice::Seizure => unreachable!("seizure proposals close in their own step"),
+                }
+            }
+            Step::Cancel { member, slot } => {
+                let proposal = self.open_proposal(slot)?;
+                if !proposal.rejected() && proposal.proposer != member {
+                    return Err("Unauthorized");
+                }
+                proposal.open = false;
+                Ok(1)
+            }
+            Step::AdminSetCap { tokens } => {
+                let cap = tokens * ONE_TOKEN;
+                if cap > self.supply_cap {
+                    return Err("CouncilRequired");
+                }
+                self.supply_cap = cap;
+                Ok(1)
             }
             Step::DecreaseAllowance { tokens } => {
                 self.allowance = self.allowance.saturating_sub(tokens * ONE_TOKEN);
@@ -461,7 +651,12 @@ struct World {
 
 impl World {
     async fn new() -> World {
-        let mut fixture = Fixture::new().await;
+        // Proposals never expire within a sequence (warps add up to far less than a year).
+        let mut fixture = Fixture::with_params(|params| {
+            params.supply_cap = Some(INITIAL_CAP_TOKENS * ONE_TOKEN);
+            params.proposal_ttl_secs = usd1::constants::MAX_PROPOSAL_TTL_SECS;
+        })
+        .await;
         let mint = fixture.mint_key();
         let minter = fixture.new_minter(0).await;
         let mut holders: Vec<Keypair> = (0..BURNER).map(|_| fixture.new_identity()).collect();
@@ -479,6 +674,25 @@ impl World {
             fixture.ledger.expect_ok_all(&[approve], &[holder]).await;
         }
         World { fixture, minter, holders, accounts }
+    }
+
+    /// The key of a denylistable party.
+    fn party_key(&self, party: usize) -> Pubkey {
+        match party {
+            PARTY_COUNCIL_MEMBER => self.fixture.council[1].pubkey(),
+            PARTY_MINTER => self.minter.pubkey(),
+            holder => self.holders[holder].pubkey(),
+        }
+    }
+
+    /// Proposer and (for an allowance) minter of proposal `id` as the chain has it; a closed
+    /// or missing proposal still gets an instruction, which the program refuses.
+    async fn proposal_parties(&mut self, id: u64) -> (Pubkey, Option<Pubkey>) {
+        let mint = self.fixture.mint_key();
+        match self.fixture.ledger.proposal(&mint, id).await.unwrap() {
+            Some(proposal) => (proposal.proposer, proposal.allowance_minter()),
+            None => (self.fixture.stranger.pubkey(), None),
+        }
     }
 
     /// The current owner of a model account, read from the chain.
@@ -578,7 +792,10 @@ impl World {
                     None => SeizureDestination::Burn,
                 };
                 let kind = ProposalKind::Seize { owner: key(self, holder), amount, destination, order_hash: [9; 32] };
-                let id = self.fixture.approved_proposal(kind).await;
+                let id = model_before.proposals.len() as u64;
+                let [c0, c2] = [0, 2].map(|member| self.fixture.council[member].insecure_clone());
+                self.fixture.ledger.expect_ok_all(&[instructions::propose(&c0.pubkey(), &mint, id, kind)], &[&c0]).await;
+                self.fixture.ledger.expect_ok_all(&[instructions::approve(&c2.pubkey(), &mint, id)], &[&c2]).await;
                 let seizure = SeizureAccounts {
                     owner: key(self, holder),
                     source_accounts: self.accounts_of(holder, true).await,
@@ -591,21 +808,72 @@ impl World {
             }
             Step::Pause(scope) => (instructions::pause(&self.fixture.pauser.pubkey(), &mint, scope), self.fixture.pauser.insecure_clone()),
             Step::Unpause(scope) => (instructions::unpause(&self.fixture.pauser.pubkey(), &mint, scope), self.fixture.pauser.insecure_clone()),
-            Step::DenylistAdd(holder) => {
-                let accounts = self.accounts_of(holder, false).await;
+            Step::DenylistAdd(party) => {
+                let accounts = if party < HOLDERS { self.accounts_of(party, false).await } else { vec![] };
                 let denylister = self.fixture.denylister.insecure_clone();
-                (instructions::denylist_add(&denylister.pubkey(), &mint, &key(self, holder), [0; 32], &accounts), denylister)
+                (instructions::denylist_add(&denylister.pubkey(), &mint, &self.party_key(party), [0; 32], &accounts), denylister)
             }
-            Step::DenylistRemove(holder) => {
-                let accounts = self.accounts_of(holder, false).await;
+            Step::DenylistRemove(party) => {
+                let accounts = if party < HOLDERS { self.accounts_of(party, false).await } else { vec![] };
                 let denylister = self.fixture.denylister.insecure_clone();
-                (instructions::denylist_remove(&denylister.pubkey(), &mint, &key(self, holder), &accounts), denylister)
+                (instructions::denylist_remove(&denylister.pubkey(), &mint, &self.party_key(party), &accounts), denylister)
             }
             Step::RaiseAllowance { tokens } => {
-                let current = self.fixture.ledger.minter(&mint, &self.minter.pubkey()).await.unwrap().unwrap().allowance;
+                // c0 proposes and c2 approves (c1 may be denylisted), a stranger executes.
                 let minter = self.minter.pubkey();
-                self.fixture.grant_allowance(&minter, current + tokens * ONE_TOKEN).await;
+                let kind = ProposalKind::SetAllowance { minter, amount: model_before.allowance + tokens * ONE_TOKEN };
+                let id = model_before.proposals.len() as u64;
+                let [c0, c2] = [0, 2].map(|member| self.fixture.council[member].insecure_clone());
+                let stranger = self.fixture.stranger.insecure_clone();
+                for (instruction, signer) in [
+                    (instructions::propose(&c0.pubkey(), &mint, id, kind), &c0),
+                    (instructions::approve(&c2.pubkey(), &mint, id), &c2),
+                    (instructions::execute(&stranger.pubkey(), &mint, id, &c0.pubkey(), Some(&minter)), &stranger),
+                ] {
+                    self.fixture.ledger.expect_ok_all(&[instruction], &[signer]).await;
+                }
                 return Ok(3);
+            }
+            Step::Propose { member, choice } => {
+                let kind = match choice {
+                    Choice::Allowance { tokens } => {
+                        ProposalKind::SetAllowance { minter: self.minter.pubkey(), amount: model_before.allowance + tokens * ONE_TOKEN }
+                    }
+                    Choice::Cap { tokens } => ProposalKind::UpdateConfig {
+                        change: UpdateConfigParams { supply_cap: SupplyCapUpdate::Set { cap: tokens * ONE_TOKEN }, ..Default::default() },
+                    },
+                    Choice::Seizure => unreachable!("`Propose` steps never choose a seizure"),
+                };
+                let proposer = self.fixture.council[member].insecure_clone();
+                let id = model_before.proposals.len() as u64;
+                (instructions::propose(&proposer.pubkey(), &mint, id, kind), proposer)
+            }
+            Step::Vote { member, slot, approve } => {
+                let id = model_before.slot(slot).unwrap_or(0) as u64;
+                let voter = self.fixture.council[member].insecure_clone();
+                let instruction = if approve {
+                    instructions::approve(&voter.pubkey(), &mint, id)
+                } else {
+                    instructions::reject(&voter.pubkey(), &mint, id)
+                };
+                (instruction, voter)
+            }
+            Step::Execute { slot } => {
+                let id = model_before.slot(slot).unwrap_or(0) as u64;
+                let (proposer, minter) = self.proposal_parties(id).await;
+                let stranger = self.fixture.stranger.insecure_clone();
+                (instructions::execute(&stranger.pubkey(), &mint, id, &proposer, minter.as_ref()), stranger)
+            }
+            Step::Cancel { member, slot } => {
+                let id = model_before.slot(slot).unwrap_or(0) as u64;
+                let (proposer, _) = self.proposal_parties(id).await;
+                let canceller = self.fixture.council[member].insecure_clone();
+                (instructions::cancel(&canceller.pubkey(), &mint, id, &proposer), canceller)
+            }
+            Step::AdminSetCap { tokens } => {
+                let admin = self.fixture.admin.insecure_clone();
+                let change = UpdateConfigParams { supply_cap: SupplyCapUpdate::Set { cap: tokens * ONE_TOKEN }, ..Default::default() };
+                (instructions::update_config(&admin.pubkey(), &mint, change), admin)
             }
             Step::DecreaseAllowance { tokens } => (
                 instructions::decrease_allowance(&self.fixture.master_minter.pubkey(), &mint, &self.minter.pubkey(), tokens * ONE_TOKEN),
@@ -616,8 +884,15 @@ impl World {
                 return Ok(0);
             }
         };
-        let first_seq = model_before.event_seq + setup_events(step) + 1;
+        let first_seq = model_before.event_seq + setup_events(step, false) + 1;
         match self.fixture.ledger.send(&[instruction], &[&signer]).await {
+            Err(failure) if matches!(step, Step::Seize { .. }) => {
+                // The refused seizure's proposal is withdrawn by its proposer.
+                let id = model_before.proposals.len() as u64;
+                let c0 = self.fixture.council[0].insecure_clone();
+                self.fixture.ledger.expect_ok_all(&[instructions::cancel(&c0.pubkey(), &mint, id, &c0.pubkey())], &[&c0]).await;
+                Err(failure.name().to_string())
+            }
             Ok(executed) => {
                 // Invariant 8: the step's events carry consecutive seqs.
                 for (offset, event) in executed.events.iter().enumerate() {
@@ -684,12 +959,25 @@ impl World {
         let registry_address = pda::denylist_registry_address(&pda::config_address(&mint));
         let registry = self.fixture.ledger.account(&registry_address).await.unwrap().expect("registry");
         let listed = usd1_client::accounts::decode_denylist_registry(&registry.data).unwrap().wallets;
-        let mut expected: Vec<Pubkey> = (0..HOLDERS).filter(|holder| model.denylisted[*holder]).map(|holder| self.holders[holder].pubkey()).collect();
+        let mut expected: Vec<Pubkey> = (0..PARTIES).filter(|party| model.denylisted[*party]).map(|party| self.party_key(party)).collect();
         expected.sort();
         assert_eq!(listed, expected, "invariant 6: the hook's registry is the denylist");
-        for (holder, keypair) in self.holders.iter().enumerate() {
-            let entry = self.fixture.ledger.denylist_entry(&mint, &keypair.pubkey()).await.unwrap();
-            assert_eq!(entry.is_some(), model.denylisted[holder], "DenylistEntry of holder {holder}");
+        for party in 0..PARTIES {
+            let entry = self.fixture.ledger.denylist_entry(&mint, &self.party_key(party)).await.unwrap();
+            assert_eq!(entry.is_some(), model.denylisted[party], "DenylistEntry of party {party}");
+        }
+        // 4 (v2): allowance increases and loosened limits only through executed proposals with
+        // >= threshold approvals: the cap is exactly what the admin tightened or the council
+        // executed, and every open proposal holds exactly the model's votes.
+        assert_eq!(config.supply_cap, Some(model.supply_cap), "invariant 4: supply cap");
+        assert_eq!(config.next_proposal_id, model.proposals.len() as u64);
+        for (id, expected) in model.proposals.iter().enumerate() {
+            let proposal = self.fixture.ledger.proposal(&mint, id as u64).await.unwrap();
+            assert_eq!(proposal.is_some(), expected.open, "proposal {id} open");
+            if let Some(proposal) = proposal {
+                let keys = |members: &[usize]| members.iter().map(|member| self.fixture.council[*member].pubkey()).collect::<Vec<_>>();
+                assert_eq!((proposal.approvals, proposal.rejections), (keys(&expected.approvals), keys(&expected.rejections)), "votes on {id}");
+            }
         }
         assert_eq!((config.mint_paused, config.redeem_paused, config.transfers_paused), (model.mint_paused, model.redeem_paused, model.transfers_paused));
         assert_eq!(self.fixture.ledger.mint_info(&mint).await.unwrap().paused, model.fully_paused(), "Token-2022 Pausable only under all");
@@ -716,7 +1004,7 @@ async fn run_sequence(steps: Vec<Step>) {
             }
             _ => panic!("step {index} {step:?}: model says {predicted:?}, ledger says {actual:?}"),
         }
-        model.event_seq += setup_events(step) + predicted.unwrap_or(0);
+        model.event_seq += setup_events(step, predicted.is_err()) + predicted.unwrap_or(0);
         world.check(&model, &before, step).await;
     }
 }
@@ -784,6 +1072,32 @@ async fn a_fixed_sequence_through_pauses_denylists_redemptions_and_seizures() {
         TokenBurn { account: 1, percent: 50 },
         Unpause(PauseScope::Transfers),
         DenylistRemove(0),
+        // Governance: a loosening the admin cannot make, vetoed by the council, then passed.
+        Unpause(PauseScope::All),
+        AdminSetCap { tokens: 30_000 },
+        AdminSetCap { tokens: 5_000 },
+        Propose { member: 1, choice: Choice::Cap { tokens: 20_000 } },
+        Cancel { member: 0, slot: 4 },
+        Vote { member: 0, slot: 4, approve: false },
+        Vote { member: 2, slot: 4, approve: false },
+        Execute { slot: 4 },
+        Vote { member: 0, slot: 4, approve: true },
+        Cancel { member: 2, slot: 4 },
+        Propose { member: 2, choice: Choice::Cap { tokens: 20_000 } },
+        Execute { slot: 5 },
+        Vote { member: 2, slot: 5, approve: true },
+        Vote { member: 1, slot: 5, approve: true },
+        Execute { slot: 5 },
+        // Denylisted role holders lose their powers.
+        DenylistAdd(PARTY_COUNCIL_MEMBER),
+        Propose { member: 1, choice: Choice::Allowance { tokens: 5 } },
+        Propose { member: 0, choice: Choice::Allowance { tokens: 5 } },
+        Vote { member: 1, slot: 6, approve: true },
+        Vote { member: 1, slot: 6, approve: false },
+        DenylistAdd(PARTY_MINTER),
+        Mint { holder: 2, tokens: 1, reference: 9 },
+        DenylistRemove(PARTY_MINTER),
+        Mint { holder: 2, tokens: 1, reference: 9 },
     ])
     .await;
 }
