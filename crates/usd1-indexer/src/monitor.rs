@@ -11,7 +11,7 @@
 //! amount = "5000000"
 //!
 //! [[rules]]
-//! kind = "governance_change"        # admin handover, role change, config change, council change
+//! kind = "governance_change"        # admin handover, role change, config change, council change, loosening, seizure
 //!
 //! [[rules]]
 //! kind = "pause_change"             # any pause or unpause
@@ -143,7 +143,10 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
                     }
                 }
                 Rule::GovernanceChange {} => {
-                    let council_change = name == "ProposalExecuted" && row.get::<_, String>(6)?.contains("\"set_council\"");
+                    // Council changes, loosened limits and seizures: every kind but an allowance.
+                    let body = row.get::<_, String>(6)?;
+                    let council_change = name == "ProposalExecuted"
+                        && ["\"set_council\"", "\"update_config\"", "\"set_rate_limit\"", "\"seize\""].iter().any(|kind| body.contains(kind));
                     if GOVERNANCE_EVENTS.contains(&name.as_str()) || council_change {
                         raise(rule, format!("{name}"));
                     }
