@@ -895,10 +895,7 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             let proposer = proposal.as_ref().map(|proposal| proposal.proposer).unwrap_or(*signer);
             match op {
                 Op::Execute { .. } => {
-                    let mut extra = ExecuteAccounts {
-                        allowance_minter: proposal.as_ref().and_then(|proposal| proposal.allowance_minter()),
-                        seizure: None,
-                    };
+                    let mut extra = proposal.as_ref().map(|proposal| ExecuteAccounts::for_kind(&proposal.kind)).unwrap_or_default();
                     if let Some(ProposalKind::Seize { owner, destination, .. }) = proposal.as_ref().map(|proposal| &proposal.kind) {
                         extra.seizure = Some(seizure_accounts(chain, mint, owner, destination).await?);
                     }

@@ -139,8 +139,8 @@ async fn main() {
     bench.ledger.send(&[instructions::propose(&c0.pubkey(), &mint, 1, seize)], &[&c0]).await.unwrap();
     bench.ledger.send(&[instructions::approve(&c1.pubkey(), &mint, 1)], &[&c1]).await.unwrap();
     let seizure = ExecuteAccounts {
-        allowance_minter: None,
         seizure: Some(SeizureAccounts { owner: bob.pubkey(), source_accounts: vec![bob_token], destination: Some((alice_token, alice.pubkey())) }),
+        ..Default::default()
     };
     bench.measure("execute seize (thaw, burn, re-freeze, mint to destination)", &[instructions::execute_with_accounts(&c2.pubkey(), &mint, 1, &c0.pubkey(), &seizure)], &[&c2]).await;
     bench.measure("denylist_remove (thaws one token account)", &[instructions::denylist_remove(&denylister.pubkey(), &mint, &bob.pubkey(), &[bob_token])], &[&denylister]).await;

@@ -280,8 +280,10 @@ pub fn reject(voter: &Pubkey, mint: &Pubkey, id: u64) -> Instruction {
 /// What `execute` needs beyond the proposal, by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExecuteAccounts {
-    /// `set_allowance`: the minter whose allowance is set.
+    /// `set_allowance` and `set_rate_limit`: the minter changed.
     pub allowance_minter: Option<Pubkey>,
+    /// `set_council`: the new members (their DenylistEntry PDAs are passed, in order).
+    pub council_members: Vec<Pubkey>,
     /// `seize`: the owner's token accounts to debit, in order, and for a seizure to a
     /// token account, that account's owner.
     pub seizure: Option<SeizureAccounts>,
@@ -297,11 +299,25 @@ pub struct SeizureAccounts {
     pub destination: Option<(Pubkey, Pubkey)>,
 }
 
+impl ExecuteAccounts {
+    /// What a proposal of `kind` needs, except a seizure's accounts (which are read from the
+    /// chain: see [`SeizureAccounts`]).
+    pub fn for_kind(kind: &ProposalKind) -> ExecuteAccounts {
+        match kind {
+            ProposalKind::SetAllowance { minter, .. } | ProposalKind::SetRateLimit { minter, .. } => {
+                ExecuteAccounts { allowance_minter: Some(*minter), ..Default::default() }
+            }
+            ProposalKind::SetCouncil { members, .. } => ExecuteAccounts { council_members: members.clone(), ..Default::default() },
+            ProposalKind::UpdateConfig { .. } | ProposalKind::Seize { .. } => ExecuteAccounts::default(),
+        }
+    }
+}
+
 /// `execute`: anyone executes proposal `id`. `proposer` gets the rent back;
-/// `allowance_minter` is the minter of a `set_allowance` proposal (None for other kinds;
-/// a seizure needs [`execute_with_accounts`]).
+/// `allowance_minter` is the minter of a `set_allowance` or `set_rate_limit` proposal (None
+/// for `update_config`; a council change or a seizure needs [`execute_with_accounts`]).
 pub fn execute(executor: &Pubkey, mint: &Pubkey, id: u64, proposer: &Pubkey, allowance_minter: Option<&Pubkey>) -> Instruction {
-    let extra = ExecuteAccounts { allowance_minter: allowance_minter.copied(), seizure: None };
+    let extra = ExecuteAccounts { allowance_minter: allowance_minter.copied(), ..Default::default() };
     execute_with_accounts(executor, mint, id, proposer, &extra)
 }
 
@@ -330,6 +346,9 @@ pub fn execute_with_accounts(executor: &Pubkey, mint: &Pubkey, id: u64, proposer
     if let Some(seizure) = seizure {
         instruction.accounts.extend(writable(&seizure.source_accounts));
     }
+    instruction.accounts.extend(
+        extra.council_members.iter().map(|member| AccountMeta::new_readonly(pda::denylist_address(&config, member), false)),
+    );
     instruction
 }
 

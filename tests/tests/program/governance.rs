@@ -6,7 +6,10 @@ use crate::{event, harness::*};
 use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
-use usd1_client::{instructions, reference_hash, ProposalKind, RateLimit, Role};
+use usd1_client::{
+    instructions::{self, ExecuteAccounts},
+    reference_hash, ProposalKind, RateLimit, Role,
+};
 
 fn set_allowance(minter: &Keypair, amount: u64) -> ProposalKind {
     ProposalKind::SetAllowance { minter: minter.pubkey(), amount }
@@ -81,7 +84,8 @@ async fn a_compromised_member_cannot_block_its_own_removal() {
     let id = fixture.approved_proposal(kind).await;
     fixture.ledger.expect_error(instructions::cancel(&compromised.pubkey(), &mint, id, &c0.pubkey()), &[&compromised], "Unauthorized").await;
     fixture.ledger.expect_ok(instructions::reject(&compromised.pubkey(), &mint, id), &[&compromised]).await;
-    fixture.ledger.expect_ok(instructions::execute(&c1.pubkey(), &mint, id, &c0.pubkey(), None), &[&c1]).await;
+    let extra = ExecuteAccounts::for_kind(&ProposalKind::SetCouncil { members: vec![c0.pubkey(), c1.pubkey(), replacement.pubkey()], threshold: 2 });
+    fixture.ledger.expect_ok(instructions::execute_with_accounts(&c1.pubkey(), &mint, id, &c0.pubkey(), &extra), &[&c1]).await;
     assert!(!fixture.config().await.council.contains(&compromised.pubkey()));
 }
 
@@ -107,9 +111,10 @@ async fn the_admin_never_sits_on_the_council_or_mints() {
     // ... and at execution, when the key has meanwhile been named pending admin
     let candidate = fixture.new_identity();
     let kind = ProposalKind::SetCouncil { members: vec![c0.pubkey(), candidate.pubkey()], threshold: 1 };
+    let extra = ExecuteAccounts::for_kind(&kind);
     let id = fixture.approved_proposal(kind).await;
     fixture.ledger.expect_ok(instructions::transfer_admin(&admin.pubkey(), &mint, &candidate.pubkey()), &[&admin]).await;
-    fixture.ledger.expect_error(instructions::execute(&c0.pubkey(), &mint, id, &c0.pubkey(), None), &[&c0], "RoleConflict").await;
+    fixture.ledger.expect_error(instructions::execute_with_accounts(&c0.pubkey(), &mint, id, &c0.pubkey(), &extra), &[&c0], "RoleConflict").await;
 
     // the handover never goes to a council member, an active minter or a denylisted key
     let member = fixture.council[1].pubkey();
@@ -251,4 +256,32 @@ async fn a_redemption_ticket_is_bound_to_its_holder() {
     let missing = instructions::complete_redemption(&burner.pubkey(), &mint, &unknown, hash, [0; 32]);
     fixture.ledger.expect_error(missing, &[&burner], "Anchor:AccountNotInitialized").await;
     fixture.assert_redemption_invariants(&[1]).await;
+}
+
+#[tokio::test]
+async fn a_denylisted_key_gets_no_council_seat() {
+    // Checked when the change executes (the denylist may change after the vote), against
+    // each member's DenylistEntry, whose address is derived.
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let [c0, c1] = [0, 1].map(|index| fixture.council[index].insecure_clone());
+    let newcomer = fixture.new_identity();
+    let kind = ProposalKind::SetCouncil { members: vec![c0.pubkey(), c1.pubkey(), newcomer.pubkey()], threshold: 2 };
+    let extra = ExecuteAccounts::for_kind(&kind);
+    let id = fixture.approved_proposal(kind).await;
+    fixture.denylist(&newcomer.pubkey()).await;
+    let execute = instructions::execute_with_accounts(&c0.pubkey(), &mint, id, &c0.pubkey(), &extra);
+    fixture.ledger.expect_error(execute.clone(), &[&c0], "Denylisted").await;
+    // Leaving out the entries, or passing someone else's, is refused too.
+    let bare = instructions::execute(&c0.pubkey(), &mint, id, &c0.pubkey(), None);
+    fixture.ledger.expect_error(bare, &[&c0], "MissingAccount").await;
+    let config = usd1_client::pda::config_address(&mint);
+    let newcomer_entry = usd1_client::pda::denylist_address(&config, &newcomer.pubkey());
+    let swapped = substitute(execute.clone(), &newcomer_entry, &usd1_client::pda::denylist_address(&config, &c0.pubkey()));
+    fixture.ledger.expect_error(swapped, &[&c0], "AccountMismatch").await;
+    let denylister = fixture.denylister.insecure_clone();
+    let undenylist = instructions::denylist_remove(&denylister.pubkey(), &mint, &newcomer.pubkey(), &[]);
+    fixture.ledger.expect_ok(undenylist, &[&denylister]).await;
+    fixture.ledger.expect_ok(execute, &[&c0]).await;
+    assert!(fixture.config().await.council.contains(&newcomer.pubkey()));
 }

@@ -801,7 +801,7 @@ impl World {
                     source_accounts: self.accounts_of(holder, true).await,
                     destination: to.map(|to| (self.accounts[to], key(self, to))),
                 };
-                let extra = ExecuteAccounts { allowance_minter: None, seizure: Some(seizure) };
+                let extra = ExecuteAccounts { seizure: Some(seizure), ..Default::default() };
                 let stranger = self.fixture.stranger.insecure_clone();
                 let proposer = self.fixture.council[0].pubkey();
                 (instructions::execute_with_accounts(&stranger.pubkey(), &mint, id, &proposer, &extra), stranger)

@@ -37,7 +37,7 @@ fn seize_kind(owner: &Pubkey, amount: u64, destination: SeizureDestination) -> P
 }
 
 fn execute_seizure(fixture: &Fixture, id: u64, seizure: SeizureAccounts) -> solana_instruction::Instruction {
-    let extra = ExecuteAccounts { allowance_minter: None, seizure: Some(seizure) };
+    let extra = ExecuteAccounts { seizure: Some(seizure), ..Default::default() };
     instructions::execute_with_accounts(&fixture.stranger.pubkey(), &fixture.mint_key(), id, &fixture.council[0].pubkey(), &extra)
 }
 

@@ -47,8 +47,8 @@ pub struct Execute<'info> {
     pub destination_denylist_entry: Option<UncheckedAccount<'info>>,
     /// For `Seize`: Token-2022.
     pub token_program: Option<Program<'info, Token2022>>,
-    // Remaining accounts, for `Seize`: the owner's token accounts of this mint (writable),
-    // debited in the order given.
+    // Remaining accounts: for `Seize`, the owner's token accounts of this mint (writable),
+    // debited in the order given; for `SetCouncil`, each new member's DenylistEntry PDA, in order.
 }
 
 impl Execute<'_> {
@@ -102,6 +102,7 @@ pub fn handler<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdPar
             config_updated = true;
         }
         ProposalKind::SetCouncil { members, threshold } => {
+            require_no_denylisted_member(&ctx.accounts.config.key(), members, ctx.remaining_accounts)?;
             let config = &mut ctx.accounts.config;
             // Role hygiene at execution: the admin (or a pending admin) never sits on the council.
             require!(
@@ -245,6 +246,18 @@ fn seize<'info>(
         supply = supply.checked_add(amount).ok_or(Usd1Error::MathOverflow)?;
     }
     Ok((from_accounts, supply))
+}
+
+/// A denylisted key is given no council seat (SPEC 3, v2): `entries` are the members'
+/// DenylistEntry PDAs, in order, each address-checked.
+#[inline(never)]
+fn require_no_denylisted_member(config: &Pubkey, members: &[Pubkey], entries: &[AccountInfo]) -> Result<()> {
+    require!(entries.len() == members.len(), Usd1Error::MissingAccount);
+    for (member, entry) in members.iter().zip(entries) {
+        require_keys_eq!(entry.key(), denylist_entry_address(config, member), Usd1Error::AccountMismatch);
+        require!(!is_denylisted(entry), Usd1Error::Denylisted);
+    }
+    Ok(())
 }
 
 /// The DenylistEntry PDA of `wallet` under `config`.
