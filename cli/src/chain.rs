@@ -33,13 +33,14 @@ pub struct Sent {
 }
 
 impl Sent {
-    /// The `--record` line: the shape `usd1 index` reads.
+    /// The `--record` line: the shape `usd1 index` reads; each event also carries `raw`, its
+    /// instruction data in base64.
     pub fn record(&self) -> Value {
         serde_json::json!({
             "signature": self.signature,
             "slot": self.slot,
             "block_time": self.block_time,
-            "events": self.events.iter().map(Usd1Event::to_json).collect::<Vec<_>>(),
+            "events": self.events.iter().map(Usd1Event::to_json_with_raw).collect::<Vec<_>>(),
         })
     }
 }

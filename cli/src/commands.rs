@@ -1,4 +1,5 @@
 //! Subcommand execution.
+use crate::output::outln;
 use crate::{
     chain::{Chain, Sent},
     demo, drill, hints, offchain,
@@ -48,7 +49,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::CreateNonceAccount { nonce_keypair } => create_nonce_account(&global, &nonce_keypair).await,
         Command::Keygen { outfile } => {
             let keypair = load_or_create_keypair(&outfile)?;
-            println!("{}", keypair.pubkey());
+            outln!("{}", keypair.pubkey());
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -168,8 +169,8 @@ pub fn mint_from_args(global: &GlobalArgs) -> anyhow::Result<Pubkey> {
 
 pub fn print_value(format: OutputFormat, value: &Value, text: impl FnOnce() -> String) {
     match format {
-        OutputFormat::Json => println!("{value}"),
-        OutputFormat::Text => println!("{}", text()),
+        OutputFormat::Json => outln!("{value}"),
+        OutputFormat::Text => outln!("{}", text()),
     }
 }
 
@@ -494,8 +495,8 @@ async fn events(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         for event in record["events"].as_array().into_iter().flatten() {
             if event["mint"] == json!(mint_text) {
                 match global.output {
-                    OutputFormat::Json => println!("{event}"),
-                    OutputFormat::Text => println!("#{} {} {}", event["seq"], event["event"].as_str().unwrap_or("?"), event),
+                    OutputFormat::Json => outln!("{event}"),
+                    OutputFormat::Text => outln!("#{} {} {}", event["seq"], event["event"].as_str().unwrap_or("?"), event),
                 }
             }
         }

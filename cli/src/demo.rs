@@ -3,6 +3,7 @@
 //! The demo is a drill (`demo.json`, in the drill format of SPEC section 8) run by
 //! the drill runner, printed for a reader: what each step means, what happened,
 //! and the event it emitted.
+use crate::output::outln;
 use crate::{chain::Chain, drill};
 use std::process::ExitCode;
 use usd1_client::{amount::format_amount, PROGRAM_ID};
@@ -12,28 +13,28 @@ const DEMO: &str = include_str!("../demo.json");
 pub async fn run() -> anyhow::Result<ExitCode> {
     let drill = drill::parse_drill(DEMO)?;
     let mut runner = drill::Runner::new(Chain::embedded(None).await?, None).await?;
-    println!("{} on an embedded ledger (program {PROGRAM_ID}, mint {})\n", drill.name, runner.mint_key());
+    outln!("{} on an embedded ledger (program {PROGRAM_ID}, mint {})\n", drill.name, runner.mint_key());
     let mut failures = 0;
     for (index, step) in drill.steps.iter().enumerate() {
         let report = runner.run_step(step).await?;
-        println!("{:>2}. {}", index + 1, step.note.as_deref().unwrap_or(&step.op));
+        outln!("{:>2}. {}", index + 1, step.note.as_deref().unwrap_or(&step.op));
         match (&report.error, report.passed) {
-            (None, true) => println!("    ok: {}", step.op),
-            (Some(error), true) => println!("    refused as expected: {error}"),
+            (None, true) => outln!("    ok: {}", step.op),
+            (Some(error), true) => outln!("    refused as expected: {error}"),
             (error, false) => {
                 failures += 1;
-                println!("    UNEXPECTED: {:?} {}", error, report.detail.unwrap_or_default());
+                outln!("    UNEXPECTED: {:?} {}", error, report.detail.unwrap_or_default());
             }
         }
         for event in &report.events {
-            println!("    event #{} {} {}", event.seq(), event.name(), event.to_json());
+            outln!("    event #{} {} {}", event.seq(), event.name(), event.to_json());
         }
     }
     let mint = runner.mint_key();
     let config = runner.chain.config(&mint).await?;
     let supply = runner.chain.mint_info(&mint).await?.supply;
     let decimals = config.decimals;
-    println!(
+    outln!(
         "\nsupply {} USD1 = minted {} - burned {}; {} events, each with its seq",
         format_amount(supply, decimals),
         format_amount(config.total_minted, decimals),

@@ -1,6 +1,7 @@
 //! Drill files (SPEC section 8): scenarios run on the embedded ledger (default)
 //! or a cluster (`--url`). Every step is checked before any runs, so a malformed
 //! file changes nothing and names the step and field at fault.
+use crate::output::outln;
 use crate::{
     chain::Chain,
     ops::{parse_scope, plan, Actors, OpSpec, Resolver},
@@ -523,9 +524,9 @@ pub async fn run_file(global: &GlobalArgs, path: &Path, record: Option<&Path>) -
             "detail": report.detail,
             "events": report.events.iter().map(Usd1Event::to_json).collect::<Vec<_>>(),
         });
-        println!("{line}");
+        outln!("{line}");
     }
     runner.chain.save().await?;
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -10,6 +10,7 @@ mod drill;
 mod hints;
 mod offchain;
 mod ops;
+mod output;
 mod signing;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -153,6 +154,12 @@ pub enum DrillCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Program logs (the program runs in this process on an embedded ledger) go to stderr;
+    // stdout carries only the CLI's own output.
+    if let Err(error) = output::separate_program_logs() {
+        eprintln!("error: cannot separate program logs from stdout: {error}");
+        return ExitCode::FAILURE;
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {

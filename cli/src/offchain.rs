@@ -1,4 +1,5 @@
 //! `usd1 index`, `usd1 reconcile`, `usd1 monitor`: the issuer's off-chain controls.
+use crate::output::outln;
 use crate::{
     chain::Chain,
     commands::{mint_from_args, print_value},
@@ -98,8 +99,8 @@ pub async fn reconcile(global: &GlobalArgs, db: &Path, reserves_path: &Path) -> 
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|elapsed| elapsed.as_secs() as i64).unwrap_or(0);
     reconcile::record(&store, &result, now)?;
     match global.output {
-        OutputFormat::Json => println!("{}", result.to_json()),
-        OutputFormat::Text => println!("{}", result.table()),
+        OutputFormat::Json => outln!("{}", result.to_json()),
+        OutputFormat::Text => outln!("{}", result.table()),
     }
     Ok(if result.ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
@@ -108,7 +109,7 @@ pub fn monitor(db: &Path, rules_path: &Path) -> anyhow::Result<ExitCode> {
     let store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
     let text = std::fs::read_to_string(rules_path).with_context(|| format!("reading {}", rules_path.display()))?;
     let rules = parse_rules(&text).with_context(|| format!("{}", rules_path.display()))?;
-    let fired = evaluate(&store, &rules, |alert| println!("{alert}"))?;
+    let fired = evaluate(&store, &rules, |alert| outln!("{alert}"))?;
     eprintln!("{fired} alerts");
     Ok(if fired == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

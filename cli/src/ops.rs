@@ -945,21 +945,18 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             // As for proposals: an unknown request still gets an instruction the program refuses.
             let source = chain.redemption_request(mint, &holder, &hash).await?.map(|request| request.holder_token);
             let recorded = source.unwrap_or_else(|| pda::associated_token_address(&holder, mint));
-            // Back to the source account while the holder still owns it; otherwise (closed or
-            // re-owned) to the holder's associated account, created if needed.
+            // The program returns the tokens to the source account while the holder still owns
+            // it, otherwise (closed or re-owned) to the holder's associated account: create that
+            // one first when it will be needed.
             let source_still_holders = match source {
                 Some(source) => chain.token_account(&source).await?.is_some_and(|account| account.owner == holder),
                 None => false,
             };
-            let reason = reference_hash(reason);
-            match source {
-                Some(source) if source_still_holders => {
-                    vec![instructions::reject_redemption(signer, mint, &holder, &source, &recorded, hash, reason)]
-                }
-                _ => vec![
-                    transfer::create_associated_token_account(&actors.payer, &holder, mint),
-                    instructions::reject_redemption(signer, mint, &holder, &pda::associated_token_address(&holder, mint), &recorded, hash, reason),
-                ],
+            let reject = instructions::reject_redemption(signer, mint, &holder, &recorded, hash, reference_hash(reason));
+            if source_still_holders {
+                vec![reject]
+            } else {
+                vec![transfer::create_associated_token_account(&actors.payer, &holder, mint), reject]
             }
         }
         Op::DenylistAdd { wallet, reason } => {

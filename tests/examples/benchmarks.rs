@@ -127,7 +127,7 @@ async fn main() {
     bench.measure("complete_redemption (burn from escrow)", &[instructions::complete_redemption(&burner.pubkey(), &mint, &alice.pubkey(), reference_hash("t1"), [0; 32])], &[&burner]).await;
     bench.ledger.send(&[instructions::request_redemption(&alice.pubkey(), &mint, 5 * ONE, reference_hash("t2"))], &[&alice]).await.unwrap();
     let alice_token = pda::associated_token_address(&alice.pubkey(), &mint);
-    bench.measure("reject_redemption (escrow transfer back)", &[instructions::reject_redemption(&burner.pubkey(), &mint, &alice.pubkey(), &alice_token, &alice_token, reference_hash("t2"), [0; 32])], &[&burner]).await;
+    bench.measure("reject_redemption (escrow transfer back)", &[instructions::reject_redemption(&burner.pubkey(), &mint, &alice.pubkey(), &alice_token, reference_hash("t2"), [0; 32])], &[&burner]).await;
     bench.ledger.send(&[transfer::transfer_checked(&mint, &alice.pubkey(), &burner.pubkey(), 5 * ONE, 6)], &[&alice]).await.unwrap();
     bench.measure("burn", &[instructions::burn(&burner.pubkey(), &mint, 5 * ONE)], &[&burner]).await;
     let wallet = Pubkey::new_unique();

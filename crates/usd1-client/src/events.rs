@@ -266,6 +266,22 @@ usd1_events!(
     Seized { proposal, order_hash, owner, from_accounts, destination, amount, supply },
 );
 
+impl Usd1Event {
+    /// The event's instruction data as the program emits it: `EVENT_IX_TAG_LE ‖ discriminator ‖
+    /// borsh(event)` (borsh is canonical, so this is byte for byte what the transaction carried).
+    pub fn instruction_data(&self) -> Vec<u8> {
+        [EVENT_IX_TAG_LE, self.encode().as_slice()].concat()
+    }
+
+    /// [`Usd1Event::to_json`] plus `raw`: the instruction data in base64, for integrators to
+    /// test their own decoders against (what `drill run --record` keeps).
+    pub fn to_json_with_raw(&self) -> Value {
+        let mut value = self.to_json();
+        value["raw"] = json!(base64::engine::general_purpose::STANDARD.encode(self.instruction_data()));
+        value
+    }
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum EventDecodeError {
     #[error("instruction data is not an emit_cpi! event (missing event tag)")]

@@ -51,6 +51,7 @@ pub fn initialize(admin: &Pubkey, mint: &Pubkey, params: InitializeParams) -> In
 pub fn transfer_admin(admin: &Pubkey, mint: &Pubkey, new_admin: &Pubkey) -> Instruction {
     build(
         accounts::TransferAdmin {
+            mint: *mint,
             admin: *admin,
             config: pda::config_address(mint),
             new_admin_minter_account: pda::minter_address(&pda::config_address(mint), new_admin),
@@ -66,6 +67,7 @@ pub fn transfer_admin(admin: &Pubkey, mint: &Pubkey, new_admin: &Pubkey) -> Inst
 pub fn accept_admin(new_admin: &Pubkey, mint: &Pubkey) -> Instruction {
     build(
         accounts::AcceptAdmin {
+            mint: *mint,
             new_admin: *new_admin,
             config: pda::config_address(mint),
             new_admin_minter_account: pda::minter_address(&pda::config_address(mint), new_admin),
@@ -81,6 +83,7 @@ pub fn accept_admin(new_admin: &Pubkey, mint: &Pubkey) -> Instruction {
 pub fn set_role(admin: &Pubkey, mint: &Pubkey, role: Role, key: &Pubkey) -> Instruction {
     build(
         accounts::SetRole {
+            mint: *mint,
             admin: *admin,
             config: pda::config_address(mint),
             key_denylist_entry: pda::denylist_address(&pda::config_address(mint), key),
@@ -95,6 +98,7 @@ pub fn set_role(admin: &Pubkey, mint: &Pubkey, role: Role, key: &Pubkey) -> Inst
 pub fn update_config(admin: &Pubkey, mint: &Pubkey, params: UpdateConfigParams) -> Instruction {
     build(
         accounts::UpdateConfig {
+            mint: *mint,
             admin: *admin,
             config: pda::config_address(mint),
             event_authority: pda::event_authority_address(),
@@ -180,6 +184,7 @@ pub fn configure_minter(master_minter: &Pubkey, mint: &Pubkey, minter: &Pubkey, 
     let config = pda::config_address(mint);
     build(
         accounts::ConfigureMinter {
+            mint: *mint,
             master_minter: *master_minter,
             config,
             minter_account: pda::minter_address(&config, minter),
@@ -197,6 +202,7 @@ pub fn remove_minter(master_minter: &Pubkey, mint: &Pubkey, minter: &Pubkey) -> 
     let config = pda::config_address(mint);
     build(
         accounts::RemoveMinter {
+            mint: *mint,
             master_minter: *master_minter,
             config,
             minter_account: pda::minter_address(&config, minter),
@@ -212,6 +218,7 @@ pub fn decrease_allowance(master_minter: &Pubkey, mint: &Pubkey, minter: &Pubkey
     let config = pda::config_address(mint);
     build(
         accounts::DecreaseAllowance {
+            mint: *mint,
             master_minter: *master_minter,
             config,
             minter_account: pda::minter_address(&config, minter),
@@ -233,6 +240,7 @@ pub fn propose(proposer: &Pubkey, mint: &Pubkey, next_proposal_id: u64, kind: Pr
     };
     build(
         accounts::Propose {
+            mint: *mint,
             proposer: *proposer,
             config,
             proposal: pda::proposal_address(&config, next_proposal_id),
@@ -251,6 +259,7 @@ pub fn approve(approver: &Pubkey, mint: &Pubkey, id: u64) -> Instruction {
     let config = pda::config_address(mint);
     build(
         accounts::Approve {
+            mint: *mint,
             approver: *approver,
             config,
             proposal: pda::proposal_address(&config, id),
@@ -267,6 +276,7 @@ pub fn reject(voter: &Pubkey, mint: &Pubkey, id: u64) -> Instruction {
     let config = pda::config_address(mint);
     build(
         accounts::Reject {
+            mint: *mint,
             voter: *voter,
             config,
             proposal: pda::proposal_address(&config, id),
@@ -333,7 +343,7 @@ pub fn execute_with_accounts(executor: &Pubkey, mint: &Pubkey, id: u64, proposer
             proposal: pda::proposal_address(&config, id),
             proposer: *proposer,
             minter_account: extra.allowance_minter.map(|minter| pda::minter_address(&config, &minter)),
-            mint: seizure.map(|_| *mint),
+            mint: *mint,
             owner_denylist_entry: seizure.map(|seizure| pda::denylist_address(&config, &seizure.owner)),
             destination_token: destination.map(|(account, _)| account),
             destination_denylist_entry: destination.map(|(_, owner)| pda::denylist_address(&config, &owner)),
@@ -361,6 +371,7 @@ pub fn cancel(canceller: &Pubkey, mint: &Pubkey, id: u64, proposer: &Pubkey) -> 
     let config = pda::config_address(mint);
     build(
         accounts::Cancel {
+            mint: *mint,
             canceller: *canceller,
             config,
             proposal: pda::proposal_address(&config, id),
@@ -475,16 +486,14 @@ pub fn complete_redemption(
     )
 }
 
-/// `reject_redemption`: the burner returns the escrowed tokens to `holder_token`: the
-/// request's source account while `holder` still owns it, otherwise `holder`'s
-/// associated token account (see [`crate::pda::associated_token_address`]).
-/// `recorded_source` is the request's `holder_token` (read it with the request decoder).
+/// `reject_redemption`: the burner returns `holder`'s escrowed tokens: to the request's
+/// source account `holder_token` (read it with the request decoder) while `holder` still owns
+/// it, otherwise to `holder`'s associated token account (which must then exist).
 pub fn reject_redemption(
     burner: &Pubkey,
     mint: &Pubkey,
     holder: &Pubkey,
     holder_token: &Pubkey,
-    recorded_source: &Pubkey,
     reference_hash: [u8; 32],
     reason_hash: [u8; 32],
 ) -> Instruction {
@@ -497,7 +506,7 @@ pub fn reject_redemption(
             escrow: pda::escrow_address(&config),
             request: pda::redemption_address(&config, holder, &reference_hash),
             holder_token: *holder_token,
-            recorded_source: *recorded_source,
+            holder_associated_token: pda::associated_token_address(holder, mint),
             holder_denylist_entry: pda::denylist_address(&config, holder),
             token_program: token_program(),
             event_authority: pda::event_authority_address(),

@@ -11,6 +11,8 @@ pub mod events;
 pub mod instructions;
 pub mod state;
 pub mod utils;
+#[cfg(all(test, feature = "idl-build"))]
+mod idl_written_accounts;
 
 use anchor_lang::prelude::*;
 use instructions::*;

@@ -324,7 +324,7 @@ impl Fixture {
         let mint = self.mint_key();
         let hash = usd1_client::reference_hash(reference);
         let request = self.ledger.redemption_request(&mint, holder, &hash).await.unwrap().expect("request exists");
-        instructions::reject_redemption(&self.burner.pubkey(), &mint, &request.holder, &request.holder_token, &request.holder_token, hash, usd1_client::reference_hash("reason"))
+        instructions::reject_redemption(&self.burner.pubkey(), &mint, &request.holder, &request.holder_token, hash, usd1_client::reference_hash("reason"))
     }
 
     /// The burner's `complete_redemption` of `holder`'s request `reference`.

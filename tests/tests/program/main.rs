@@ -8,6 +8,7 @@ mod governance;
 mod costs;
 mod denylist;
 mod initialize;
+mod integrator_fixtures;
 mod metadata;
 mod mint;
 mod minters;

@@ -755,7 +755,7 @@ impl World {
                     None => self.accounts[index],
                 };
                 let burner = self.fixture.burner.insecure_clone();
-                (instructions::reject_redemption(&burner.pubkey(), &mint, &holder, &holder_token, &holder_token, hash, [0; 32]), burner)
+                (instructions::reject_redemption(&burner.pubkey(), &mint, &holder, &holder_token, hash, [0; 32]), burner)
             }
             Step::Burn { percent } => {
                 let amount = model_before.balances[BURNER] * percent / 100;

@@ -98,7 +98,7 @@ async fn only_the_burner_settles_and_not_while_redemptions_are_paused() {
         let complete = instructions::complete_redemption(&key, &mint, &holder.pubkey(), hash, [0; 32]);
         fixture.ledger.expect_error(complete, &[&signer], "Unauthorized").await;
         let holder_token = usd1_client::pda::associated_token_address(&holder.pubkey(), &mint);
-        let reject = instructions::reject_redemption(&key, &mint, &holder.pubkey(), &holder_token, &holder_token, hash, [0; 32]);
+        let reject = instructions::reject_redemption(&key, &mint, &holder.pubkey(), &holder_token, hash, [0; 32]);
         fixture.ledger.expect_error(reject, &[&signer], "Unauthorized").await;
     }
     let (pauser, burner) = (fixture.pauser.insecure_clone(), fixture.burner.insecure_clone());
@@ -229,16 +229,16 @@ async fn a_rejection_goes_to_the_holders_associated_account_only_when_the_source
     request = substitute(request, &holder_associated, &named);
     fixture.ledger.expect_ok_all(&[request], &[&holder]).await;
     let hash = reference_hash("from-named");
-    let reject_into = |receiving: &solana_pubkey::Pubkey| instructions::reject_redemption(&burner.pubkey(), &mint, &holder.pubkey(), receiving, &named, hash, [0; 32]);
-    // While the source exists and is the holder's, it is the only place the tokens go.
-    fixture.ledger.expect_error(reject_into(&holder_associated), &[&burner], "InvalidTokenAccount").await;
+    let reject = instructions::reject_redemption(&burner.pubkey(), &mint, &holder.pubkey(), &named, hash, [0; 32]);
+    // Only the request's recorded source may be named as the source.
+    fixture.ledger.expect_error(substitute(reject.clone(), &named, &holder_associated), &[&burner], "InvalidTokenAccount").await;
+    // The fallback is the holder's associated account, by address: no other account takes its place.
     let stranger_account = fixture.fund_holder(&fixture.stranger.pubkey(), ONE_TOKEN).await;
-    fixture.ledger.expect_error(reject_into(&stranger_account), &[&burner], "InvalidTokenAccount").await;
-    // The holder closes the (emptied) source account.
+    fixture.ledger.expect_error(substitute(reject.clone(), &holder_associated, &stranger_account), &[&burner], "Anchor:ConstraintSeeds").await;
+    // The holder closes the (emptied) source account: the tokens go to the associated account.
     let close = spl_token_2022_interface::instruction::close_account(&spl_token_2022_interface::ID, &named, &holder.pubkey(), &holder.pubkey(), &[]).unwrap();
     fixture.ledger.expect_ok_all(&[close], &[&holder]).await;
-    fixture.ledger.expect_error(reject_into(&named), &[&burner], "InvalidTokenAccount").await;
     let before = fixture.account_balance(&holder_associated).await;
-    fixture.ledger.expect_ok(reject_into(&holder_associated), &[&burner]).await;
+    fixture.ledger.expect_ok(reject, &[&burner]).await;
     assert_eq!(fixture.account_balance(&holder_associated).await, before + 10 * ONE_TOKEN);
 }

@@ -6,8 +6,11 @@ use anchor_lang::prelude::*;
 pub struct AcceptAdmin<'info> {
     /// The pending admin.
     pub new_admin: Signer<'info>,
+    /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
+    #[account(address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: UncheckedAccount<'info>,
     /// The mint's Config.
-    #[account(mut, seeds = [CONFIG_SEED, config.mint.as_ref()], bump = config.bump)]
+    #[account(mut, seeds = [CONFIG_SEED, mint.key().as_ref()], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// CHECK: the new admin's Minter PDA (an active minter may not become admin).
     #[account(seeds = [MINTER_SEED, config.key().as_ref(), new_admin.key().as_ref()], bump)]

@@ -19,8 +19,11 @@ pub struct ProposalIdParams {
 pub struct Approve<'info> {
     /// A current council member, not denylisted, who has not voted on this proposal.
     pub approver: Signer<'info>,
+    /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
+    #[account(address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: UncheckedAccount<'info>,
     /// The mint's Config (council, threshold).
-    #[account(mut, seeds = [CONFIG_SEED, config.mint.as_ref()], bump = config.bump)]
+    #[account(mut, seeds = [CONFIG_SEED, mint.key().as_ref()], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The proposal voted on.
     #[account(

@@ -15,7 +15,9 @@ pub struct AttestReservesParams {
 #[event_cpi]
 #[derive(Accounts)]
 pub struct AttestReserves<'info> {
+    /// The attester role key.
     pub attester: Signer<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
         seeds = [CONFIG_SEED, mint.key().as_ref()],
@@ -24,6 +26,7 @@ pub struct AttestReserves<'info> {
         has_one = mint @ Usd1Error::InvalidMint
     )]
     pub config: Box<Account<'info, Config>>,
+    /// The USD1 mint (Token-2022), the Config's `mint`.
     pub mint: Box<InterfaceAccount<'info, Mint>>,
 }
 

@@ -14,7 +14,9 @@ pub struct BurnParams {
 #[event_cpi]
 #[derive(Accounts)]
 pub struct BurnTokens<'info> {
+    /// The burner role key.
     pub burner: Signer<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
         seeds = [CONFIG_SEED, mint.key().as_ref()],
@@ -23,12 +25,14 @@ pub struct BurnTokens<'info> {
         has_one = mint @ Usd1Error::InvalidMint
     )]
     pub config: Box<Account<'info, Config>>,
+    /// The USD1 mint (Token-2022), the Config's `mint`.
     #[account(mut)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     /// CHECK: a token account the burner owns (never one it is only delegate of). Read in
     /// the handler, after the role check, so that a caller without the role gets `Unauthorized`.
     #[account(mut)]
     pub burner_token: UncheckedAccount<'info>,
+    /// Token-2022.
     pub token_program: Program<'info, Token2022>,
 }
 

@@ -12,18 +12,25 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 #[instruction(params: ProposalIdParams)]
 pub struct Cancel<'info> {
+    /// The proposer (a live proposal), or anyone (a stale, expired or rejected one).
     pub canceller: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED, config.mint.as_ref()], bump = config.bump)]
+    /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
+    #[account(address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: UncheckedAccount<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
+    #[account(mut, seeds = [CONFIG_SEED, mint.key().as_ref()], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
+    /// The proposal `["proposal", config, id]`.
     #[account(
         mut,
         seeds = [PROPOSAL_SEED, config.key().as_ref(), &params.proposal.to_le_bytes()],
         bump = proposal.bump,
+        has_one = proposer @ Usd1Error::Unauthorized,
         close = proposer
     )]
     pub proposal: Box<Account<'info, Proposal>>,
-    /// CHECK: receives the proposal's rent; must be its proposer.
-    #[account(mut, address = proposal.proposer @ Usd1Error::Unauthorized)]
+    /// CHECK: the proposal's proposer (has_one on the proposal), who gets its rent back.
+    #[account(mut)]
     pub proposer: UncheckedAccount<'info>,
 }
 

@@ -5,12 +5,12 @@ use anchor_spl::token_interface::{Mint, TokenAccount};
 #[event_cpi]
 #[derive(Accounts)]
 pub struct CheckSupply<'info> {
-    /// The mint's Config (counters; records the check's event seq).
-    #[account(mut, seeds = [CONFIG_SEED, config.mint.as_ref()], bump = config.bump)]
-    pub config: Box<Account<'info, Config>>,
     /// The Config's mint (its supply).
     #[account(address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The mint's Config (counters; records the check's event seq).
+    #[account(mut, seeds = [CONFIG_SEED, mint.key().as_ref()], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
     /// The Escrow (its balance against the open requests).
     #[account(seeds = [ESCROW_SEED, config.key().as_ref()], bump = config.escrow_bump)]
     pub escrow: Box<InterfaceAccount<'info, TokenAccount>>,

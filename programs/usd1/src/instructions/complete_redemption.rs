@@ -25,7 +25,9 @@ pub struct CompleteRedemptionParams {
 #[derive(Accounts)]
 #[instruction(params: CompleteRedemptionParams)]
 pub struct CompleteRedemption<'info> {
+    /// The burner role key.
     pub burner: Signer<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
         seeds = [CONFIG_SEED, mint.key().as_ref()],
@@ -34,16 +36,20 @@ pub struct CompleteRedemption<'info> {
         has_one = mint @ Usd1Error::InvalidMint
     )]
     pub config: Box<Account<'info, Config>>,
+    /// The USD1 mint (Token-2022), the Config's `mint`.
     #[account(mut)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The Escrow: the Config-owned token account `["escrow", config]` holding tokens awaiting redemption.
     #[account(mut, seeds = [ESCROW_SEED, config.key().as_ref()], bump = config.escrow_bump)]
     pub escrow: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The redemption request `["redemption", config, holder, reference_hash]`.
     #[account(
         mut,
         seeds = [REDEMPTION_SEED, config.key().as_ref(), params.holder.as_ref(), params.reference_hash.as_ref()],
         bump = request.bump
     )]
     pub request: Box<Account<'info, RedemptionRequest>>,
+    /// Token-2022.
     pub token_program: Program<'info, Token2022>,
 }
 

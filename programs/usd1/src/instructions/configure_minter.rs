@@ -9,6 +9,7 @@ use anchor_lang::prelude::*;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct ConfigureMinterParams {
+    /// The minter's key (its Minter account is created on first use).
     pub minter: Pubkey,
     /// The rate limit (`None`: none). For an active minter only a tightening is accepted.
     pub rate_limit: Option<RateLimit>,
@@ -21,9 +22,13 @@ pub struct ConfigureMinter<'info> {
     /// Pays the Minter account's rent on first configuration.
     #[account(mut)]
     pub master_minter: Signer<'info>,
+    /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
+    #[account(address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: UncheckedAccount<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
-        seeds = [CONFIG_SEED, config.mint.as_ref()],
+        seeds = [CONFIG_SEED, mint.key().as_ref()],
         bump = config.bump,
         has_one = master_minter @ Usd1Error::Unauthorized
     )]
@@ -34,6 +39,7 @@ pub struct ConfigureMinter<'info> {
     /// CHECK: the minter key's DenylistEntry PDA (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), params.minter.as_ref()], bump)]
     pub minter_denylist_entry: UncheckedAccount<'info>,
+    /// The system program (creates accounts).
     pub system_program: Program<'info, System>,
 }
 

@@ -9,7 +9,9 @@ use anchor_lang::prelude::*;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct DecreaseAllowanceParams {
+    /// The minter whose remaining allowance is lowered.
     pub minter: Pubkey,
+    /// Base units to remove from the remaining allowance (saturating at 0).
     pub amount: u64,
 }
 
@@ -17,10 +19,15 @@ pub struct DecreaseAllowanceParams {
 #[derive(Accounts)]
 #[instruction(params: DecreaseAllowanceParams)]
 pub struct DecreaseAllowance<'info> {
+    /// The master minter role key.
     pub master_minter: Signer<'info>,
+    /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
+    #[account(address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: UncheckedAccount<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
-        seeds = [CONFIG_SEED, config.mint.as_ref()],
+        seeds = [CONFIG_SEED, mint.key().as_ref()],
         bump = config.bump,
         has_one = master_minter @ Usd1Error::Unauthorized
     )]

@@ -23,9 +23,13 @@ pub struct DenylistAdd<'info> {
     /// Pays the entry's rent and gets it back on removal.
     #[account(mut)]
     pub denylister: Signer<'info>,
+    /// CHECK: the Config's mint (address-checked); Token-2022 freezes its accounts.
+    #[account(address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: UncheckedAccount<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
-        seeds = [CONFIG_SEED, config.mint.as_ref()],
+        seeds = [CONFIG_SEED, mint.key().as_ref()],
         bump = config.bump,
         has_one = denylister @ Usd1Error::Unauthorized
     )]
@@ -36,10 +40,9 @@ pub struct DenylistAdd<'info> {
     /// CHECK: the config's DenylistRegistry, which the hook reads (the seeds, with the bump stored in Config, pin it).
     #[account(mut, seeds = [DENYLIST_REGISTRY_SEED, config.key().as_ref()], bump = config.denylist_registry_bump)]
     pub denylist_registry: UncheckedAccount<'info>,
-    /// CHECK: the Config's mint (address-checked); Token-2022 freezes its accounts.
-    #[account(address = config.mint @ Usd1Error::InvalidMint)]
-    pub mint: UncheckedAccount<'info>,
+    /// Token-2022.
     pub token_program: Program<'info, Token2022>,
+    /// The system program (creates accounts).
     pub system_program: Program<'info, System>,
     // Remaining accounts: every token account of this mint the wallet owns (writable); each is frozen.
 }

@@ -21,9 +21,13 @@ pub struct DenylistRemove<'info> {
     /// Receives the entry's rent.
     #[account(mut)]
     pub denylister: Signer<'info>,
+    /// CHECK: the Config's mint (address-checked); Token-2022 thaws its accounts.
+    #[account(address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: UncheckedAccount<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
-        seeds = [CONFIG_SEED, config.mint.as_ref()],
+        seeds = [CONFIG_SEED, mint.key().as_ref()],
         bump = config.bump,
         has_one = denylister @ Usd1Error::Unauthorized
     )]
@@ -34,9 +38,7 @@ pub struct DenylistRemove<'info> {
     /// CHECK: the config's DenylistRegistry, which the hook reads (the seeds, with the bump stored in Config, pin it).
     #[account(mut, seeds = [DENYLIST_REGISTRY_SEED, config.key().as_ref()], bump = config.denylist_registry_bump)]
     pub denylist_registry: UncheckedAccount<'info>,
-    /// CHECK: the Config's mint (address-checked); Token-2022 thaws its accounts.
-    #[account(address = config.mint @ Usd1Error::InvalidMint)]
-    pub mint: UncheckedAccount<'info>,
+    /// Token-2022.
     pub token_program: Program<'info, Token2022>,
     // Remaining accounts: the wallet's token accounts of this mint (writable); the frozen ones are thawed.
 }

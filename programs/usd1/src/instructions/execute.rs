@@ -18,26 +18,27 @@ use anchor_spl::{
 pub struct Execute<'info> {
     /// Anyone may send an approved, timelocked proposal.
     pub executor: Signer<'info>,
+    /// The Config's mint (its key is the Config's seed); written by a seizure.
+    #[account(mut, address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
     /// The mint's Config.
-    #[account(mut, seeds = [CONFIG_SEED, config.mint.as_ref()], bump = config.bump)]
+    #[account(mut, seeds = [CONFIG_SEED, mint.key().as_ref()], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The proposal; closed here, its rent back to the proposer.
     #[account(
         mut,
         seeds = [PROPOSAL_SEED, config.key().as_ref(), &params.proposal.to_le_bytes()],
         bump = proposal.bump,
+        has_one = proposer @ Usd1Error::Unauthorized,
         close = proposer
     )]
     pub proposal: Box<Account<'info, Proposal>>,
-    /// CHECK: receives the proposal's rent; must be its proposer.
-    #[account(mut, address = proposal.proposer @ Usd1Error::Unauthorized)]
+    /// CHECK: the proposal's proposer (has_one on the proposal), who gets its rent back.
+    #[account(mut)]
     pub proposer: UncheckedAccount<'info>,
     /// For `SetAllowance` and `SetRateLimit`: the minter changed.
     #[account(mut)]
     pub minter_account: Option<Box<Account<'info, Minter>>>,
-    /// For `Seize`: the Config's mint.
-    #[account(mut, address = config.mint @ Usd1Error::InvalidMint)]
-    pub mint: Option<Box<InterfaceAccount<'info, Mint>>>,
     /// CHECK: for `Seize`: the owner's DenylistEntry PDA (address checked in the handler).
     pub owner_denylist_entry: Option<UncheckedAccount<'info>>,
     /// CHECK: for `Seize` to a token account: that account (checked in the handler).
@@ -180,7 +181,7 @@ fn seize<'info>(
 ) -> Result<(Vec<Pubkey>, u64)> {
     let config = &accounts.config;
     let config_key = config.key();
-    let mint = accounts.mint.as_ref().ok_or(Usd1Error::MissingAccount)?;
+    let mint = &accounts.mint;
     let token_program = accounts.token_program.as_ref().ok_or(Usd1Error::MissingAccount)?.to_account_info();
     let owner_entry = accounts.owner_denylist_entry.as_ref().ok_or(Usd1Error::MissingAccount)?;
     require_keys_eq!(owner_entry.key(), denylist_entry_address(&config_key, owner), Usd1Error::AccountMismatch);

@@ -9,7 +9,9 @@ use anchor_spl::{
 #[event_cpi]
 #[derive(Accounts)]
 pub struct SetFrozen<'info> {
+    /// The denylister role key.
     pub denylister: Signer<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
         seeds = [CONFIG_SEED, mint.key().as_ref()],
@@ -18,6 +20,7 @@ pub struct SetFrozen<'info> {
         has_one = mint @ Usd1Error::InvalidMint
     )]
     pub config: Box<Account<'info, Config>>,
+    /// The USD1 mint (Token-2022), the Config's `mint`.
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     /// Any token account of this mint (not only associated ones).
     #[account(mut, token::mint = mint, token::token_program = token_program)]
@@ -26,6 +29,7 @@ pub struct SetFrozen<'info> {
     /// `thaw` refuses while it exists; `denylist_remove` thaws.
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), token_account.owner.as_ref()], bump)]
     pub owner_denylist_entry: UncheckedAccount<'info>,
+    /// Token-2022.
     pub token_program: Program<'info, Token2022>,
 }
 

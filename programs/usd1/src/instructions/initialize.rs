@@ -44,21 +44,37 @@ pub const MINT_EXTENSIONS: [ExtensionType; 5] = [
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitializeParams {
+    /// Decimals of the mint (6 for dollars in micro-units).
     pub decimals: u8,
+    /// Token name (TokenMetadata).
     pub name: String,
+    /// Token symbol (TokenMetadata).
     pub symbol: String,
+    /// Metadata uri (TokenMetadata).
     pub uri: String,
+    /// The council's keys (1..=10, distinct, none the admin's).
     pub council: Vec<Pubkey>,
+    /// Approvals a proposal needs (1..=council size).
     pub threshold: u8,
+    /// The master minter role key.
     pub master_minter: Pubkey,
+    /// The pauser role key.
     pub pauser: Pubkey,
+    /// The denylister role key.
     pub denylister: Pubkey,
+    /// The burner role key.
     pub burner: Pubkey,
+    /// The attester role key.
     pub attester: Pubkey,
+    /// Most base units in circulation, or null for no cap.
     pub supply_cap: Option<u64>,
+    /// Seconds between a proposal reaching its threshold and its execution.
     pub timelock_secs: u64,
+    /// Seconds a proposal lives before it expires.
     pub proposal_ttl_secs: u64,
+    /// Whether `mint` requires a fresh reserve attestation covering the new supply.
     pub reserve_gate: bool,
+    /// Oldest reserve attestation the reserve gate accepts, in seconds.
     pub attestation_max_age_secs: u64,
 }
 
@@ -96,7 +112,9 @@ pub struct Initialize<'info> {
     #[account(mut, seeds = [EXTRA_ACCOUNT_METAS_SEED, mint.key().as_ref()], bump)]
     pub extra_account_meta_list: UncheckedAccount<'info>,
 
+    /// Token-2022.
     pub token_program: Program<'info, Token2022>,
+    /// The system program (creates accounts).
     pub system_program: Program<'info, System>,
 }
 

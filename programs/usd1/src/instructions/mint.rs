@@ -26,10 +26,12 @@ pub struct MintParams {
 #[derive(Accounts)]
 #[instruction(params: MintParams)]
 pub struct MintTokens<'info> {
+    /// An active, not denylisted minter (its Minter account holds its allowance).
     pub minter: Signer<'info>,
     /// Pays the receipt's rent (may be the minter itself).
     #[account(mut)]
     pub payer: Signer<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
         seeds = [CONFIG_SEED, mint.key().as_ref()],
@@ -40,8 +42,10 @@ pub struct MintTokens<'info> {
     /// CHECK: loaded in the handler so that a signer with no Minter account is `Unauthorized`.
     #[account(mut, seeds = [MINTER_SEED, config.key().as_ref(), minter.key().as_ref()], bump)]
     pub minter_account: UncheckedAccount<'info>,
+    /// The USD1 mint (Token-2022), the Config's `mint`.
     #[account(mut)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The recipient's token account of the mint (an account whose owner cannot change).
     #[account(mut, token::mint = mint, token::token_program = token_program)]
     pub recipient_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// CHECK: the minter's DenylistEntry PDA (exists only while denylisted): a denylisted minter cannot mint.
@@ -53,7 +57,9 @@ pub struct MintTokens<'info> {
     /// CHECK: the MintReceipt of this reference, created here; its existence means the reference was used.
     #[account(mut, seeds = [RECEIPT_SEED, config.key().as_ref(), params.reference_hash.as_ref()], bump)]
     pub receipt: UncheckedAccount<'info>,
+    /// Token-2022.
     pub token_program: Program<'info, Token2022>,
+    /// The system program (creates accounts).
     pub system_program: Program<'info, System>,
 }
 

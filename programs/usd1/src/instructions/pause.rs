@@ -20,17 +20,20 @@ pub struct PauseParams {
 #[event_cpi]
 #[derive(Accounts)]
 pub struct SetPause<'info> {
+    /// The pauser role key.
     pub pauser: Signer<'info>,
+    /// CHECK: the Config's mint (address-checked); Token-2022 validates its Pausable extension.
+    #[account(mut, address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: UncheckedAccount<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
-        seeds = [CONFIG_SEED, config.mint.as_ref()],
+        seeds = [CONFIG_SEED, mint.key().as_ref()],
         bump = config.bump,
         has_one = pauser @ Usd1Error::Unauthorized
     )]
     pub config: Box<Account<'info, Config>>,
-    /// CHECK: the Config's mint (address-checked); Token-2022 validates its Pausable extension.
-    #[account(mut, address = config.mint @ Usd1Error::InvalidMint)]
-    pub mint: UncheckedAccount<'info>,
+    /// Token-2022.
     pub token_program: Program<'info, Token2022>,
 }
 

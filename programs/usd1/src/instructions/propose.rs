@@ -19,7 +19,11 @@ pub struct Propose<'info> {
     /// A council member; pays the proposal's rent and gets it back when it closes.
     #[account(mut)]
     pub proposer: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED, config.mint.as_ref()], bump = config.bump)]
+    /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
+    #[account(address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: UncheckedAccount<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
+    #[account(mut, seeds = [CONFIG_SEED, mint.key().as_ref()], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// CHECK: created here at the next proposal id; the seeds pin its address.
     #[account(
@@ -33,6 +37,7 @@ pub struct Propose<'info> {
     pub proposer_denylist_entry: UncheckedAccount<'info>,
     /// CHECK: for `SetAllowance` and `SetRateLimit`, the minter's account (must be active); checked in `validate`.
     pub minter_account: Option<UncheckedAccount<'info>>,
+    /// The system program (creates accounts).
     pub system_program: Program<'info, System>,
 }
 

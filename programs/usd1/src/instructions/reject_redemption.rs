@@ -3,7 +3,7 @@ use crate::{
     error::Usd1Error,
     events::RedemptionRejected,
     state::{Config, RedemptionRequest, RedemptionStatus},
-    utils::{associated_token_address, escrow_transfer, is_denylisted, now, token_account_of_mint},
+    utils::{escrow_transfer, is_denylisted, now, token_account_of_mint},
 };
 use anchor_lang::prelude::*;
 use anchor_spl::{
@@ -25,7 +25,9 @@ pub struct RejectRedemptionParams {
 #[derive(Accounts)]
 #[instruction(params: RejectRedemptionParams)]
 pub struct RejectRedemption<'info> {
+    /// The burner role key.
     pub burner: Signer<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
         seeds = [CONFIG_SEED, mint.key().as_ref()],
@@ -34,30 +36,39 @@ pub struct RejectRedemption<'info> {
         has_one = mint @ Usd1Error::InvalidMint
     )]
     pub config: Box<Account<'info, Config>>,
+    /// The USD1 mint (Token-2022), the Config's `mint`.
     #[account(mut)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The Escrow: the Config-owned token account `["escrow", config]` holding tokens awaiting redemption.
     #[account(mut, seeds = [ESCROW_SEED, config.key().as_ref()], bump = config.escrow_bump)]
     pub escrow: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The pending request (keyed by holder and reference).
     #[account(
         mut,
         seeds = [REDEMPTION_SEED, config.key().as_ref(), params.holder.as_ref(), params.reference_hash.as_ref()],
-        bump = request.bump
+        bump = request.bump,
+        has_one = holder_token @ Usd1Error::InvalidTokenAccount
     )]
     pub request: Box<Account<'info, RedemptionRequest>>,
-    /// CHECK: where the tokens go back: the request's source account while the holder still
-    /// owns it, otherwise (closed or re-owned) the holder's associated token account. The
-    /// handler checks that it is a token account of this mint owned by the holder.
+    /// CHECK: the request's source account (has_one on the request): receives the tokens back
+    /// while it still exists and the holder still owns it.
     #[account(mut)]
     pub holder_token: UncheckedAccount<'info>,
-    /// CHECK: the request's recorded source account (address-checked), read to decide whether
-    /// the holder's associated account may receive instead: only when the source is gone or no
-    /// longer the holder's.
-    #[account(address = request.holder_token @ Usd1Error::InvalidTokenAccount)]
-    pub recorded_source: UncheckedAccount<'info>,
+    /// CHECK: the holder's associated token account (its address is derived here): receives
+    /// the tokens instead when the source account is gone or no longer the holder's. It may be
+    /// the source itself, and need not exist otherwise.
+    #[account(
+        mut,
+        seeds = [request.holder.as_ref(), token_program.key().as_ref(), mint.key().as_ref()],
+        seeds::program = ASSOCIATED_TOKEN_PROGRAM_ID,
+        bump
+    )]
+    pub holder_associated_token: UncheckedAccount<'info>,
     /// CHECK: the DenylistEntry PDA of the receiving account's owner, who must be the holder
     /// (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), request.holder.as_ref()], bump)]
     pub holder_denylist_entry: UncheckedAccount<'info>,
+    /// Token-2022.
     pub token_program: Program<'info, Token2022>,
 }
 
@@ -72,20 +83,17 @@ pub fn handler(ctx: Context<RejectRedemption>, params: RejectRedemptionParams) -
     require!(!ctx.accounts.config.redeem_paused, Usd1Error::RedemptionsPaused);
     require!(ctx.accounts.request.status == RedemptionStatus::Pending, Usd1Error::RedemptionNotPending);
     let holder = ctx.accounts.request.holder;
-    let receiving = ctx.accounts.holder_token.key();
-    let view = token_account_of_mint(&ctx.accounts.holder_token.to_account_info(), &ctx.accounts.mint.key())?;
-    // The receiving account's current owner must be the holder: a re-owned source account
-    // would hand the tokens to whoever owns it now.
+    // Back to the source while the holder still owns it; otherwise (closed or re-owned) to the
+    // holder's associated account. Either way the receiving owner must be the holder: a
+    // re-owned source would hand the tokens to whoever owns it now.
+    let mint_key = ctx.accounts.mint.key();
+    let source_still_holders =
+        token_account_of_mint(&ctx.accounts.holder_token.to_account_info(), &mint_key).is_ok_and(|source| source.owner == holder);
+    let receiving = if source_still_holders { &ctx.accounts.holder_token } else { &ctx.accounts.holder_associated_token };
+    let receiving = receiving.to_account_info();
+    let view = token_account_of_mint(&receiving, &mint_key)?;
     require_keys_eq!(view.owner, holder, Usd1Error::InvalidTokenAccount);
     view.require_can_receive(&ctx.accounts.config.key())?;
-    if receiving != ctx.accounts.request.holder_token {
-        let source_still_holders = token_account_of_mint(&ctx.accounts.recorded_source.to_account_info(), &ctx.accounts.mint.key())
-            .is_ok_and(|source| source.owner == holder);
-        require!(
-            !source_still_holders && receiving == associated_token_address(&holder, &ctx.accounts.mint.key()),
-            Usd1Error::InvalidTokenAccount
-        );
-    }
     require!(!is_denylisted(&ctx.accounts.holder_denylist_entry), Usd1Error::Denylisted);
     let amount = ctx.accounts.request.amount;
 
@@ -95,7 +103,7 @@ pub fn handler(ctx: Context<RejectRedemption>, params: RejectRedemptionParams) -
         &ctx.accounts.token_program.to_account_info(),
         &ctx.accounts.mint.to_account_info(),
         &ctx.accounts.escrow.to_account_info(),
-        &ctx.accounts.holder_token.to_account_info(),
+        &receiving,
         &config.to_account_info(),
         &config.to_account_info(),
         &seeds,

@@ -9,6 +9,7 @@ use anchor_lang::prelude::*;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct RemoveMinterParams {
+    /// The minter to deactivate (its remaining allowance is forfeited).
     pub minter: Pubkey,
 }
 
@@ -16,10 +17,15 @@ pub struct RemoveMinterParams {
 #[derive(Accounts)]
 #[instruction(params: RemoveMinterParams)]
 pub struct RemoveMinter<'info> {
+    /// The master minter role key.
     pub master_minter: Signer<'info>,
+    /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
+    #[account(address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: UncheckedAccount<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
-        seeds = [CONFIG_SEED, config.mint.as_ref()],
+        seeds = [CONFIG_SEED, mint.key().as_ref()],
         bump = config.bump,
         has_one = master_minter @ Usd1Error::Unauthorized
     )]

@@ -13,6 +13,7 @@ use anchor_spl::{
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct RequestRedemptionParams {
+    /// Base units to redeem (moved to the Escrow).
     pub amount: u64,
     /// sha256 of the redemption ticket id.
     pub reference_hash: [u8; 32],
@@ -25,6 +26,7 @@ pub struct RequestRedemption<'info> {
     /// The holder; pays the request's rent (the request is kept forever).
     #[account(mut)]
     pub holder: Signer<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
         seeds = [CONFIG_SEED, mint.key().as_ref()],
@@ -32,10 +34,13 @@ pub struct RequestRedemption<'info> {
         has_one = mint @ Usd1Error::InvalidMint
     )]
     pub config: Box<Account<'info, Config>>,
+    /// The USD1 mint (Token-2022), the Config's `mint`.
     #[account(mut)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The holder's token account the tokens leave (its associated account unless another is named).
     #[account(mut, token::mint = mint, token::authority = holder, token::token_program = token_program)]
     pub holder_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The Escrow: the Config-owned token account `["escrow", config]` holding tokens awaiting redemption.
     #[account(mut, seeds = [ESCROW_SEED, config.key().as_ref()], bump = config.escrow_bump)]
     pub escrow: Box<InterfaceAccount<'info, TokenAccount>>,
     /// CHECK: the holder's DenylistEntry PDA (exists only while denylisted).
@@ -44,7 +49,9 @@ pub struct RequestRedemption<'info> {
     /// CHECK: created here; its existence means the reference was used. The seeds pin its address.
     #[account(mut, seeds = [REDEMPTION_SEED, config.key().as_ref(), holder.key().as_ref(), params.reference_hash.as_ref()], bump)]
     pub request: UncheckedAccount<'info>,
+    /// Token-2022.
     pub token_program: Program<'info, Token2022>,
+    /// The system program (creates accounts).
     pub system_program: Program<'info, System>,
 }
 

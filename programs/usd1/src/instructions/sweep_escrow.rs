@@ -37,6 +37,7 @@ pub struct SweepEscrow<'info> {
     /// CHECK: the DenylistEntry PDA of `to`'s owner (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), to.owner.as_ref()], bump)]
     pub to_denylist_entry: UncheckedAccount<'info>,
+    /// Token-2022.
     pub token_program: Program<'info, Token2022>,
 }
 

@@ -13,9 +13,13 @@ pub struct TransferAdminParams {
 pub struct TransferAdmin<'info> {
     /// The admin.
     pub admin: Signer<'info>,
+    /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
+    #[account(address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: UncheckedAccount<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
-        seeds = [CONFIG_SEED, config.mint.as_ref()],
+        seeds = [CONFIG_SEED, mint.key().as_ref()],
         bump = config.bump,
         has_one = admin @ Usd1Error::Unauthorized
     )]

@@ -23,8 +23,11 @@ use spl_token_metadata_interface::state::{Field, TokenMetadata};
 /// Each field left `None` keeps its value.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, Default)]
 pub struct UpdateMetadataParams {
+    /// New token name, or null to keep it.
     pub name: Option<String>,
+    /// New symbol, or null to keep it.
     pub symbol: Option<String>,
+    /// New metadata uri, or null to keep it.
     pub uri: Option<String>,
 }
 
@@ -34,17 +37,20 @@ pub struct UpdateMetadata<'info> {
     /// Pays for any extra rent the longer metadata needs.
     #[account(mut)]
     pub admin: Signer<'info>,
+    /// CHECK: the Config's mint (address-checked); Token-2022 validates it as the metadata account.
+    #[account(mut, address = config.mint @ Usd1Error::InvalidMint)]
+    pub mint: UncheckedAccount<'info>,
+    /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(
         mut,
-        seeds = [CONFIG_SEED, config.mint.as_ref()],
+        seeds = [CONFIG_SEED, mint.key().as_ref()],
         bump = config.bump,
         has_one = admin @ Usd1Error::Unauthorized
     )]
     pub config: Box<Account<'info, Config>>,
-    /// CHECK: the Config's mint (address-checked); Token-2022 validates it as the metadata account.
-    #[account(mut, address = config.mint @ Usd1Error::InvalidMint)]
-    pub mint: UncheckedAccount<'info>,
+    /// Token-2022.
     pub token_program: Program<'info, Token2022>,
+    /// The system program (creates accounts).
     pub system_program: Program<'info, System>,
 }
 

@@ -5,7 +5,9 @@ use anchor_lang::prelude::*;
 /// `refill_per_sec` base units per second.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
 pub struct RateLimit {
+    /// Most base units the bucket holds (the largest burst).
     pub capacity: u64,
+    /// Base units added to the bucket per second.
     pub refill_per_sec: u64,
 }
 
