@@ -1,4 +1,5 @@
 //! The `usd1` binary, run as a user runs it: separate processes, files, exit codes.
+use base64::Engine;
 use serde_json::Value;
 use std::{
     path::{Path, PathBuf},
@@ -52,7 +53,13 @@ fn every_project_drill_passes_and_records_its_transactions() {
         let out = stdout(&output);
         let last = out.lines().last().unwrap_or_default().to_string();
         assert!(output.status.success(), "{} failed: {last}\n{out}\n{}", file.display(), stderr(&output));
-        let steps = json_lines(&output);
+        // stdout is pure: every line but the summary is one step's JSON object (program
+        // logs of refused steps go to stderr).
+        let lines: Vec<&str> = out.lines().collect();
+        let steps: Vec<Value> = lines[..lines.len() - 1]
+            .iter()
+            .map(|line| serde_json::from_str::<Value>(line).unwrap_or_else(|_| panic!("{}: stdout line is not JSON: {line}", file.display())))
+            .collect();
         assert!(last.ends_with(" passed, 0 failed"), "{}: {last}", file.display());
         assert_eq!(last, format!("{} passed, 0 failed", steps.len()));
         for (index, step) in steps.iter().enumerate() {
@@ -69,6 +76,11 @@ fn every_project_drill_passes_and_records_its_transactions() {
             assert!(transaction["signature"].is_string() && transaction["slot"].is_u64());
             for event in transaction["events"].as_array().unwrap() {
                 assert_eq!(event["seq"], expected_seq, "{}: seq hole in the record", file.display());
+                // The raw instruction data decodes, with the Rust decoder, to the recorded fields.
+                let raw = base64::engine::general_purpose::STANDARD.decode(event["raw"].as_str().expect("raw bytes")).unwrap();
+                let mut decoded = usd1_client::events::decode_event_data(&raw).expect("raw decodes").to_json();
+                decoded["raw"] = event["raw"].clone();
+                assert_eq!(&decoded, event, "{}: raw bytes disagree with the record", file.display());
                 expected_seq += 1;
             }
         }

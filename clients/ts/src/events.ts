@@ -3,7 +3,7 @@
 // the transaction, never log lines, so Anchor's EventParser/addEventListener (which read
 // `Program data:` logs) see nothing: decode them from the transaction's inner instructions.
 import type { IdlEvents } from "@coral-xyz/anchor";
-import { utils } from "@coral-xyz/anchor";
+import anchor from "@coral-xyz/anchor";
 import {
   PublicKey,
   type ParsedTransactionWithMeta,
@@ -18,10 +18,13 @@ import type { Usd1 } from "./usd1.js";
 export const EVENT_IX_TAG = Buffer.from([0xe4, 0x45, 0xa5, 0x2e, 0x51, 0xcb, 0x9a, 0x1d]);
 
 type EventMap = IdlEvents<Usd1>;
-/** One decoded event: its SPEC name, its fields (camelCase, u64 as BN, keys as PublicKey), its `seq`. */
+/**
+ * One decoded event: its SPEC name (`Minted`, `SupplyChecked`, ...), its fields (camelCase, u64
+ * as BN, keys as PublicKey), its `seq`, and the instruction data it was decoded from.
+ */
 export type Usd1Event = {
-  [Name in keyof EventMap]: { name: Name; data: EventMap[Name]; seq: bigint; raw: Buffer };
-}[keyof EventMap];
+  [Name in keyof EventMap & string]: { name: Capitalize<Name>; data: EventMap[Name]; seq: bigint; raw: Buffer };
+}[keyof EventMap & string];
 
 let decoder: Usd1Program | undefined;
 
@@ -36,7 +39,9 @@ export function decodeEventData(data: Uint8Array, program: Usd1Program = (decode
   const event = program.coder.events.decode(raw.subarray(8).toString("base64"));
   if (!event) throw new Error(`unknown USD1 event discriminator ${raw.subarray(8, 16).toString("hex")}`);
   const fields = event.data as { seq: { toString(): string } };
-  return { name: event.name, data: event.data, seq: BigInt(fields.seq.toString()), raw } as Usd1Event;
+  // Anchor names events in camelCase (`supplyChecked`); the SPEC name is PascalCase.
+  const name = event.name.charAt(0).toUpperCase() + event.name.slice(1);
+  return { name, data: event.data, seq: BigInt(fields.seq.toString()), raw } as Usd1Event;
 }
 
 /** Inner instruction as (program id, data): the common shape of every transaction encoding. */
@@ -64,9 +69,9 @@ function innerInstructions(
             keys = (message.accountKeys as any[]).map((key) => new PublicKey(key.pubkey ?? key));
           }
         }
-        out.push({ programId: keys![instruction.programIdIndex], data: Buffer.from(utils.bytes.bs58.decode(instruction.data)) });
+        out.push({ programId: keys![instruction.programIdIndex], data: Buffer.from(anchor.utils.bytes.bs58.decode(instruction.data)) });
       } else if ("data" in instruction && "programId" in instruction) {
-        out.push({ programId: instruction.programId, data: Buffer.from(utils.bytes.bs58.decode(instruction.data)) });
+        out.push({ programId: instruction.programId, data: Buffer.from(anchor.utils.bytes.bs58.decode(instruction.data)) });
       }
     }
   }

@@ -3,7 +3,9 @@
 // `program.methods.<name>(args).accountsPartial({ mint, <signers> }).instruction()`, which resolves
 // every PDA and relation from the IDL (fetching the Config, a proposal, a request or a token
 // account where a seed or relation reads one).
-import { BN } from "@coral-xyz/anchor";
+import anchor from "@coral-xyz/anchor";
+
+const { BN } = anchor;
 import { TOKEN_2022_PROGRAM_ID } from "@solana/spl-token";
 import { PublicKey, type AccountMeta, type TransactionInstruction } from "@solana/web3.js";
 import {

@@ -3,12 +3,14 @@
 // accounts); `program.account.<type>.fetch(address)` decodes every account type the program
 // writes (config, minter, proposal, mintReceipt, denylistEntry, denylistRegistry,
 // redemptionRequest).
-import { AnchorProvider, Program, type Provider } from "@coral-xyz/anchor";
+import anchor, { type Provider } from "@coral-xyz/anchor";
+
+const { AnchorProvider, Program } = anchor;
 import { Connection, type PublicKey } from "@solana/web3.js";
 import { IDL, type Usd1 } from "./usd1.js";
 
 export type { Usd1 };
-export type Usd1Program = Program<Usd1>;
+export type Usd1Program = anchor.Program<Usd1>;
 
 /**
  * The USD1 program over a connection or a full Anchor provider. A bare connection is enough

@@ -1,7 +1,9 @@
 // Test helpers: the Rust-produced fixtures, a Connection that answers from them, and the
 // conversion of Anchor's decoded values to the Rust client's JSON conventions.
 import { readFileSync } from "node:fs";
-import { BN, type Provider } from "@coral-xyz/anchor";
+import anchor, { type Provider } from "@coral-xyz/anchor";
+
+const { BN } = anchor;
 import { PublicKey, type AccountInfo, type Connection } from "@solana/web3.js";
 
 export interface FixtureInstruction {
@@ -67,7 +69,7 @@ const snake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.to
 export function rustJson(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (value instanceof PublicKey) return value.toBase58();
-  if (BN.isBN(value)) return Number((value as BN).toString());
+  if (BN.isBN(value)) return Number((value as InstanceType<typeof BN>).toString());
   if (typeof value === "bigint") return Number(value);
   if (Array.isArray(value)) {
     if (value.length === 32 && value.every((item) => typeof item === "number")) return Buffer.from(value).toString("hex");

@@ -12,9 +12,13 @@
 //!   (`recipient_token.owner`), which Anchor leaves untyped for an unchecked account
 //!   and its TypeScript resolver then cannot follow;
 //! - the seeds, address and doc lines of the two accounts `#[event_cpi]` appends;
-//! - no relation from the mint to the Config derived from it (which cannot be followed).
+//! - no relation from the mint to the Config derived from it (which cannot be followed);
+//! - the seed `params.key`, which Anchor writes as `params`.
 use anyhow::{bail, Context};
-use anchor_lang_idl::types::{Idl, IdlAccount, IdlInstructionAccountItem, IdlPda, IdlSeed, IdlSeedAccount, IdlSeedConst, IdlTypeDef};
+use anchor_lang_idl::types::{
+    Idl, IdlAccount, IdlDefinedFields, IdlInstruction, IdlInstructionAccountItem, IdlPda, IdlSeed, IdlSeedAccount, IdlSeedArg, IdlSeedConst, IdlType,
+    IdlTypeDef, IdlTypeDefTy,
+};
 use std::{path::PathBuf, process::Command};
 
 const WRITTEN_ACCOUNTS_TEST: &str = "__anchor_private_print_idl_written_accounts";
@@ -38,9 +42,16 @@ fn main() -> anyhow::Result<()> {
     let mut idl = idl;
     add_written_accounts(&mut idl, written_accounts(&program_path)?);
     let program_id = idl.address.clone();
+    let structs_with_key: Vec<String> = idl
+        .types
+        .iter()
+        .filter(|ty| matches!(&ty.ty, IdlTypeDefTy::Struct { fields: Some(IdlDefinedFields::Named(fields)) } if fields.iter().any(|field| field.name == "key")))
+        .map(|ty| ty.name.clone())
+        .collect();
     for instruction in &mut idl.instructions {
         complete_accounts(&mut instruction.accounts, &program_id);
         drop_circular_relations(&mut instruction.accounts);
+        restore_key_field_seeds(instruction, &structs_with_key);
     }
     println!("{}", serde_json::to_string_pretty(&idl)?);
     Ok(())
@@ -133,6 +144,27 @@ fn complete_accounts(items: &mut [IdlInstructionAccountItem], program_id: &str) 
                 account.address = Some(program_id.to_string());
             }
             _ => {}
+        }
+    }
+}
+
+/// Anchor reads a seed `params.key` as the `.key()` of `params` and writes the path
+/// `params`; where the argument is a struct with a field `key`, the seed is that field.
+fn restore_key_field_seeds(instruction: &mut IdlInstruction, structs_with_key: &[String]) {
+    let key_args: Vec<String> = instruction
+        .args
+        .iter()
+        .filter(|arg| matches!(&arg.ty, IdlType::Defined { name, .. } if structs_with_key.contains(name)))
+        .map(|arg| arg.name.clone())
+        .collect();
+    for item in &mut instruction.accounts {
+        let IdlInstructionAccountItem::Single(account) = item else { continue };
+        for seed in account.pda.iter_mut().flat_map(|pda| pda.seeds.iter_mut()) {
+            if let IdlSeed::Arg(IdlSeedArg { path }) = seed {
+                if key_args.contains(path) {
+                    path.push_str(".key");
+                }
+            }
         }
     }
 }

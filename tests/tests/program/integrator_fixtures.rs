@@ -280,6 +280,8 @@ async fn generate() -> Value {
     let cases = instruction_cases(&keys);
     let mut addresses: Vec<Pubkey> = cases.iter().flat_map(|(_, instruction)| instruction.accounts.iter().map(|meta| meta.pubkey)).collect();
     addresses.push(mint);
+    // A receipt (the cases' own references are new ones).
+    addresses.push(pda::receipt_address(&pda::config_address(&mint), &reference_hash("wire-1")));
     addresses.sort();
     addresses.dedup();
     let mut accounts = Map::new();

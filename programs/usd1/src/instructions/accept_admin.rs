@@ -6,15 +6,18 @@ use anchor_lang::prelude::*;
 pub struct AcceptAdmin<'info> {
     /// The pending admin.
     pub new_admin: Signer<'info>,
+    /// The USD1 mint (Token-2022); the Config's seed.
     /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
     #[account(address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's Config.
     #[account(mut, seeds = [CONFIG_SEED, mint.key().as_ref()], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
+    /// The new admin's Minter PDA (must not exist: the admin holds no minter role).
     /// CHECK: the new admin's Minter PDA (an active minter may not become admin).
     #[account(seeds = [MINTER_SEED, config.key().as_ref(), new_admin.key().as_ref()], bump)]
     pub new_admin_minter_account: UncheckedAccount<'info>,
+    /// The new admin's DenylistEntry PDA (must not exist: a denylisted key gets no role).
     /// CHECK: the new admin's DenylistEntry PDA (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), new_admin.key().as_ref()], bump)]
     pub new_admin_denylist_entry: UncheckedAccount<'info>,

@@ -19,6 +19,7 @@ pub struct ProposalIdParams {
 pub struct Approve<'info> {
     /// A current council member, not denylisted, who has not voted on this proposal.
     pub approver: Signer<'info>,
+    /// The USD1 mint (Token-2022); the Config's seed.
     /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
     #[account(address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,
@@ -32,6 +33,7 @@ pub struct Approve<'info> {
         bump = proposal.bump
     )]
     pub proposal: Box<Account<'info, Proposal>>,
+    /// The approver's DenylistEntry PDA (exists only while denylisted).
     /// CHECK: the approver's DenylistEntry PDA (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), approver.key().as_ref()], bump)]
     pub approver_denylist_entry: UncheckedAccount<'info>,

@@ -14,6 +14,7 @@ use anchor_lang::prelude::*;
 pub struct Cancel<'info> {
     /// The proposer (a live proposal), or anyone (a stale, expired or rejected one).
     pub canceller: Signer<'info>,
+    /// The USD1 mint (Token-2022); the Config's seed.
     /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
     #[account(address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,
@@ -29,6 +30,7 @@ pub struct Cancel<'info> {
         close = proposer
     )]
     pub proposal: Box<Account<'info, Proposal>>,
+    /// The proposal's proposer (its rent goes back to it).
     /// CHECK: the proposal's proposer (has_one on the proposal), who gets its rent back.
     #[account(mut)]
     pub proposer: UncheckedAccount<'info>,

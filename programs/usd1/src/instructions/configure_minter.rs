@@ -22,6 +22,7 @@ pub struct ConfigureMinter<'info> {
     /// Pays the Minter account's rent on first configuration.
     #[account(mut)]
     pub master_minter: Signer<'info>,
+    /// The USD1 mint (Token-2022); the Config's seed.
     /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
     #[account(address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,
@@ -33,9 +34,11 @@ pub struct ConfigureMinter<'info> {
         has_one = master_minter @ Usd1Error::Unauthorized
     )]
     pub config: Box<Account<'info, Config>>,
+    /// The minter's Minter account `["minter", config, minter]`.
     /// CHECK: created on first configuration, loaded otherwise; the seeds pin its address.
     #[account(mut, seeds = [MINTER_SEED, config.key().as_ref(), params.minter.as_ref()], bump)]
     pub minter_account: UncheckedAccount<'info>,
+    /// The minter's DenylistEntry PDA (exists only while denylisted).
     /// CHECK: the minter key's DenylistEntry PDA (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), params.minter.as_ref()], bump)]
     pub minter_denylist_entry: UncheckedAccount<'info>,

@@ -21,6 +21,7 @@ pub struct DecreaseAllowanceParams {
 pub struct DecreaseAllowance<'info> {
     /// The master minter role key.
     pub master_minter: Signer<'info>,
+    /// The USD1 mint (Token-2022); the Config's seed.
     /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
     #[account(address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,
@@ -32,6 +33,7 @@ pub struct DecreaseAllowance<'info> {
         has_one = master_minter @ Usd1Error::Unauthorized
     )]
     pub config: Box<Account<'info, Config>>,
+    /// The minter's Minter account `["minter", config, minter]`.
     /// CHECK: loaded in the handler (a missing minter is `MinterNotActive`); the seeds pin its address.
     #[account(mut, seeds = [MINTER_SEED, config.key().as_ref(), params.minter.as_ref()], bump)]
     pub minter_account: UncheckedAccount<'info>,

@@ -21,6 +21,7 @@ pub struct DenylistRemove<'info> {
     /// Receives the entry's rent.
     #[account(mut)]
     pub denylister: Signer<'info>,
+    /// The USD1 mint (Token-2022); the Config's seed.
     /// CHECK: the Config's mint (address-checked); Token-2022 thaws its accounts.
     #[account(address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,
@@ -32,9 +33,11 @@ pub struct DenylistRemove<'info> {
         has_one = denylister @ Usd1Error::Unauthorized
     )]
     pub config: Box<Account<'info, Config>>,
+    /// The wallet's DenylistEntry `["denylist", config, wallet]`.
     /// CHECK: closed here when it exists (a missing entry is `NotDenylisted`); the seeds pin its address.
     #[account(mut, seeds = [DENYLIST_SEED, config.key().as_ref(), params.wallet.as_ref()], bump)]
     pub denylist_entry: UncheckedAccount<'info>,
+    /// The DenylistRegistry `["denylist-registry", config]` the transfer hook reads.
     /// CHECK: the config's DenylistRegistry, which the hook reads (the seeds, with the bump stored in Config, pin it).
     #[account(mut, seeds = [DENYLIST_REGISTRY_SEED, config.key().as_ref()], bump = config.denylist_registry_bump)]
     pub denylist_registry: UncheckedAccount<'info>,

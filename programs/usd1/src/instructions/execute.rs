@@ -33,17 +33,21 @@ pub struct Execute<'info> {
         close = proposer
     )]
     pub proposal: Box<Account<'info, Proposal>>,
+    /// The proposal's proposer (its rent goes back to it).
     /// CHECK: the proposal's proposer (has_one on the proposal), who gets its rent back.
     #[account(mut)]
     pub proposer: UncheckedAccount<'info>,
     /// For `SetAllowance` and `SetRateLimit`: the minter changed.
     #[account(mut)]
     pub minter_account: Option<Box<Account<'info, Minter>>>,
+    /// The owner's DenylistEntry PDA (exists only while denylisted).
     /// CHECK: for `Seize`: the owner's DenylistEntry PDA (address checked in the handler).
     pub owner_denylist_entry: Option<UncheckedAccount<'info>>,
+    /// For a seizure to a token account: that account.
     /// CHECK: for `Seize` to a token account: that account (checked in the handler).
     #[account(mut)]
     pub destination_token: Option<UncheckedAccount<'info>>,
+    /// The destination's DenylistEntry PDA (exists only while denylisted).
     /// CHECK: for `Seize` to a token account: its owner's DenylistEntry PDA (address checked in the handler).
     pub destination_denylist_entry: Option<UncheckedAccount<'info>>,
     /// For `Seize`: Token-2022.

@@ -100,14 +100,17 @@ pub struct Initialize<'info> {
     #[account(mut, seeds = [CONFIG_SEED, mint.key().as_ref()], bump)]
     pub config: UncheckedAccount<'info>,
 
+    /// The Escrow token account `["escrow", config]`, created here.
     /// CHECK: created here as a Token-2022 account owned by Config; the seeds pin its address.
     #[account(mut, seeds = [ESCROW_SEED, config.key().as_ref()], bump)]
     pub escrow: UncheckedAccount<'info>,
 
+    /// The DenylistRegistry `["denylist-registry", config]` the transfer hook reads.
     /// CHECK: the sorted list of denylisted wallets the hook reads, created (empty) here; the seeds pin its address.
     #[account(mut, seeds = [DENYLIST_REGISTRY_SEED, config.key().as_ref()], bump)]
     pub denylist_registry: UncheckedAccount<'info>,
 
+    /// The transfer hook's ExtraAccountMetaList `["extra-account-metas", mint]`.
     /// CHECK: the transfer-hook account list, created and written here; the seeds pin its address.
     #[account(mut, seeds = [EXTRA_ACCOUNT_METAS_SEED, mint.key().as_ref()], bump)]
     pub extra_account_meta_list: UncheckedAccount<'info>,

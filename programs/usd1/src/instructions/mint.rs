@@ -39,6 +39,7 @@ pub struct MintTokens<'info> {
         has_one = mint @ Usd1Error::InvalidMint
     )]
     pub config: Box<Account<'info, Config>>,
+    /// The minter's Minter account `["minter", config, minter]`.
     /// CHECK: loaded in the handler so that a signer with no Minter account is `Unauthorized`.
     #[account(mut, seeds = [MINTER_SEED, config.key().as_ref(), minter.key().as_ref()], bump)]
     pub minter_account: UncheckedAccount<'info>,
@@ -48,12 +49,15 @@ pub struct MintTokens<'info> {
     /// The recipient's token account of the mint (an account whose owner cannot change).
     #[account(mut, token::mint = mint, token::token_program = token_program)]
     pub recipient_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The minter's DenylistEntry PDA (exists only while denylisted).
     /// CHECK: the minter's DenylistEntry PDA (exists only while denylisted): a denylisted minter cannot mint.
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), minter.key().as_ref()], bump)]
     pub minter_denylist_entry: UncheckedAccount<'info>,
+    /// The recipient's DenylistEntry PDA (exists only while denylisted).
     /// CHECK: the recipient owner's DenylistEntry PDA (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), recipient_token.owner.as_ref()], bump)]
     pub recipient_denylist_entry: UncheckedAccount<'info>,
+    /// The MintReceipt `["receipt", config, reference_hash]`, created here (an existing one is `DuplicateReference`).
     /// CHECK: the MintReceipt of this reference, created here; its existence means the reference was used.
     #[account(mut, seeds = [RECEIPT_SEED, config.key().as_ref(), params.reference_hash.as_ref()], bump)]
     pub receipt: UncheckedAccount<'info>,

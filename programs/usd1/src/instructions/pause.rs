@@ -22,6 +22,7 @@ pub struct PauseParams {
 pub struct SetPause<'info> {
     /// The pauser role key.
     pub pauser: Signer<'info>,
+    /// The USD1 mint (Token-2022); the Config's seed.
     /// CHECK: the Config's mint (address-checked); Token-2022 validates its Pausable extension.
     #[account(mut, address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,

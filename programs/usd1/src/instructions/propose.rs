@@ -19,12 +19,14 @@ pub struct Propose<'info> {
     /// A council member; pays the proposal's rent and gets it back when it closes.
     #[account(mut)]
     pub proposer: Signer<'info>,
+    /// The USD1 mint (Token-2022); the Config's seed.
     /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
     #[account(address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's Config (roles, limits, counters): PDA `["config", mint]`.
     #[account(mut, seeds = [CONFIG_SEED, mint.key().as_ref()], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
+    /// The new proposal `["proposal", config, next_proposal_id]`.
     /// CHECK: created here at the next proposal id; the seeds pin its address.
     #[account(
         mut,
@@ -32,9 +34,11 @@ pub struct Propose<'info> {
         bump
     )]
     pub proposal: UncheckedAccount<'info>,
+    /// The proposer's DenylistEntry PDA (exists only while denylisted).
     /// CHECK: the proposer's DenylistEntry PDA (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), proposer.key().as_ref()], bump)]
     pub proposer_denylist_entry: UncheckedAccount<'info>,
+    /// The minter's Minter account `["minter", config, minter]`.
     /// CHECK: for `SetAllowance` and `SetRateLimit`, the minter's account (must be active); checked in `validate`.
     pub minter_account: Option<UncheckedAccount<'info>>,
     /// The system program (creates accounts).

@@ -14,6 +14,7 @@ use anchor_lang::prelude::*;
 pub struct Reject<'info> {
     /// A current council member who has not voted on this proposal.
     pub voter: Signer<'info>,
+    /// The USD1 mint (Token-2022); the Config's seed.
     /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
     #[account(address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,

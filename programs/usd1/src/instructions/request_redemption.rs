@@ -43,9 +43,11 @@ pub struct RequestRedemption<'info> {
     /// The Escrow: the Config-owned token account `["escrow", config]` holding tokens awaiting redemption.
     #[account(mut, seeds = [ESCROW_SEED, config.key().as_ref()], bump = config.escrow_bump)]
     pub escrow: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The holder's DenylistEntry PDA (exists only while denylisted).
     /// CHECK: the holder's DenylistEntry PDA (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), holder.key().as_ref()], bump)]
     pub holder_denylist_entry: UncheckedAccount<'info>,
+    /// The new RedemptionRequest `["redemption", config, holder, reference_hash]`.
     /// CHECK: created here; its existence means the reference was used. The seeds pin its address.
     #[account(mut, seeds = [REDEMPTION_SEED, config.key().as_ref(), holder.key().as_ref(), params.reference_hash.as_ref()], bump)]
     pub request: UncheckedAccount<'info>,

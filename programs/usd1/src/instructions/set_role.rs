@@ -21,6 +21,7 @@ pub struct SetRoleParams {
 pub struct SetRole<'info> {
     /// The admin.
     pub admin: Signer<'info>,
+    /// The USD1 mint (Token-2022); the Config's seed.
     /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
     #[account(address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,
@@ -32,6 +33,7 @@ pub struct SetRole<'info> {
         has_one = admin @ Usd1Error::Unauthorized
     )]
     pub config: Box<Account<'info, Config>>,
+    /// The key's DenylistEntry PDA (exists only while denylisted).
     /// CHECK: the new holder's DenylistEntry PDA (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), params.key.as_ref()], bump)]
     pub key_denylist_entry: UncheckedAccount<'info>,

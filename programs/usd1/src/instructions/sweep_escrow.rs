@@ -34,6 +34,7 @@ pub struct SweepEscrow<'info> {
     /// Receives the excess: a token account of this mint not owned by the Config.
     #[account(mut, token::mint = mint, token::token_program = token_program)]
     pub to: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The to's DenylistEntry PDA (exists only while denylisted).
     /// CHECK: the DenylistEntry PDA of `to`'s owner (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), to.owner.as_ref()], bump)]
     pub to_denylist_entry: UncheckedAccount<'info>,

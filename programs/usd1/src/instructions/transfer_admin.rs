@@ -13,6 +13,7 @@ pub struct TransferAdminParams {
 pub struct TransferAdmin<'info> {
     /// The admin.
     pub admin: Signer<'info>,
+    /// The USD1 mint (Token-2022); the Config's seed.
     /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
     #[account(address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,
@@ -24,9 +25,11 @@ pub struct TransferAdmin<'info> {
         has_one = admin @ Usd1Error::Unauthorized
     )]
     pub config: Box<Account<'info, Config>>,
+    /// The new admin's Minter PDA (must not exist: the admin holds no minter role).
     /// CHECK: the candidate's Minter PDA (an active minter may not become admin).
     #[account(seeds = [MINTER_SEED, config.key().as_ref(), params.new_admin.as_ref()], bump)]
     pub new_admin_minter_account: UncheckedAccount<'info>,
+    /// The new admin's DenylistEntry PDA (must not exist: a denylisted key gets no role).
     /// CHECK: the candidate's DenylistEntry PDA (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), params.new_admin.as_ref()], bump)]
     pub new_admin_denylist_entry: UncheckedAccount<'info>,

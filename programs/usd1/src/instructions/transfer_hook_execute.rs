@@ -40,8 +40,10 @@ pub struct TransferHookExecute<'info> {
     /// The token account tokens reach.
     #[account(token::mint = mint)]
     pub destination_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The transfer authority: the source's owner or a delegate.
     /// CHECK: the transfer authority (the source owner or its delegate); Token-2022 checked its signature.
     pub authority: UncheckedAccount<'info>,
+    /// The transfer hook's ExtraAccountMetaList `["extra-account-metas", mint]`.
     /// CHECK: this mint's account list; the seeds pin its address.
     #[account(seeds = [EXTRA_ACCOUNT_METAS_SEED, mint.key().as_ref()], bump)]
     pub extra_account_meta_list: UncheckedAccount<'info>,

@@ -13,6 +13,7 @@ pub use crate::state::{SupplyCapUpdate, UpdateConfigParams};
 pub struct UpdateConfig<'info> {
     /// The admin.
     pub admin: Signer<'info>,
+    /// The USD1 mint (Token-2022); the Config's seed.
     /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
     #[account(address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,

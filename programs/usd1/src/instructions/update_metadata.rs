@@ -37,6 +37,7 @@ pub struct UpdateMetadata<'info> {
     /// Pays for any extra rent the longer metadata needs.
     #[account(mut)]
     pub admin: Signer<'info>,
+    /// The USD1 mint (Token-2022); the Config's seed.
     /// CHECK: the Config's mint (address-checked); Token-2022 validates it as the metadata account.
     #[account(mut, address = config.mint @ Usd1Error::InvalidMint)]
     pub mint: UncheckedAccount<'info>,
