@@ -24,7 +24,7 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// Lines of stdout that are JSON objects (the program's own `msg!` output shares stdout natively).
+/// Lines of stdout that are JSON objects or arrays (text-mode lines are skipped).
 fn json_lines(output: &Output) -> Vec<Value> {
     stdout(output)
         .lines()
@@ -258,7 +258,9 @@ fn json_output_has_a_stable_shape() {
 
     let output = deployment.as_("admin", &["--output", "json", "pause", "--scope", "all"]);
     assert_eq!(output.status.code(), Some(1));
-    let refused = json_lines(&output).pop().unwrap();
+    // The program's log lines of the refusal go to stderr: stdout is exactly one JSON document.
+    let refused: Value = serde_json::from_str(stdout(&output).trim()).expect("a refused --output json op prints one JSON document");
+    assert!(stderr(&output).contains("AnchorError"), "the program's logs go to stderr: {}", stderr(&output));
     assert_eq!((refused["ok"].as_bool(), refused["error"].as_str()), (Some(false), Some("Unauthorized")));
     assert!(refused["hint"].as_str().unwrap().contains("role"));
 
