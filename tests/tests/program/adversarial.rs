@@ -42,6 +42,13 @@ async fn another_deployments_accounts_are_refused() {
     // This Config with the other mint: the mint is not this Config's.
     let instruction = substitute(instructions::pause(&pauser.pubkey(), &mint, PauseScope::Transfers), &mint, &other);
     fixture.ledger.expect_error(instruction, &[&pauser], "InvalidMint").await;
+    // A council vote, which names no token account: the other mint beside this Config, or the
+    // other Config beside this mint (every instruction derives its Config from the mint).
+    let open = fixture.propose(0, usd1_client::ProposalKind::SetAllowance { minter: minter.pubkey(), amount: ONE_TOKEN }).await;
+    let voter = fixture.council[1].insecure_clone();
+    let vote = instructions::approve(&voter.pubkey(), &mint, open);
+    fixture.ledger.expect_error(substitute(vote.clone(), &mint, &other), &[&voter], "InvalidMint").await;
+    fixture.ledger.expect_error(substitute(vote, &config, &other_config), &[&voter], "InvalidMint").await;
     // Minting with this minter against the other Config and mint: no Minter there.
     let instruction = fixture.mint_instruction(&minter, &alice, ONE_TOKEN, "w1");
     let instruction = substitute(substitute(instruction, &config, &other_config), &mint, &other);
