@@ -35,6 +35,15 @@ const mint = key("mint");
 const { open_proposal, next_proposal, far_future, one_token } = fixtures.constants;
 const u64 = (value: number | bigint) => new BN(value.toString());
 const hash = (text: string) => [...referenceHash(text)];
+/** Alice sends one token to Bob, both from their associated accounts (the Rust `transfer` case). */
+const aliceToBob = {
+  mint,
+  source: associatedTokenAddress(key("alice"), mint),
+  destination: associatedTokenAddress(key("bob"), mint),
+  authority: key("alice"),
+  amount: one_token,
+  decimals: 6,
+};
 const unchangedConfig = { supplyCap: { unchanged: {} }, timelockSecs: null, proposalTtlSecs: null, reserveGate: null, attestationMaxAgeSecs: null };
 
 /** Each case: what an integrator writes, with nothing derived by hand. */
@@ -128,15 +137,7 @@ const cases: Record<string, () => Promise<TransactionInstruction>> = {
     program.methods.freeze().accountsPartial({ denylister: key("denylister"), mint, tokenAccount: associatedTokenAddress(key("bob"), mint) }).instruction(),
   thaw: () => program.methods.thaw().accountsPartial({ denylister: key("denylister"), mint, tokenAccount: associatedTokenAddress(key("mallory"), mint) }).instruction(),
   check_supply: () => program.methods.checkSupply().accountsPartial({ mint }).instruction(),
-  transfer: async () =>
-    transferCheckedInstruction({
-      mint,
-      source: associatedTokenAddress(key("alice"), mint),
-      destination: associatedTokenAddress(key("bob"), mint),
-      authority: key("alice"),
-      amount: one_token,
-      decimals: 6,
-    }),
+  transfer: async () => transferCheckedInstruction(aliceToBob),
 };
 
 function plain(instruction: TransactionInstruction) {
@@ -170,16 +171,8 @@ for (const expected of fixtures.instructions) {
 }
 
 test("spl-token's generic hook resolution finds the same accounts as the offline transfer builder", async () => {
-  const params = {
-    mint,
-    source: associatedTokenAddress(key("alice"), mint),
-    destination: associatedTokenAddress(key("bob"), mint),
-    authority: key("alice"),
-    amount: one_token,
-    decimals: 6,
-  };
-  const resolved = await transferCheckedResolved(fixtureConnection(), params);
-  assert.deepEqual(plain(resolved), plain(transferCheckedInstruction(params)));
+  const resolved = await transferCheckedResolved(fixtureConnection(), aliceToBob);
+  assert.deepEqual(plain(resolved), plain(transferCheckedInstruction(aliceToBob)));
 });
 
 test("decodes every account type the program writes as the Rust client does", async () => {
