@@ -63,13 +63,20 @@ struct StateFile {
     tick_counter: u64,
     accounts: BTreeMap<String, StoredAccount>,
     transactions: Vec<Value>,
+    /// What `usd1 localnet` served: each transaction with its status meta (see `localnet.rs`).
+    #[serde(default)]
+    rpc_history: Vec<Value>,
 }
 
 pub struct Embedded {
-    ledger: Ledger,
+    pub(crate) ledger: Ledger,
     state_file: Option<PathBuf>,
-    known: BTreeSet<Pubkey>,
+    /// Every account a transaction or funding touched: what account scans (program
+    /// accounts, token accounts by owner) and the state file cover.
+    pub(crate) known: BTreeSet<Pubkey>,
     transactions: Vec<Value>,
+    /// `usd1 localnet`'s transaction history, kept across restarts.
+    pub(crate) rpc_history: Vec<Value>,
 }
 
 pub enum Chain {
@@ -95,7 +102,7 @@ pub fn resolve_url(url: &str) -> String {
 impl Chain {
     /// A fresh embedded ledger, or the one stored in `state_file` (created if missing).
     pub async fn embedded(state_file: Option<PathBuf>) -> anyhow::Result<Chain> {
-        let mut embedded = Embedded { ledger: Ledger::start().await, state_file, known: BTreeSet::new(), transactions: vec![] };
+        let mut embedded = Embedded { ledger: Ledger::start().await, state_file, known: BTreeSet::new(), transactions: vec![], rpc_history: vec![] };
         if let Some(path) = &embedded.state_file {
             if path.exists() {
                 let text = std::fs::read_to_string(path).with_context(|| format!("reading ledger state {}", path.display()))?;
@@ -114,6 +121,7 @@ impl Chain {
                     embedded.ledger.warp_secs(state.unix_timestamp - now).await?;
                 }
                 embedded.transactions = state.transactions;
+                embedded.rpc_history = state.rpc_history;
             }
         }
         Ok(Chain::Embedded(Box::new(embedded)))
@@ -155,6 +163,7 @@ impl Chain {
             }
         }
         state.transactions = embedded.transactions.clone();
+        state.rpc_history = embedded.rpc_history.clone();
         let text = serde_json::to_string(&state)?;
         let temporary = path.with_extension("tmp");
         std::fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
@@ -231,7 +240,17 @@ impl Chain {
                 embedded.ledger.warp_secs(secs).await?;
                 Ok(())
             }
-            Chain::Rpc(_) => bail!("warp needs the embedded ledger; a cluster's clock cannot be moved"),
+            Chain::Rpc(client) => {
+                // `usd1 localnet` moves its clock on request; a real cluster has no such method.
+                let request = solana_rpc_client_api::request::RpcRequest::Custom { method: crate::localnet::WARP_METHOD };
+                match client.send::<Value>(request, serde_json::json!([secs])).await {
+                    Ok(_) => Ok(()),
+                    Err(error) if error.to_string().contains("Method not found") => {
+                        bail!("warp needs the embedded ledger or a `usd1 localnet` endpoint: this cluster's clock cannot be moved")
+                    }
+                    Err(error) => Err(error).context("warp"),
+                }
+            }
         }
     }
 
@@ -280,24 +299,27 @@ impl Chain {
 
     /// Every transaction this embedded ledger executed (its state file keeps them), or,
     /// on a cluster, the transactions touching this mint's Config, oldest first,
-    /// newer than `until` (a signature already indexed), paged 1,000 at a time.
-    pub async fn recorded_transactions(&mut self, mint: &Pubkey, until: Option<&str>) -> anyhow::Result<Vec<Value>> {
+    /// newer than `until` (a signature already indexed), paged `page_size` at a time;
+    /// with the number of signature pages read.
+    pub async fn recorded_transactions(&mut self, mint: &Pubkey, until: Option<&str>, page_size: usize) -> anyhow::Result<(Vec<Value>, usize)> {
         match self {
-            Chain::Embedded(embedded) => Ok(embedded.transactions.clone()),
+            Chain::Embedded(embedded) => Ok((embedded.transactions.clone(), 0)),
             Chain::Rpc(client) => {
                 use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
                 let config = pda::config_address(mint);
                 let until = until.map(|text| text.parse()).transpose().map_err(|_| anyhow!("bad cursor signature"))?;
                 let mut signatures = Vec::new();
                 let mut before = None;
+                let mut pages = 0;
                 loop {
+                    pages += 1;
                     let page = client
                         .get_signatures_for_address_with_config(
                             &config,
-                            GetConfirmedSignaturesForAddress2Config { before, until, limit: Some(1_000), commitment: Some(CommitmentConfig::confirmed()) },
+                            GetConfirmedSignaturesForAddress2Config { before, until, limit: Some(page_size), commitment: Some(CommitmentConfig::confirmed()) },
                         )
                         .await?;
-                    let full = page.len() == 1_000;
+                    let full = page.len() == page_size;
                     before = match page.last() {
                         Some(last) => Some(last.signature.parse().map_err(|_| anyhow!("bad signature {}", last.signature))?),
                         None => None,
@@ -313,7 +335,7 @@ impl Chain {
                     let signature = status.signature.parse().map_err(|_| anyhow!("bad signature {}", status.signature))?;
                     records.push(rpc_fetch(client, &signature).await?.record());
                 }
-                Ok(records)
+                Ok((records, pages))
             }
         }
     }

@@ -40,11 +40,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Minters => minters(&global).await,
         Command::Proposals => proposals(&global).await,
         Command::Events => events(&global).await,
-        Command::Index { db, from_file, quiet } => offchain::index(&global, &db, from_file.as_deref(), quiet).await,
+        Command::Index { db, from_file, quiet, page_size } => offchain::index(&global, &db, from_file.as_deref(), quiet, usize::from(page_size)).await,
         Command::Reconcile { db, reserves } => offchain::reconcile(&global, &db, &reserves).await,
         Command::Monitor { db, rules } => offchain::monitor(&db, &rules),
         Command::Drill(DrillCommand::Run { file, record }) => drill::run_file(&global, &file, record.as_deref()).await,
         Command::Demo => demo::run().await,
+        Command::Localnet { port } => serve_localnet(&global, port).await,
         Command::SendSigned { transaction } => send_signed(&global, &transaction).await,
         Command::CreateNonceAccount { nonce_keypair } => create_nonce_account(&global, &nonce_keypair).await,
         Command::Keygen { outfile } => {
@@ -491,7 +492,7 @@ async fn events(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let chain = require_chain(&mut chain)?;
     let mint = mint_from_args(global)?;
     let mint_text = mint.to_string();
-    for record in chain.recorded_transactions(&mint, None).await? {
+    for record in chain.recorded_transactions(&mint, None, 1_000).await?.0 {
         for event in record["events"].as_array().into_iter().flatten() {
             if event["mint"] == json!(mint_text) {
                 match global.output {
@@ -501,5 +502,34 @@ async fn events(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `usd1 localnet`: serve until Ctrl-C (or SIGTERM), then save the ledger file.
+async fn serve_localnet(global: &GlobalArgs, port: u16) -> anyhow::Result<ExitCode> {
+    let running = crate::localnet::start(port, global.ledger.clone()).await?;
+    let url = format!("http://{}", running.address);
+    let value = json!({
+        "url": url,
+        "program_id": usd1_client::PROGRAM_ID.to_string(),
+        "ledger": global.ledger.as_ref().map(|path| path.display().to_string()),
+        "fund": format!("solana airdrop 10 <PUBKEY> --url {url}  (or requestAirdrop over JSON-RPC)"),
+        "warp": format!("{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"{}\",\"params\":[SECONDS]}}", crate::localnet::WARP_METHOD),
+    });
+    print_value(global.output, &value, || {
+        format!(
+            "usd1 localnet listening on {url}\nprogram id {}\nfund a key: solana airdrop 10 <PUBKEY> --url {url} (requestAirdrop)\nmove the clock: {} [seconds]\nCtrl-C stops it{}",
+            usd1_client::PROGRAM_ID,
+            crate::localnet::WARP_METHOD,
+            global.ledger.as_ref().map(|path| format!("; the ledger is saved to {}", path.display())).unwrap_or_default()
+        )
+    });
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => result?,
+        _ = terminate.recv() => {}
+    }
+    running.stop().await?;
+    eprintln!("usd1 localnet stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ mod commands;
 mod demo;
 mod drill;
 mod hints;
+mod localnet;
 mod offchain;
 mod ops;
 mod output;
@@ -103,6 +104,9 @@ pub enum Command {
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
+        /// From a cluster: signatures per `getSignaturesForAddress` page (1..=1000).
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        page_size: u16,
     },
     /// Compare on-chain supply, event-derived supply and the reserve ledger (CSV `as_of,amount`).
     Reconcile {
@@ -123,6 +127,13 @@ pub enum Command {
     Drill(DrillCommand),
     /// The full lifecycle on an embedded ledger, step by step.
     Demo,
+    /// Serve the embedded ledger as a Solana JSON-RPC endpoint on 127.0.0.1 (Ctrl-C stops it;
+    /// with --ledger its state survives a restart). Prints the URL, the program id and how to fund a key.
+    Localnet {
+        /// The port to listen on (0: any free port; the URL printed says which).
+        #[arg(long, default_value_t = 8899)]
+        port: u16,
+    },
     /// Submit a transaction signed elsewhere (the `transaction` of --sign-only output, base64).
     SendSigned {
         #[arg(long)]

@@ -35,8 +35,9 @@ fn report_gaps(summary: &IndexSummary) -> bool {
     !summary.gaps.is_empty()
 }
 
-pub async fn index(global: &GlobalArgs, db: &Path, from_file: Option<&Path>, quiet: bool) -> anyhow::Result<ExitCode> {
+pub async fn index(global: &GlobalArgs, db: &Path, from_file: Option<&Path>, quiet: bool, page_size: usize) -> anyhow::Result<ExitCode> {
     let mut store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
+    let mut signature_pages = 0;
     let summary = match from_file {
         Some(path) => {
             let progress = !quiet && std::io::stderr().is_terminal();
@@ -50,7 +51,8 @@ pub async fn index(global: &GlobalArgs, db: &Path, from_file: Option<&Path>, qui
             // Resume after the newest transaction indexed from this chain for this mint.
             let source = format!("chain:{mint}");
             let cursor = store.cursor(&source)?;
-            let records = chain.recorded_transactions(&mint, cursor.as_deref()).await?;
+            let (records, pages) = chain.recorded_transactions(&mint, cursor.as_deref(), page_size).await?;
+            signature_pages = pages;
             let newest = records.last().and_then(|record| record["signature"].as_str()).map(str::to_string);
             let summary = index_records(&mut store, records)?;
             if let Some(newest) = newest {
@@ -61,6 +63,7 @@ pub async fn index(global: &GlobalArgs, db: &Path, from_file: Option<&Path>, qui
     };
     let value = json!({
         "transactions_read": summary.transactions_read,
+        "signature_pages": signature_pages,
         "events_inserted": summary.events_inserted,
         "events_already_indexed": summary.events_already_indexed,
         "events_in_store": store.event_count()?,

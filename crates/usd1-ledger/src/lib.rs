@@ -65,6 +65,9 @@ pub struct Executed {
     /// Compute units consumed by the BPF programs invoked (Token-2022, ATA); our native program is not metered.
     pub units_consumed: u64,
     pub inner_instructions: Vec<Vec<InnerInstruction>>,
+    /// The same inner instructions as the runtime reports them (account indexes included),
+    /// per top-level instruction: what an RPC `getTransaction` meta carries.
+    pub compiled_inner_instructions: Vec<Vec<solana_message::inner_instruction::InnerInstruction>>,
     /// Serialized transaction size in bytes (the wire limit is 1232).
     pub size_bytes: usize,
     /// Distinct accounts the transaction's message references.
@@ -72,6 +75,15 @@ pub struct Executed {
     /// Signatures the transaction carries.
     pub signature_count: usize,
     pub slot: u64,
+}
+
+/// A simulation's outcome as the runtime reports it.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub result: Result<(), TransactionError>,
+    pub logs: Vec<String>,
+    pub units_consumed: u64,
+    pub inner_instructions: solana_message::inner_instruction::InnerInstructionsList,
 }
 
 /// Why a transaction did not execute.
@@ -323,9 +335,9 @@ impl Ledger {
             None => return Err(Failure::Ledger("simulation returned no result".into())),
         }
         let keys = &transaction.message.account_keys;
-        let inner_instructions: Vec<Vec<InnerInstruction>> = details
-            .inner_instructions
-            .unwrap_or_default()
+        let compiled_inner_instructions = details.inner_instructions.unwrap_or_default();
+        let inner_instructions: Vec<Vec<InnerInstruction>> = compiled_inner_instructions
+            .clone()
             .into_iter()
             .map(|list| {
                 list.into_iter()
@@ -348,11 +360,58 @@ impl Ledger {
             logs: details.logs,
             units_consumed: details.units_consumed,
             inner_instructions,
+            compiled_inner_instructions,
             size_bytes: bincode::serialize(transaction).map(|bytes| bytes.len()).unwrap_or(0),
             account_count: keys.len(),
             signature_count: transaction.signatures.len(),
             slot,
         })
+    }
+
+    /// The latest blockhash and the last block height at which it is valid.
+    pub async fn latest_blockhash_with_height(&mut self) -> Result<(Hash, u64), Failure> {
+        self.context
+            .banks_client
+            .get_latest_blockhash_with_commitment(solana_commitment_config::CommitmentLevel::Confirmed)
+            .await
+            .map_err(ledger_error)?
+            .ok_or_else(|| Failure::Ledger("the bank has no blockhash".into()))
+    }
+
+    /// The current block height.
+    pub async fn block_height(&mut self) -> Result<u64, Failure> {
+        self.context.banks_client.get_root_block_height().await.map_err(ledger_error)
+    }
+
+    /// The fee the bank charges for `message`, or None when its blockhash is no longer valid.
+    pub async fn fee_for_message(&mut self, message: Message) -> Result<Option<u64>, Failure> {
+        self.context.banks_client.get_fee_for_message(message).await.map_err(ledger_error)
+    }
+
+    /// Commit a signed transaction as it is, without simulating it first: the runtime's own
+    /// outcome (`Err` only when the bank could not be asked).
+    pub async fn commit_raw(&mut self, transaction: Transaction) -> Result<Result<(), TransactionError>, Failure> {
+        self.sent.insert(transaction.signatures[0]);
+        let processed = self.context.banks_client.process_transaction_with_metadata(transaction).await.map_err(ledger_error)?;
+        Ok(processed.result)
+    }
+
+    /// Simulate and return the runtime's outcome as it is (error, logs, units, inner
+    /// instructions with their account indexes): what an RPC `simulateTransaction` reports.
+    pub async fn simulate_details(&mut self, transaction: &Transaction) -> Result<Simulation, Failure> {
+        let simulation = self.context.banks_client.simulate_transaction(transaction.clone()).await.map_err(ledger_error)?;
+        let details = simulation.simulation_details.ok_or_else(|| Failure::Ledger("simulation returned no details".into()))?;
+        Ok(Simulation {
+            result: simulation.result.ok_or_else(|| Failure::Ledger("simulation returned no result".into()))?,
+            logs: details.logs,
+            units_consumed: details.units_consumed,
+            inner_instructions: details.inner_instructions.unwrap_or_default(),
+        })
+    }
+
+    /// The hash of the ledger's genesis configuration.
+    pub fn genesis_hash(&self) -> Hash {
+        self.context.genesis_config().hash()
     }
 
     /// Move the clock forward by `secs` seconds (timelocks, expiries, attestation age, rate limits).
