@@ -1,0 +1,372 @@
+//! `usd1 localnet` run as a user runs it: a separate process on a free port, and every
+//! `--url` path of the CLI pointed at it (drills with warps, ops and read commands, the
+//! three-step durable-nonce flow, `index --url` with paging and resume), plus the endpoint's
+//! robustness (malformed requests, oversized bodies, concurrent clients, restart).
+use serde_json::{json, Value};
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    net::TcpStream,
+    path::{Path, PathBuf},
+    process::{Child, Command, Output, Stdio},
+};
+
+fn usd1() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_usd1"))
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A running `usd1 localnet`; stopped with SIGTERM (which saves its ledger file) when dropped.
+struct Localnet {
+    child: Child,
+    url: String,
+}
+
+impl Localnet {
+    fn start(ledger: Option<&Path>) -> Localnet {
+        let mut command = usd1();
+        if let Some(ledger) = ledger {
+            command.arg("--ledger").arg(ledger);
+        }
+        let mut child = command
+            .args(["--output", "json", "localnet", "--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn usd1 localnet");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("localnet prints its URL");
+        let banner: Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("localnet banner is JSON: {line}"));
+        assert_eq!(banner["program_id"], "USD1mGxdwLdy3Rb2m1A4a1iS4XW6R5T7qE9pVJ9y1aQ");
+        Localnet { url: banner["url"].as_str().unwrap().to_string(), child }
+    }
+
+    fn address(&self) -> String {
+        self.url.trim_start_matches("http://").to_string()
+    }
+
+    fn post(&self, body: &[u8]) -> (u16, String) {
+        post(&self.address(), body)
+    }
+
+    fn call(&self, method: &str, params: Value) -> Value {
+        call(&self.address(), method, params)
+    }
+
+    fn airdrop(&self, key: &str) {
+        let response = self.call("requestAirdrop", json!([key, 100_000_000_000u64]));
+        assert!(response["result"].is_string(), "airdrop: {response}");
+    }
+
+    /// SIGTERM, as Ctrl-C would, and wait for the ledger file to be written.
+    fn stop(mut self) {
+        let pid = self.child.id() as i32;
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "localnet exited with {status}");
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for Localnet {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// POST a raw body to `address`; the HTTP status and the body.
+fn post(address: &str, body: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    let head = format!("POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    stream.write_all(head.as_bytes()).unwrap();
+    let _ = stream.write_all(body);
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let status = response.split_whitespace().nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_string();
+    (status, body)
+}
+
+/// The JSON document in a (possibly chunked) HTTP body.
+fn json_body(body: &str) -> Value {
+    let start = body.find('{').unwrap_or_else(|| panic!("no JSON in {body}"));
+    let end = body.rfind('}').map(|end| end + 1).unwrap_or(body.len());
+    serde_json::from_str(&body[start..end]).unwrap_or_else(|_| panic!("not JSON: {body}"))
+}
+
+/// One JSON-RPC call.
+fn call(address: &str, method: &str, params: Value) -> Value {
+    let (_, body) = post(address, json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string().as_bytes());
+    json_body(&body)
+}
+
+fn drills_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/drills")
+}
+
+#[test]
+fn every_project_drill_passes_through_localnet_warps_included() {
+    let localnet = Localnet::start(None);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(drills_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "json"))
+        .collect();
+    files.sort();
+    let mut warps = 0;
+    for file in files {
+        warps += std::fs::read_to_string(&file).unwrap().matches("\"warp\"").count();
+        let output = usd1().args(["drill", "run", file.to_str().unwrap(), "--url", &localnet.url]).output().unwrap();
+        let out = stdout(&output);
+        assert!(output.status.success(), "{} over --url: {}\n{}", file.display(), out.lines().last().unwrap_or_default(), stderr(&output));
+        for line in out.lines().take(out.lines().count() - 1) {
+            serde_json::from_str::<Value>(line).unwrap_or_else(|_| panic!("{}: stdout line is not JSON: {line}", file.display()));
+        }
+    }
+    assert!(warps >= 3, "the drills rehearse timelocks and expiries with warps ({warps})");
+}
+
+/// A stand-in for a real cluster: forwards every request to `upstream` except the localnet's
+/// cheat code, which it does not know (as no real cluster does).
+fn cluster_without_cheat_codes(upstream: String) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            if reader.read_exact(&mut body).is_err() {
+                continue;
+            }
+            let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            let answer = if request["method"] == "usd1Localnet_warp" {
+                json!({"jsonrpc": "2.0", "id": request["id"], "error": {"code": -32601, "message": "Method not found"}})
+            } else {
+                json_body(&post(&upstream, &body).1)
+            }
+            .to_string();
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", answer.len());
+            let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(answer.as_bytes()));
+        }
+    });
+    format!("http://{address}")
+}
+
+#[test]
+fn warp_on_a_cluster_without_the_cheat_code_is_a_clear_refusal() {
+    let localnet = Localnet::start(None);
+    assert_eq!(localnet.call("usd1Localnet_warp", json!([-5]))["error"]["code"], -32602, "the clock only moves forward");
+    let cluster = cluster_without_cheat_codes(localnet.address());
+    let drill = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(drill.path(), r#"{"name": "warp on a cluster", "steps": [{"op": "warp", "args": {"secs": 60}}]}"#).unwrap();
+    let output = usd1().args(["drill", "run", drill.path().to_str().unwrap(), "--url", &cluster]).output().unwrap();
+    assert!(!output.status.success());
+    let report = stdout(&output) + &stderr(&output);
+    assert!(report.contains("warp needs the embedded ledger or a `usd1 localnet` endpoint"), "{report}");
+}
+
+#[test]
+fn malformed_requests_get_json_rpc_errors_and_the_server_keeps_serving() {
+    let localnet = Localnet::start(None);
+    let error_code = |body: &[u8]| -> i64 {
+        let value = json_body(&localnet.post(body).1);
+        value["error"]["code"].as_i64().unwrap_or_else(|| panic!("no error in {value}"))
+    };
+    assert_eq!(error_code(b"{not json"), -32700);
+    assert_eq!(error_code(br#"{"jsonrpc":"2.0","id":1,"method":"getNothing"}"#), -32601);
+    assert_eq!(error_code(br#"{"jsonrpc":"2.0","id":1,"method":"getBalance","params":[42]}"#), -32602);
+    assert_eq!(error_code(br#"{"jsonrpc":"2.0","id":1,"method":"getBalance","params":["not-a-key"]}"#), -32602);
+    assert_eq!(error_code(br#"{"jsonrpc":"2.0","id":1,"method":"sendTransaction","params":["%%%"]}"#), -32602);
+    assert_eq!(error_code(br#"{"jsonrpc":"2.0","id":1,"method":"getSignaturesForAddress","params":["11111111111111111111111111111111",{"limit":5000}]}"#), -32602);
+    // An oversized body is refused (HTTP 413 with a JSON-RPC error), not read.
+    let huge = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"getHealth","params":["{}"]}}"#, "x".repeat(200 * 1024));
+    let (status, _) = localnet.post(huge.as_bytes());
+    assert_eq!(status, 413);
+    // Still serving, to many clients at once.
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let address = localnet.address();
+            std::thread::spawn(move || {
+                for _ in 0..20 {
+                    let response = call(&address, "getLatestBlockhash", json!([]));
+                    assert!(response["result"]["value"]["blockhash"].is_string(), "{response}");
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().expect("a concurrent client failed");
+    }
+    assert_eq!(localnet.call("getHealth", json!([]))["result"], "ok");
+}
+
+/// Keys, a mint and a deployment made through the CLI against a URL.
+struct Deployment {
+    directory: tempfile::TempDir,
+    url: String,
+}
+
+impl Deployment {
+    fn path(&self, name: &str) -> String {
+        self.directory.path().join(name).to_str().unwrap().to_string()
+    }
+
+    fn key(&self, localnet: &Localnet, name: &str) -> String {
+        let output = usd1().args(["keygen", "--outfile", &self.path(&format!("{name}.json"))]).output().unwrap();
+        let key = stdout(&output).trim().to_string();
+        localnet.airdrop(&key);
+        key
+    }
+
+    fn as_(&self, signer: &str, args: &[&str]) -> Output {
+        let (keypair, mint) = (self.path(&format!("{signer}.json")), self.path("mint.json"));
+        usd1().args(["--url", &self.url, "--keypair", &keypair, "--mint", &mint]).args(args).output().unwrap()
+    }
+
+    fn ok(&self, signer: &str, args: &[&str]) -> Output {
+        let output = self.as_(signer, args);
+        assert!(output.status.success(), "usd1 {args:?} as {signer}: {}\n{}", stdout(&output), stderr(&output));
+        output
+    }
+
+    fn json(&self, signer: &str, args: &[&str]) -> Value {
+        let mut all = vec!["--output", "json"];
+        all.extend_from_slice(args);
+        let output = self.ok(signer, &all);
+        serde_json::from_str(stdout(&output).trim()).unwrap_or_else(|_| panic!("{args:?}: not one JSON document: {}", stdout(&output)))
+    }
+
+    fn new(localnet: &Localnet) -> Deployment {
+        let deployment = Deployment { directory: tempfile::tempdir().unwrap(), url: localnet.url.clone() };
+        for name in ["admin", "c1", "c2", "c3", "mm", "p", "d", "b", "a", "minter", "ops", "alice"] {
+            deployment.key(localnet, name);
+        }
+        let file = |name: &str| deployment.path(&format!("{name}.json"));
+        let council = format!("{},{},{}", file("c1"), file("c2"), file("c3"));
+        let output = usd1()
+            .args(["--url", &localnet.url, "--keypair", &file("admin"), "--mint-keypair", &deployment.path("mint.json"), "initialize", "--council", &council])
+            .args(["--threshold", "2", "--master-minter", &file("mm"), "--pauser", &file("p"), "--denylister", &file("d"), "--burner", &file("b")])
+            .args(["--attester", &file("a")])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "initialize: {}\n{}", stdout(&output), stderr(&output));
+        deployment.ok("mm", &["configure-minter", "--minter", &file("minter")]);
+        deployment.ok("c1", &["propose", "set-allowance", "--minter", &file("minter"), "--amount", "1000"]);
+        deployment.ok("c2", &["approve", "--proposal", "0"]);
+        deployment.ok("c3", &["execute", "--proposal", "0"]);
+        deployment
+    }
+}
+
+#[test]
+fn ops_and_read_commands_index_with_paging_and_resume_and_a_restart_keeps_the_ledger() {
+    let directory = tempfile::tempdir().unwrap();
+    let ledger = directory.path().join("localnet.json");
+    let localnet = Localnet::start(Some(&ledger));
+    let deployment = Deployment::new(&localnet);
+    let alice = deployment.path("alice.json");
+    for (index, amount) in ["10", "20.5", "30"].iter().enumerate() {
+        let reference = format!("wire-{index}");
+        deployment.ok("minter", &["mint", "--to", &alice, "--amount", amount, "--reference", &reference]);
+    }
+    // A refusal over --url carries the SPEC name.
+    let refused = deployment.as_("minter", &["--output", "json", "mint", "--to", &alice, "--amount", "1", "--reference", "wire-0"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let refusal: Value = serde_json::from_str(stdout(&refused).trim()).expect("one JSON document");
+    assert_eq!(refusal["error"], "DuplicateReference", "{refusal}");
+    deployment.ok("p", &["pause", "--scope", "transfers"]);
+    let status = deployment.json("admin", &["status"]);
+    assert_eq!(status["supply"], "60.5");
+    assert_eq!(status["paused"]["transfers"], true);
+    let minters = deployment.json("admin", &["minters"]);
+    assert_eq!(minters[0]["allowance"], "939.5");
+    let events = usd1().args(["--url", &localnet.url, "--mint", &deployment.path("mint.json"), "--output", "json", "events"]).output().unwrap();
+    let seqs: Vec<u64> = stdout(&events).lines().map(|line| serde_json::from_str::<Value>(line).unwrap()["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, (1..=9).collect::<Vec<_>>(), "events read back through getSignaturesForAddress + getTransaction");
+
+    // index --url: three signatures a page, then a resume that reads only what is new.
+    let db = deployment.path("index.sqlite");
+    let index = |deployment: &Deployment| deployment.json("admin", &["index", "--db", &db, "--page-size", "3", "--quiet"]);
+    let first = index(&deployment);
+    assert_eq!(first["events_inserted"], 9, "{first}");
+    assert_eq!(first["signature_pages"], 4, "9 transactions touch the Config: pages of 3, 3, 3, then an empty one: {first}");
+    assert_eq!(first["gaps"], json!([]));
+    deployment.ok("p", &["unpause", "--scope", "transfers"]);
+    let second = index(&deployment);
+    assert_eq!((second["transactions_read"].as_u64(), second["events_inserted"].as_u64()), (Some(1), Some(1)), "resume reads only the new transaction: {second}");
+    assert_eq!(second["events_in_store"], 10);
+
+    // Ctrl-C (SIGTERM) saves the ledger; a restart serves the same state and history.
+    localnet.stop();
+    let localnet = Localnet::start(Some(&ledger));
+    let deployment = Deployment { directory: deployment.directory, url: localnet.url.clone() };
+    let status = deployment.json("admin", &["status"]);
+    assert_eq!((status["supply"].as_str(), status["event_seq"].as_u64()), (Some("60.5"), Some(10)));
+    let third = index(&deployment);
+    assert_eq!(third["transactions_read"], 0, "nothing new after the restart: {third}");
+}
+
+#[test]
+fn offline_signing_across_three_processes_sends_through_localnet() {
+    let localnet = Localnet::start(None);
+    let deployment = Deployment::new(&localnet);
+    let (ops, minter, alice, nonce) = (deployment.path("ops.json"), deployment.path("minter.json"), deployment.path("alice.json"), deployment.path("nonce.json"));
+    let created = deployment.json("ops", &["create-nonce-account", "--nonce-keypair", &nonce]);
+    let nonce_key = created["nonce_account"].as_str().unwrap().to_string();
+    let pubkey = |path: &str| stdout(&usd1().args(["keygen", "--outfile", path]).output().unwrap()).trim().to_string();
+    let (minter_key, ops_key) = (pubkey(&minter), pubkey(&ops));
+    let until = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 3_600 * 24 * 365).to_string();
+    let mint_args = ["mint", "--to", alice.as_str(), "--amount", "5", "--reference", "wire-offline", "--valid-until", until.as_str()];
+    let mint_file = deployment.path("mint.json");
+    // 1. online, the minter's key absent: the nonce's blockhash and the fee payer's signature.
+    let prepared = usd1()
+        .args(["--url", &localnet.url, "--keypair", &minter_key, "--fee-payer", &ops, "--nonce", &nonce_key, "--nonce-authority", &ops, "--mint", &mint_file])
+        .args(["--output", "json", "--sign-only"])
+        .args(mint_args)
+        .output()
+        .unwrap();
+    assert!(prepared.status.success(), "{}", stderr(&prepared));
+    let prepared: Value = serde_json::from_str(stdout(&prepared).trim()).unwrap();
+    let blockhash = prepared["blockhash"].as_str().unwrap().to_string();
+    // 2. air-gapped: no URL at all.
+    let signed = usd1()
+        .args(["--keypair", &minter, "--fee-payer", &ops_key, "--nonce", &nonce_key, "--nonce-authority", &ops_key, "--blockhash", &blockhash, "--decimals", "6"])
+        .args(["--mint", &mint_file, "--output", "json", "--sign-only"])
+        .args(mint_args)
+        .output()
+        .unwrap();
+    assert!(signed.status.success(), "{}", stderr(&signed));
+    let signed: Value = serde_json::from_str(stdout(&signed).trim()).unwrap();
+    assert_eq!(signed["message"], prepared["message"], "both machines built the identical message");
+    let signature = signed["signers"][0]["signer"].as_str().unwrap().to_string();
+    assert!(signature.starts_with(&minter_key), "{signed}");
+    // 3. online: collect the signature and send through localnet.
+    let sent = usd1()
+        .args(["--url", &localnet.url, "--keypair", &minter_key, "--fee-payer", &ops, "--nonce", &nonce_key, "--nonce-authority", &ops, "--blockhash", &blockhash])
+        .args(["--mint", &mint_file, "--signer", &signature, "--output", "json"])
+        .args(mint_args)
+        .output()
+        .unwrap();
+    assert!(sent.status.success(), "{}\n{}", stdout(&sent), stderr(&sent));
+    let sent: Value = serde_json::from_str(stdout(&sent).trim()).unwrap();
+    assert_eq!(sent["events"][0]["event"], "Minted", "{sent}");
+    assert_eq!(deployment.json("admin", &["status"])["supply"], "5");
+}
