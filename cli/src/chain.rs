@@ -79,6 +79,13 @@ pub struct Embedded {
     pub(crate) rpc_history: Vec<Value>,
 }
 
+impl Embedded {
+    /// Whether this ledger is kept in a state file (`--ledger`).
+    pub fn has_state_file(&self) -> bool {
+        self.state_file.is_some()
+    }
+}
+
 pub enum Chain {
     Embedded(Box<Embedded>),
     Rpc(RpcClient),

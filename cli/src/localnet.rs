@@ -82,6 +82,8 @@ struct HistoryEntry {
     block_time: i64,
     /// bincode of the transaction, base64.
     transaction: String,
+    /// The message's account keys (what `getSignaturesForAddress` matches), base58.
+    account_keys: Vec<String>,
     status: Result<(), TransactionError>,
     fee: u64,
     pre_balances: Vec<u64>,
@@ -93,10 +95,6 @@ struct HistoryEntry {
 }
 
 impl HistoryEntry {
-    fn account_keys(&self) -> RpcResult<Vec<Pubkey>> {
-        Ok(self.decode_transaction()?.message.account_keys)
-    }
-
     fn decode_transaction(&self) -> RpcResult<Transaction> {
         let bytes = base64::engine::general_purpose::STANDARD.decode(&self.transaction).map_err(internal)?;
         bincode::deserialize(&bytes).map_err(internal)
@@ -117,6 +115,8 @@ impl HistoryEntry {
 struct Localnet {
     chain: Chain,
     history: Vec<HistoryEntry>,
+    /// Position in `history` by signature.
+    by_signature: std::collections::HashMap<String, usize>,
     airdrops: Vec<(Signature, u64)>,
 }
 
@@ -151,6 +151,9 @@ impl Localnet {
 
     /// Persist accounts, clock and history when a state file was given.
     async fn save(&mut self) -> RpcResult<()> {
+        if !self.embedded().has_state_file() {
+            return Ok(());
+        }
         let history = self.history.iter().map(|entry| serde_json::to_value(entry).map_err(internal)).collect::<RpcResult<Vec<_>>>()?;
         self.embedded().rpc_history = history;
         self.chain.save().await.map_err(internal)
@@ -200,7 +203,7 @@ impl Localnet {
             ErrorObjectOwned::owned(code::TRANSACTION_SIGNATURE_VERIFICATION_FAILURE, format!("Transaction signature verification failure: {error}"), None::<()>)
         })?;
         let signature = transaction.signatures[0];
-        if self.history.iter().any(|entry| entry.signature == signature.to_string()) {
+        if self.by_signature.contains_key(&signature.to_string()) {
             return Err(preflight_failure(&TransactionError::AlreadyProcessed, vec![], 0));
         }
         let keys = transaction.message.account_keys.clone();
@@ -226,11 +229,13 @@ impl Localnet {
         let slot = self.ledger().slot().await.map_err(internal)?;
         let block_time = self.ledger().clock().await.map_err(internal)?.unix_timestamp;
         let inner = bincode::serialize(&simulation.inner_instructions).map_err(internal)?;
+        self.by_signature.insert(signature.to_string(), self.history.len());
         self.history.push(HistoryEntry {
             signature: signature.to_string(),
             slot,
             block_time,
             transaction: encoded,
+            account_keys: keys.iter().map(Pubkey::to_string).collect(),
             status,
             fee,
             pre_balances,
@@ -559,8 +564,8 @@ fn module(shared: Shared) -> RpcModule<Shared> {
         let mut statuses = Vec::with_capacity(signatures.len());
         for text in &signatures {
             let wanted = signature(text)?;
-            let status = match state.history.iter().rev().find(|entry| entry.signature == *text) {
-                Some(entry) => Some(entry.status()),
+            let status = match state.by_signature.get(text) {
+                Some(&position) => Some(state.history[position].status()),
                 None => state.airdrops.iter().find(|(airdrop, _)| *airdrop == wanted).map(|(_, slot)| TransactionStatus {
                     slot: *slot,
                     confirmations: None,
@@ -583,7 +588,7 @@ fn module(shared: Shared) -> RpcModule<Shared> {
             },
             _ => optional(&values, 1, "config")?,
         };
-        match state.history.iter().find(|entry| entry.signature == text).cloned() {
+        match state.by_signature.get(&text).map(|&position| state.history[position].clone()) {
             None => Value::Null,
             Some(entry) => {
                 let transaction = entry.decode_transaction()?;
@@ -617,7 +622,7 @@ fn module(shared: Shared) -> RpcModule<Shared> {
         }
     });
     method!(module, "getSignaturesForAddress", |values, state| {
-        let address = pubkey(&values, 0, "address")?;
+        let address = pubkey(&values, 0, "address")?.to_string();
         let config: RpcSignaturesForAddressConfig = optional(&values, 1, "config")?;
         let limit = config.limit.unwrap_or(1_000);
         if limit == 0 || limit > 1_000 {
@@ -636,7 +641,7 @@ fn module(shared: Shared) -> RpcModule<Shared> {
             if Some(&entry.signature) == until.as_ref() || found.len() == limit {
                 break;
             }
-            if entry.account_keys()?.contains(&address) {
+            if entry.account_keys.contains(&address) {
                 found.push(RpcConfirmedTransactionStatusWithSignature {
                     signature: entry.signature.clone(),
                     slot: entry.slot,
@@ -690,7 +695,8 @@ pub async fn start(port: u16, ledger_file: Option<PathBuf>) -> anyhow::Result<Ru
             .context("the ledger file's RPC history is not valid")?,
         Chain::Rpc(_) => unreachable!(),
     };
-    let shared: Shared = Arc::new(Mutex::new(Localnet { chain, history, airdrops: vec![] }));
+    let by_signature = history.iter().enumerate().map(|(position, entry)| (entry.signature.clone(), position)).collect();
+    let shared: Shared = Arc::new(Mutex::new(Localnet { chain, history, by_signature, airdrops: vec![] }));
     let config = ServerConfig::builder()
         .http_only()
         .max_request_body_size(MAX_REQUEST_BYTES)

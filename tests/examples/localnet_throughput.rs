@@ -1,0 +1,165 @@
+//! Mints per second through `usd1 localnet` (JSON-RPC over HTTP, `solana-rpc-client`) beside
+//! the same mints on the in-process ledger, and the indexer's paging rate through localnet
+//! (`getSignaturesForAddress` pages of 1,000 + one `getTransaction` per signature).
+//!
+//!     cargo build -p usd1-cli && cargo run -p usd1-tests --example localnet_throughput [MINTS]
+//!
+//! A benchmark, not a test: it prints a Markdown table for BENCHMARKS.md.
+use solana_commitment_config::CommitmentConfig;
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_pubkey::Pubkey;
+use solana_rpc_client::{nonblocking::rpc_client::RpcClient, rpc_client::GetConfirmedSignaturesForAddress2Config};
+use solana_rpc_client_api::config::RpcTransactionConfig;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_status_client_types::UiTransactionEncoding;
+use std::{
+    io::{BufRead, BufReader},
+    process::{Command, Stdio},
+    time::Instant,
+};
+use usd1_client::{instructions, pda, reference_hash, transfer, InitializeParams, ProposalKind};
+use usd1_ledger::{Ledger, DEFAULT_FUNDING_LAMPORTS};
+
+const ONE: u64 = 1_000_000;
+
+/// The identities of one deployment.
+struct Keys {
+    admin: Keypair,
+    council: [Keypair; 3],
+    master: Keypair,
+    minter: Keypair,
+    mint: Keypair,
+    alice: Keypair,
+}
+
+impl Keys {
+    fn new() -> Keys {
+        Keys { admin: Keypair::new(), council: std::array::from_fn(|_| Keypair::new()), master: Keypair::new(), minter: Keypair::new(), mint: Keypair::new(), alice: Keypair::new() }
+    }
+
+    fn funded(&self) -> Vec<Pubkey> {
+        let mut keys = vec![self.admin.pubkey(), self.master.pubkey(), self.minter.pubkey(), self.alice.pubkey()];
+        keys.extend(self.council.iter().map(Keypair::pubkey));
+        keys
+    }
+
+    /// Initialize, a minter with an allowance, Alice's token account: (instructions, signers) per transaction.
+    fn setup(&self) -> Vec<(Vec<Instruction>, Vec<&Keypair>)> {
+        let mint = self.mint.pubkey();
+        let [c0, c1, c2] = &self.council;
+        let params = InitializeParams {
+            decimals: 6,
+            name: "USD1".into(),
+            symbol: "USD1".into(),
+            uri: "https://example.com/usd1.json".into(),
+            council: self.council.iter().map(Keypair::pubkey).collect(),
+            threshold: 2,
+            master_minter: self.master.pubkey(),
+            pauser: Keypair::new().pubkey(),
+            denylister: Keypair::new().pubkey(),
+            burner: Keypair::new().pubkey(),
+            attester: Keypair::new().pubkey(),
+            supply_cap: None,
+            timelock_secs: 0,
+            proposal_ttl_secs: 86_400,
+            reserve_gate: false,
+            attestation_max_age_secs: 86_400,
+        };
+        let kind = ProposalKind::SetAllowance { minter: self.minter.pubkey(), amount: 1_000_000_000 * ONE };
+        vec![
+            (vec![instructions::initialize(&self.admin.pubkey(), &mint, params)], vec![&self.admin, &self.mint]),
+            (vec![instructions::configure_minter(&self.master.pubkey(), &mint, &self.minter.pubkey(), None)], vec![&self.master]),
+            (vec![instructions::propose(&c0.pubkey(), &mint, 0, kind)], vec![c0]),
+            (vec![instructions::approve(&c1.pubkey(), &mint, 0)], vec![c1]),
+            (vec![instructions::execute(&c2.pubkey(), &mint, 0, &c0.pubkey(), Some(&self.minter.pubkey()))], vec![c2]),
+            (vec![transfer::create_associated_token_account(&self.alice.pubkey(), &self.alice.pubkey(), &mint)], vec![&self.alice]),
+        ]
+    }
+
+    fn mint_instruction(&self, index: usize) -> Instruction {
+        instructions::mint(&self.minter.pubkey(), &self.minter.pubkey(), &self.mint.pubkey(), &self.alice.pubkey(), ONE, reference_hash(&format!("wire-{index}")), i64::MAX)
+    }
+}
+
+async fn in_process(mints: usize) -> f64 {
+    let mut ledger = Ledger::start().await;
+    let keys = Keys::new();
+    for key in keys.funded() {
+        ledger.fund(&key, DEFAULT_FUNDING_LAMPORTS);
+    }
+    for (instructions, signers) in keys.setup() {
+        ledger.send(&instructions, &signers).await.expect("setup");
+    }
+    let start = Instant::now();
+    for index in 0..mints {
+        ledger.send(&[keys.mint_instruction(index)], &[&keys.minter]).await.expect("mint");
+    }
+    mints as f64 / start.elapsed().as_secs_f64()
+}
+
+async fn send(client: &RpcClient, payer: &Keypair, instructions: &[Instruction], signers: &[&Keypair]) {
+    let blockhash = client.get_latest_blockhash().await.expect("blockhash");
+    let mut all: Vec<&Keypair> = vec![payer];
+    all.extend(signers.iter().copied().filter(|signer| signer.pubkey() != payer.pubkey()));
+    let transaction = Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &all, blockhash);
+    client.send_and_confirm_transaction(&transaction).await.expect("send");
+}
+
+#[tokio::main]
+async fn main() {
+    let mints: usize = std::env::args().nth(1).and_then(|text| text.parse().ok()).unwrap_or(500);
+    let binary = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/usd1");
+    assert!(binary.exists(), "build the CLI first: cargo build -p usd1-cli");
+    let mut localnet = Command::new(&binary).args(["--output", "json", "localnet", "--port", "0"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("start localnet");
+    let mut banner = String::new();
+    BufReader::new(localnet.stdout.take().unwrap()).read_line(&mut banner).unwrap();
+    let url = serde_json::from_str::<serde_json::Value>(&banner).unwrap()["url"].as_str().unwrap().to_string();
+    let client = RpcClient::new_with_commitment(url, CommitmentConfig::confirmed());
+
+    let keys = Keys::new();
+    let payer = Keypair::new();
+    for key in keys.funded().into_iter().chain([payer.pubkey()]) {
+        let signature = client.request_airdrop(&key, 100 * DEFAULT_FUNDING_LAMPORTS / 100).await.expect("airdrop");
+        while !client.confirm_transaction(&signature).await.unwrap() {}
+    }
+    for (instructions, signers) in keys.setup() {
+        send(&client, &payer, &instructions, &signers).await;
+    }
+    let start = Instant::now();
+    for index in 0..mints {
+        send(&client, &payer, &[keys.mint_instruction(index)], &[&keys.minter]).await;
+    }
+    let through_localnet = mints as f64 / start.elapsed().as_secs_f64();
+
+    // The indexer's path: page the Config's signatures, fetch each transaction.
+    let config = pda::config_address(&keys.mint.pubkey());
+    let start = Instant::now();
+    let (mut before, mut fetched) = (None, 0usize);
+    loop {
+        let page = client
+            .get_signatures_for_address_with_config(&config, GetConfirmedSignaturesForAddress2Config { before, until: None, limit: Some(1_000), commitment: None })
+            .await
+            .expect("signatures");
+        for status in &page {
+            let config = RpcTransactionConfig { encoding: Some(UiTransactionEncoding::Base64), commitment: None, max_supported_transaction_version: Some(0) };
+            client.get_transaction_with_config(&status.signature.parse().unwrap(), config).await.expect("transaction");
+            fetched += 1;
+        }
+        if page.len() < 1_000 {
+            break;
+        }
+        before = page.last().map(|status| status.signature.parse().unwrap());
+    }
+    let paging = fetched as f64 / start.elapsed().as_secs_f64();
+    let _ = localnet.kill();
+
+    let local = in_process(mints).await;
+    println!("| path | mints | per second |");
+    println!("|---|---|---|");
+    println!("| in-process ledger (`Ledger::send`: simulate + commit) | {mints} | {local:.0} |");
+    println!("| `usd1 localnet` (`send_and_confirm_transaction` over HTTP) | {mints} | {through_localnet:.0} |");
+    println!();
+    println!("indexer paging through localnet: {fetched} transactions (getSignaturesForAddress pages of 1,000 + getTransaction each) at {paging:.0} per second");
+}
