@@ -313,15 +313,24 @@ fn ops_and_read_commands_index_with_paging_and_resume_and_a_restart_keeps_the_le
     let second = index(&deployment);
     assert_eq!((second["transactions_read"].as_u64(), second["events_inserted"].as_u64()), (Some(1), Some(1)), "resume reads only the new transaction: {second}");
     assert_eq!(second["events_in_store"], 10);
+    // reconcile against the chain through localnet: supply from the mint, events from the index.
+    let reserves = deployment.path("reserves.csv");
+    std::fs::write(&reserves, "as_of,amount\n2026-11-30,100\n").unwrap();
+    let reconciled = deployment.json("admin", &["reconcile", "--db", &db, "--reserves", &reserves]);
+    assert_eq!((reconciled["ok"].as_bool(), reconciled["chain_supply_source"].as_str()), (Some(true), Some("chain")), "{reconciled}");
+    // An open proposal, listed through getProgramAccounts.
+    deployment.ok("c1", &["propose", "set-allowance", "--minter", &deployment.path("minter.json"), "--amount", "5"]);
+    let proposals = deployment.json("admin", &["proposals"]);
+    assert_eq!(proposals.as_array().map(Vec::len), Some(1), "{proposals}");
 
     // Ctrl-C (SIGTERM) saves the ledger; a restart serves the same state and history.
     localnet.stop();
     let localnet = Localnet::start(Some(&ledger));
     let deployment = Deployment { directory: deployment.directory, url: localnet.url.clone() };
     let status = deployment.json("admin", &["status"]);
-    assert_eq!((status["supply"].as_str(), status["event_seq"].as_u64()), (Some("60.5"), Some(10)));
+    assert_eq!((status["supply"].as_str(), status["event_seq"].as_u64()), (Some("60.5"), Some(11)));
     let third = index(&deployment);
-    assert_eq!(third["transactions_read"], 0, "nothing new after the restart: {third}");
+    assert_eq!((third["transactions_read"].as_u64(), third["events_in_store"].as_u64()), (Some(1), Some(11)), "after the restart, only the proposal is new: {third}");
 }
 
 #[test]
