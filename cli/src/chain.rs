@@ -451,6 +451,49 @@ impl Chain {
         Ok(found)
     }
 
+    /// Every token account of `mint`, whoever owns it (the embedded ledger scans what it
+    /// knows; a cluster is asked with `getProgramAccounts` filtered on the mint field).
+    pub async fn mint_token_accounts(&mut self, mint: &Pubkey) -> anyhow::Result<Vec<(Pubkey, TokenAccountInfo)>> {
+        let mut found = Vec::new();
+        match self {
+            Chain::Embedded(embedded) => {
+                for key in embedded.known.clone() {
+                    if let Some(account) = embedded.ledger.account(&key).await? {
+                        if account.owner != usd1_client::TOKEN_2022_PROGRAM_ID {
+                            continue;
+                        }
+                        if let Ok(info) = decode_token_account(&account.data) {
+                            if info.mint == *mint {
+                                found.push((key, info));
+                            }
+                        }
+                    }
+                }
+            }
+            Chain::Rpc(client) => {
+                use solana_rpc_client_api::{
+                    config::{RpcAccountInfoConfig, RpcProgramAccountsConfig},
+                    filter::{Memcmp, RpcFilterType},
+                };
+                let config = RpcProgramAccountsConfig {
+                    filters: Some(vec![RpcFilterType::Memcmp(Memcmp::new_base58_encoded(0, mint.as_ref())), RpcFilterType::TokenAccountState]),
+                    account_config: RpcAccountInfoConfig {
+                        encoding: Some(solana_account_decoder_client_types::UiAccountEncoding::Base64),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                };
+                for (key, account) in client.get_program_ui_accounts_with_config(&usd1_client::TOKEN_2022_PROGRAM_ID, config).await? {
+                    let Some(data) = account.data.decode() else { continue };
+                    if let Ok(info) = decode_token_account(&data) {
+                        found.push((key, info));
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+
     /// A token account's state, if `key` holds one.
     pub async fn token_account(&mut self, key: &Pubkey) -> anyhow::Result<Option<TokenAccountInfo>> {
         Ok(match self.account(key).await? {

@@ -4,7 +4,7 @@ use crate::{
     chain::{Chain, Sent},
     demo, drill, hints, offchain,
     ops::{plan, Actors, Op, OpSpec, Resolver},
-    signing, Cli, Command, DrillCommand, GlobalArgs, OutputFormat,
+    signing, Cli, Command, DenylistCommand, DrillCommand, GlobalArgs, OutputFormat,
 };
 use anchor_lang::Discriminator;
 use anyhow::{anyhow, bail, Context};
@@ -46,6 +46,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Drill(DrillCommand::Run { file, record }) => drill::run_file(&global, &file, record.as_deref()).await,
         Command::Demo => demo::run().await,
         Command::Localnet { port } => serve_localnet(&global, port).await,
+        Command::Denylist(DenylistCommand::Sync { list, dry_run, max_transactions }) => {
+            let mut chain = open_chain(&global, false).await?;
+            let chain = require_chain(&mut chain)?;
+            let mint = mint_from_args(&global)?;
+            let denylister = load_keypair(&signer_path(&global)?)?;
+            let payer = match &global.fee_payer {
+                Some(path) => load_keypair(Path::new(path))?,
+                None => denylister.insecure_clone(),
+            };
+            chain.ensure_funded(&payer.pubkey()).await?;
+            let args = crate::denylist_sync::SyncArgs { list: &list, dry_run, max_transactions };
+            crate::denylist_sync::sync(&global, chain, &mint, &denylister, &payer, args).await
+        }
         Command::SendSigned { transaction } => send_signed(&global, &transaction).await,
         Command::CreateNonceAccount { nonce_keypair } => create_nonce_account(&global, &nonce_keypair).await,
         Command::Keygen { outfile } => {

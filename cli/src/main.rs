@@ -6,6 +6,7 @@
 mod chain;
 mod commands;
 mod demo;
+mod denylist_sync;
 mod drill;
 mod hints;
 mod localnet;
@@ -127,6 +128,9 @@ pub enum Command {
     Drill(DrillCommand),
     /// The full lifecycle on an embedded ledger, step by step.
     Demo,
+    /// Denylist maintenance from a sanctions list.
+    #[command(subcommand)]
+    Denylist(DenylistCommand),
     /// Serve the embedded ledger as a Solana JSON-RPC endpoint on 127.0.0.1 (Ctrl-C stops it;
     /// with --ledger its state survives a restart). Prints the URL, the program id and how to fund a key.
     Localnet {
@@ -149,6 +153,24 @@ pub enum Command {
     Keygen {
         #[arg(long)]
         outfile: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DenylistCommand {
+    /// Make the on-chain denylist equal a CSV list `wallet,reason` (--keypair: the denylister):
+    /// adds (freezing the wallets' token accounts) and removes in packed transactions; safe to
+    /// run again after a failure, and a finished sync sends nothing.
+    Sync {
+        /// CSV `wallet,reason`, a header row allowed.
+        #[arg(long)]
+        list: PathBuf,
+        /// Report what would change; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Send at most this many transactions now (a change window); run again for the rest.
+        #[arg(long)]
+        max_transactions: Option<usize>,
     },
 }
 

@@ -1,0 +1,310 @@
+//! `usd1 denylist sync`: apply a sanctions-list update as one reviewed batch (SPEC 12).
+//!
+//! The list is CSV `wallet,reason` (a header row allowed). Every row is checked first; any bad
+//! row is reported with its line number and nothing is sent. The diff is taken against the
+//! chain's DenylistEntry accounts (not a local cache): wallets listed but not on chain are
+//! added (freezing every token account of the mint they hold), wallets on chain but not
+//! listed are removed (thawing them), the rest are unchanged. Changes go out in transactions
+//! packed up to the size limit; a transaction that fails is retried one change at a time so
+//! that one bad wallet does not hold back the others. Because the diff is recomputed from the
+//! chain on every run, a run that stopped halfway (crash, `--max-transactions`) is finished
+//! by running it again, and a finished one sends nothing.
+use crate::{
+    chain::Chain,
+    commands::print_value,
+    GlobalArgs,
+};
+use anchor_lang::Discriminator;
+use anyhow::{bail, Context};
+use serde_json::json;
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_pubkey::Pubkey;
+use solana_signer::Signer;
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    path::Path,
+    process::ExitCode,
+};
+use usd1_client::{accounts::decode_denylist_entry, instructions, pda, reference_hash, DenylistEntry};
+use usd1_ledger::Failure;
+
+/// Largest serialized transaction the network accepts.
+const PACKET_BYTES: usize = 1232;
+/// Changes per transaction at most: each freezes or thaws accounts (about 1,100 CU each) and
+/// moves the registry, so a full packet of them stays far inside the compute limit.
+const MAX_CHANGES_PER_TRANSACTION: usize = 8;
+
+/// One row of the list.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub wallet: Pubkey,
+    pub reason: String,
+}
+
+/// Parse the list; every bad row is an error naming its line (all of them, not just the first).
+pub fn parse_list(text: &str) -> Result<Vec<Listed>, Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let (mut rows, mut errors) = (Vec::new(), Vec::new());
+    let mut first_line: BTreeMap<Pubkey, u64> = BTreeMap::new();
+    for (index, record) in reader.records().enumerate() {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                let line = error.position().map(|position| position.line()).unwrap_or(index as u64 + 1);
+                errors.push(format!("line {line}: {error}"));
+                continue;
+            }
+        };
+        let line = record.position().map(|position| position.line()).unwrap_or(index as u64 + 1);
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if index == 0 && record.get(0).is_some_and(|field| field.eq_ignore_ascii_case("wallet")) {
+            continue;
+        }
+        if record.len() != 2 {
+            errors.push(format!("line {line}: expected 2 fields `wallet,reason`, found {}", record.len()));
+            continue;
+        }
+        let (wallet_text, reason) = (&record[0], &record[1]);
+        let Ok(wallet) = wallet_text.parse::<Pubkey>() else {
+            errors.push(format!("line {line}: `{wallet_text}` is not a base58 wallet address"));
+            continue;
+        };
+        if reason.is_empty() {
+            errors.push(format!("line {line}: wallet {wallet} has no reason (the compliance case reference)"));
+            continue;
+        }
+        if let Some(first) = first_line.insert(wallet, line) {
+            errors.push(format!("line {line}: wallet {wallet} is already listed on line {first}"));
+            continue;
+        }
+        rows.push(Listed { wallet, reason: reason.to_string() });
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The wallets this mint's Config denylists now, from the program's DenylistEntry accounts.
+pub async fn on_chain_denylist(chain: &mut Chain, mint: &Pubkey) -> anyhow::Result<BTreeMap<Pubkey, DenylistEntry>> {
+    let config = pda::config_address(mint);
+    let mut listed = BTreeMap::new();
+    for (key, account) in chain.program_accounts().await? {
+        if !account.data.starts_with(DenylistEntry::DISCRIMINATOR) {
+            continue;
+        }
+        let entry = decode_denylist_entry(&account.data)?;
+        // Entries of other deployments of the program share the discriminator: the address says whose.
+        if pda::denylist_address(&config, &entry.wallet) == key {
+            listed.insert(entry.wallet, entry);
+        }
+    }
+    Ok(listed)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Add,
+    Remove,
+}
+
+impl Action {
+    fn name(self) -> &'static str {
+        match self {
+            Action::Add => "add",
+            Action::Remove => "remove",
+        }
+    }
+}
+
+struct Change {
+    action: Action,
+    wallet: Pubkey,
+    instruction: Instruction,
+}
+
+/// Transactions packed from `changes` in order: each under the packet size and the change count.
+fn pack(changes: Vec<Change>, payer: &Pubkey) -> Vec<Vec<Change>> {
+    let mut batches: Vec<Vec<Change>> = Vec::new();
+    for change in changes {
+        let fits = batches.last().is_some_and(|batch| {
+            batch.len() < MAX_CHANGES_PER_TRANSACTION && {
+                let mut instructions: Vec<Instruction> = batch.iter().map(|change| change.instruction.clone()).collect();
+                instructions.push(change.instruction.clone());
+                transaction_size(&instructions, payer) <= PACKET_BYTES
+            }
+        });
+        match batches.last_mut() {
+            Some(batch) if fits => batch.push(change),
+            _ => batches.push(vec![change]),
+        }
+    }
+    batches
+}
+
+fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
+    let message = solana_message::Message::new(instructions, Some(payer));
+    let transaction = solana_transaction::Transaction::new_unsigned(message);
+    bincode::serialize(&transaction).map(|bytes| bytes.len()).unwrap_or(usize::MAX)
+}
+
+async fn send(chain: &mut Chain, instructions: &[Instruction], payer: &Keypair, denylister: &Keypair) -> Result<(), Failure> {
+    let blockhash = chain.latest_blockhash().await.map_err(|error| Failure::Ledger(error.to_string()))?;
+    let mut signers = vec![payer];
+    if denylister.pubkey() != payer.pubkey() {
+        signers.push(denylister);
+    }
+    let transaction = solana_transaction::Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &signers, blockhash);
+    chain.send(transaction).await.map(|_| ())
+}
+
+pub struct SyncArgs<'a> {
+    pub list: &'a Path,
+    pub dry_run: bool,
+    pub max_transactions: Option<usize>,
+}
+
+pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylister: &Keypair, payer: &Keypair, args: SyncArgs<'_>) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(args.list).with_context(|| format!("reading {}", args.list.display()))?;
+    let rows = match parse_list(&text) {
+        Ok(rows) => rows,
+        Err(errors) => {
+            let value = json!({"ok": false, "error": "InvalidList", "list": args.list.display().to_string(), "bad_rows": errors, "transactions_sent": 0});
+            print_value(global.output, &value, || format!("error: {} has {} bad row(s); nothing was sent:\n  {}", args.list.display(), errors.len(), errors.join("\n  ")));
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let config = chain.config(mint).await?;
+    if config.denylister != denylister.pubkey() {
+        bail!("{} is not this mint's denylister ({}): sign with the denylister's key (--keypair)", denylister.pubkey(), config.denylister);
+    }
+    let on_chain = on_chain_denylist(chain, mint).await?;
+    let listed: BTreeSet<Pubkey> = rows.iter().map(|row| row.wallet).collect();
+    let to_add: Vec<&Listed> = rows.iter().filter(|row| !on_chain.contains_key(&row.wallet)).collect();
+    let to_remove: Vec<Pubkey> = on_chain.keys().filter(|wallet| !listed.contains(wallet)).copied().collect();
+    let unchanged = rows.len() - to_add.len();
+
+    let mut accounts_of: BTreeMap<Pubkey, Vec<Pubkey>> = BTreeMap::new();
+    if !args.dry_run && !(to_add.is_empty() && to_remove.is_empty()) {
+        for (key, account) in chain.mint_token_accounts(mint).await? {
+            accounts_of.entry(account.owner).or_default().push(key);
+        }
+    }
+    let accounts = |wallet: &Pubkey| accounts_of.get(wallet).cloned().unwrap_or_default();
+    let mut changes: Vec<Change> = to_add
+        .iter()
+        .map(|row| Change {
+            action: Action::Add,
+            wallet: row.wallet,
+            instruction: instructions::denylist_add(&denylister.pubkey(), mint, &row.wallet, reference_hash(&row.reason), &accounts(&row.wallet)),
+        })
+        .collect();
+    changes.extend(to_remove.iter().map(|wallet| Change {
+        action: Action::Remove,
+        wallet: *wallet,
+        instruction: instructions::denylist_remove(&denylister.pubkey(), mint, wallet, &accounts(wallet)),
+    }));
+
+    let (mut added, mut removed, mut failed, mut deferred) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut transactions_sent = 0;
+    if args.dry_run {
+        added = to_add.iter().map(|row| row.wallet).collect();
+        removed = to_remove.clone();
+    } else {
+        for batch in pack(changes, &payer.pubkey()) {
+            if args.max_transactions.is_some_and(|limit| transactions_sent >= limit) {
+                deferred.extend(batch.iter().map(|change| (change.action, change.wallet)));
+                continue;
+            }
+            let instructions: Vec<Instruction> = batch.iter().map(|change| change.instruction.clone()).collect();
+            if transaction_size(&instructions, &payer.pubkey()) > PACKET_BYTES {
+                // One wallet with more token accounts than a transaction can carry.
+                let change = &batch[0];
+                failed.push(json!({"wallet": change.wallet.to_string(), "action": change.action.name(),
+                    "error": "TooManyAccounts", "detail": "more token accounts than one transaction carries: freeze the rest with `usd1 freeze --account`"}));
+                continue;
+            }
+            transactions_sent += 1;
+            let outcome = send(chain, &instructions, payer, denylister).await;
+            let results: Vec<(&Change, Result<(), Failure>)> = match outcome {
+                Ok(()) => batch.iter().map(|change| (change, Ok(()))).collect(),
+                // Find which change failed: one transaction each.
+                Err(_) if batch.len() > 1 => {
+                    let mut results = Vec::new();
+                    for change in &batch {
+                        transactions_sent += 1;
+                        results.push((change, send(chain, std::slice::from_ref(&change.instruction), payer, denylister).await));
+                    }
+                    results
+                }
+                Err(failure) => vec![(&batch[0], Err(failure))],
+            };
+            for (change, result) in results {
+                match (result, change.action) {
+                    (Ok(()), Action::Add) => added.push(change.wallet),
+                    (Ok(()), Action::Remove) => removed.push(change.wallet),
+                    (Err(failure), action) => failed.push(json!({"wallet": change.wallet.to_string(), "action": action.name(), "error": failure.name(), "detail": failure.to_string()})),
+                }
+            }
+        }
+        chain.save().await?;
+    }
+    let ok = failed.is_empty() && deferred.is_empty();
+    let keys = |wallets: &[Pubkey]| wallets.iter().map(Pubkey::to_string).collect::<Vec<_>>();
+    let value = json!({
+        "ok": ok,
+        "dry_run": args.dry_run,
+        "list_rows": rows.len(),
+        "on_chain_before": on_chain.len(),
+        "added": keys(&added),
+        "removed": keys(&removed),
+        "unchanged": unchanged,
+        "failed": failed,
+        "deferred": deferred.iter().map(|(action, wallet)| json!({"wallet": wallet.to_string(), "action": action.name()})).collect::<Vec<_>>(),
+        "transactions_sent": transactions_sent,
+    });
+    print_value(global.output, &value, || {
+        let verb = if args.dry_run { "would add" } else { "added" };
+        let mut text = format!(
+            "{verb} {}, {} {}, unchanged {}, failed {}, deferred {} ({} transactions sent)",
+            added.len(),
+            if args.dry_run { "would remove" } else { "removed" },
+            removed.len(),
+            unchanged,
+            failed.len(),
+            deferred.len(),
+            transactions_sent
+        );
+        for failure in &failed {
+            text.push_str(&format!("\n  failed: {} {} {}", failure["action"], failure["wallet"], failure["error"]));
+        }
+        if !deferred.is_empty() {
+            text.push_str("\n  run the same command again to apply the deferred changes");
+        }
+        text
+    });
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bad_row_is_named_by_its_line() {
+        let wallet = Pubkey::new_unique();
+        let text = format!("wallet,reason\n{wallet},OFAC-1\nnot-a-key,OFAC-2\n{wallet},OFAC-3\n{},\n\n{},a,b\n", Pubkey::new_unique(), Pubkey::new_unique());
+        let errors = parse_list(&text).unwrap_err();
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(errors[0].starts_with("line 3:") && errors[0].contains("not a base58"), "{errors:?}");
+        assert!(errors[1].starts_with("line 4:") && errors[1].contains("already listed on line 2"), "{errors:?}");
+        assert!(errors[2].starts_with("line 5:") && errors[2].contains("no reason"), "{errors:?}");
+        assert!(errors[3].starts_with("line 7:") && errors[3].contains("expected 2 fields"), "{errors:?}");
+        let rows = parse_list(&format!("{wallet}, OFAC-1 \n")).unwrap();
+        assert_eq!((rows[0].wallet, rows[0].reason.as_str()), (wallet, "OFAC-1"));
+    }
+}

@@ -1,0 +1,162 @@
+//! The ops kit (SPEC 12) run as operators run it: separate processes on a `--ledger` file.
+use serde_json::Value;
+use solana_pubkey::Pubkey;
+use std::process::{Command, Output};
+
+fn usd1() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_usd1"))
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A deployment on a ledger file, with a minter holding an allowance of 1,000.
+struct Deployment {
+    directory: tempfile::TempDir,
+}
+
+impl Deployment {
+    fn path(&self, name: &str) -> String {
+        self.directory.path().join(name).to_str().unwrap().to_string()
+    }
+
+    fn run(&self, signer: &str, args: &[&str]) -> Output {
+        let (ledger, keypair, mint) = (self.path("ledger.json"), self.path(&format!("{signer}.json")), self.path("mint.json"));
+        usd1().args(["--ledger", &ledger, "--keypair", &keypair, "--mint", &mint]).args(args).output().unwrap()
+    }
+
+    fn ok(&self, signer: &str, args: &[&str]) -> Output {
+        let output = self.run(signer, args);
+        assert!(output.status.success(), "usd1 {args:?} as {signer}: {}\n{}", stdout(&output), String::from_utf8_lossy(&output.stderr));
+        output
+    }
+
+    /// `--output json ARGS`: the one JSON document printed, and whether the command succeeded.
+    fn json(&self, signer: &str, args: &[&str]) -> (bool, Value) {
+        let mut all = vec!["--output", "json"];
+        all.extend_from_slice(args);
+        let output = self.run(signer, &all);
+        let value = serde_json::from_str(stdout(&output).trim()).unwrap_or_else(|_| panic!("{args:?}: not one JSON document: {}", stdout(&output)));
+        (output.status.success(), value)
+    }
+
+    fn events(&self) -> Vec<Value> {
+        let output = self.ok("admin", &["--output", "json", "events"]);
+        stdout(&output).lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+    }
+
+    fn new() -> Deployment {
+        let deployment = Deployment { directory: tempfile::tempdir().unwrap() };
+        for name in ["admin", "c1", "c2", "c3", "mm", "p", "d", "b", "a", "minter"] {
+            let output = usd1().args(["keygen", "--outfile", &deployment.path(&format!("{name}.json"))]).output().unwrap();
+            assert!(output.status.success());
+        }
+        let file = |name: &str| deployment.path(&format!("{name}.json"));
+        let council = format!("{},{},{}", file("c1"), file("c2"), file("c3"));
+        let output = usd1()
+            .args(["--ledger", &deployment.path("ledger.json"), "--keypair", &file("admin"), "--mint-keypair", &deployment.path("mint.json"), "initialize"])
+            .args(["--council", &council, "--threshold", "2", "--master-minter", &file("mm"), "--pauser", &file("p"), "--denylister", &file("d")])
+            .args(["--burner", &file("b"), "--attester", &file("a")])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "initialize: {}", String::from_utf8_lossy(&output.stderr));
+        deployment.ok("mm", &["configure-minter", "--minter", &file("minter")]);
+        deployment.ok("c1", &["propose", "set-allowance", "--minter", &file("minter"), "--amount", "1000"]);
+        deployment.ok("c2", &["approve", "--proposal", "0"]);
+        deployment.ok("c3", &["execute", "--proposal", "0"]);
+        deployment
+    }
+
+    fn write_list(&self, name: &str, wallets: &[Pubkey]) -> String {
+        let path = self.path(name);
+        let mut text = String::from("wallet,reason\n");
+        for (index, wallet) in wallets.iter().enumerate() {
+            text.push_str(&format!("{wallet},OFAC-SDN-{index}\n"));
+        }
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    let mut list: Vec<String> = value.as_array().unwrap().iter().map(|item| item.as_str().unwrap().to_string()).collect();
+    list.sort();
+    list
+}
+
+fn sorted(wallets: &[Pubkey]) -> Vec<String> {
+    let mut list: Vec<String> = wallets.iter().map(Pubkey::to_string).collect();
+    list.sort();
+    list
+}
+
+#[test]
+fn a_sanctions_list_sync_applies_the_exact_diff_resumes_and_is_idempotent() {
+    let deployment = Deployment::new();
+    let wallets: Vec<Pubkey> = (0..1_250).map(|_| Pubkey::new_unique()).collect();
+    // Two wallets hold USD1: listing freezes their accounts, delisting thaws them.
+    for (wallet, reference) in [(wallets[0], "wire-a"), (wallets[300], "wire-b")] {
+        deployment.ok("minter", &["mint", "--to", &wallet.to_string(), "--amount", "5", "--reference", reference]);
+    }
+
+    // A bad list is reported row by row and nothing is sent.
+    let bad = deployment.path("bad.csv");
+    std::fs::write(&bad, format!("wallet,reason\n{},OFAC-1\nnot-a-wallet,OFAC-2\n{},\n", wallets[0], wallets[1])).unwrap();
+    let events_before = deployment.events().len();
+    let (ok, report) = deployment.json("d", &["denylist", "sync", "--list", &bad]);
+    assert!(!ok);
+    assert_eq!(report["bad_rows"].as_array().unwrap().len(), 2, "{report}");
+    assert!(report["bad_rows"][0].as_str().unwrap().starts_with("line 3:"), "{report}");
+    assert!(report["bad_rows"][1].as_str().unwrap().starts_with("line 4:"), "{report}");
+    assert_eq!(deployment.events().len(), events_before, "nothing was sent");
+
+    // 500 listed on chain.
+    let first = deployment.write_list("first.csv", &wallets[..500]);
+    let (ok, report) = deployment.json("d", &["denylist", "sync", "--list", &first]);
+    assert!(ok, "{report}");
+    assert_eq!(report["added"].as_array().unwrap().len(), 500);
+
+    // The 1,000-wallet update: 250 stay, 250 go, 750 come. A dry run changes nothing.
+    let second = deployment.write_list("second.csv", &wallets[250..]);
+    let (ok, dry) = deployment.json("d", &["denylist", "sync", "--list", &second, "--dry-run"]);
+    assert!(ok, "{dry}");
+    assert_eq!((dry["unchanged"].as_u64(), dry["transactions_sent"].as_u64()), (Some(250), Some(0)));
+    assert_eq!(strings(&dry["added"]), sorted(&wallets[500..]));
+    assert_eq!(strings(&dry["removed"]), sorted(&wallets[..250]));
+
+    // Interrupted after 40 transactions (a crash or a change window): the rest is deferred...
+    let (ok, partial) = deployment.json("d", &["denylist", "sync", "--list", &second, "--max-transactions", "40"]);
+    assert!(!ok, "an interrupted sync does not report success");
+    assert_eq!(partial["transactions_sent"], 40);
+    let (done_added, done_removed) = (partial["added"].as_array().unwrap().len(), partial["removed"].as_array().unwrap().len());
+    assert!(!partial["deferred"].as_array().unwrap().is_empty());
+    // ...and running it again applies exactly what is left.
+    let (ok, rest) = deployment.json("d", &["denylist", "sync", "--list", &second]);
+    assert!(ok, "{rest}");
+    assert_eq!(done_added + rest["added"].as_array().unwrap().len(), 750);
+    assert_eq!(done_removed + rest["removed"].as_array().unwrap().len(), 250);
+    assert_eq!(rest["on_chain_before"].as_u64(), Some((500 + done_added - done_removed) as u64));
+    // A finished sync sends nothing.
+    let (ok, again) = deployment.json("d", &["denylist", "sync", "--list", &second]);
+    assert!(ok, "{again}");
+    assert_eq!((again["transactions_sent"].as_u64(), again["unchanged"].as_u64(), again["on_chain_before"].as_u64()), (Some(0), Some(1_000), Some(1_000)));
+
+    // Each wallet was listed or delisted once, and the funded ones were frozen and thawed.
+    let events = deployment.events();
+    let count = |name: &str| events.iter().filter(|event| event["event"] == name).count();
+    assert_eq!((count("Denylisted"), count("Undenylisted")), (1_250, 250));
+    let of = |name: &str, wallet: &Pubkey| events.iter().find(|event| event["event"] == name && event["wallet"] == wallet.to_string()).cloned().unwrap();
+    assert_eq!(of("Denylisted", &wallets[0])["frozen_accounts"].as_array().unwrap().len(), 1);
+    assert_eq!(of("Undenylisted", &wallets[0])["thawed_accounts"].as_array().unwrap().len(), 1);
+    assert_eq!(of("Denylisted", &wallets[300])["frozen_accounts"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn only_the_denylister_syncs() {
+    let deployment = Deployment::new();
+    let list = deployment.write_list("list.csv", &[Pubkey::new_unique()]);
+    let output = deployment.run("p", &["denylist", "sync", "--list", &list]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not this mint's denylister"));
+}
