@@ -47,16 +47,18 @@ pub fn parse_list(text: &str) -> Result<Vec<Listed>, Vec<String>> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
     let mut first_line: BTreeMap<Pubkey, u64> = BTreeMap::new();
+    // The line a record starts on, from its byte offset (the reader's own line count skips blank lines).
+    let line_at = |byte: u64| text.as_bytes()[..(byte as usize).min(text.len())].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
     for (index, record) in reader.records().enumerate() {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                let line = error.position().map(|position| position.line()).unwrap_or(index as u64 + 1);
+                let line = error.position().map(|position| line_at(position.byte())).unwrap_or(index as u64 + 1);
                 errors.push(format!("line {line}: {error}"));
                 continue;
             }
         };
-        let line = record.position().map(|position| position.line()).unwrap_or(index as u64 + 1);
+        let line = record.position().map(|position| line_at(position.byte())).unwrap_or(index as u64 + 1);
         if record.iter().all(str::is_empty) {
             continue;
         }
