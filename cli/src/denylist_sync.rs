@@ -48,7 +48,15 @@ pub fn parse_list(text: &str) -> Result<Vec<Listed>, Vec<String>> {
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
     let mut first_line: BTreeMap<Pubkey, u64> = BTreeMap::new();
     // The line a record starts on, from its byte offset (the reader's own line count skips blank lines).
-    let line_at = |byte: u64| text.as_bytes()[..(byte as usize).min(text.len())].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    // A record's position may be that of the blank lines skipped before it: step over them.
+    let line_at = |byte: u64| {
+        let bytes = text.as_bytes();
+        let mut at = (byte as usize).min(bytes.len());
+        while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
+            at += 1;
+        }
+        bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+    };
     for (index, record) in reader.records().enumerate() {
         let record = match record {
             Ok(record) => record,
