@@ -46,6 +46,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Drill(DrillCommand::Run { file, record }) => drill::run_file(&global, &file, record.as_deref()).await,
         Command::Demo => demo::run().await,
         Command::Localnet { port } => serve_localnet(&global, port).await,
+        Command::Redemptions { pending, overdue, db } => offchain::redemptions(&global, db.as_deref(), pending, overdue.as_deref()).await,
         Command::Denylist(DenylistCommand::Sync { list, dry_run, max_transactions }) => {
             let mut chain = open_chain(&global, false).await?;
             let chain = require_chain(&mut chain)?;

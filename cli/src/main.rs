@@ -128,6 +128,18 @@ pub enum Command {
     Drill(DrillCommand),
     /// The full lifecycle on an embedded ledger, step by step.
     Demo,
+    /// Redemption requests with holder, amount, age and status (from the chain, or an index with --db).
+    Redemptions {
+        /// Only the pending ones.
+        #[arg(long)]
+        pending: bool,
+        /// Only pending requests older than this: 3600, 90m, 48h, 2d, or 2bd (business days, Monday to Friday).
+        #[arg(long)]
+        overdue: Option<String>,
+        /// Read an index (`usd1 index`) instead of the chain.
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
     /// Denylist maintenance from a sanctions list.
     #[command(subcommand)]
     Denylist(DenylistCommand),

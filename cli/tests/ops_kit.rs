@@ -160,3 +160,68 @@ fn only_the_denylister_syncs() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not this mint's denylister"));
 }
+
+#[test]
+fn overdue_redemptions_are_listed_alerted_and_reported_as_a_liability() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = |name: &str| directory.path().join(name).to_str().unwrap().to_string();
+    let drill = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/drills/redemption_deadline.json");
+    let output = usd1().args(["drill", "run", drill.to_str().unwrap(), "--record", &path("record.jsonl")]).output().unwrap();
+    assert!(output.status.success(), "{}", stdout(&output));
+    let output = usd1().args(["index", "--db", &path("index.sqlite"), "--from-file", &path("record.jsonl"), "--quiet"]).output().unwrap();
+    assert!(output.status.success());
+    let json = |args: &[&str]| -> (bool, Value) {
+        let output = usd1().args(["--output", "json"]).args(args).output().unwrap();
+        (output.status.success(), serde_json::from_str(stdout(&output).trim()).unwrap_or_else(|_| panic!("{args:?}: {}", stdout(&output))))
+    };
+    let db = path("index.sqlite");
+    let (_, all) = json(&["redemptions", "--db", &db]);
+    let statuses: Vec<&str> = all.as_array().unwrap().iter().map(|row| row["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["completed", "pending"]);
+    let (_, pending) = json(&["redemptions", "--db", &db, "--pending"]);
+    assert_eq!((pending[0]["amount"].as_str(), pending.as_array().unwrap().len()), (Some("50"), 1));
+    // Five days later, two business days have passed whatever the weekday; ten days have not.
+    let (_, overdue) = json(&["redemptions", "--db", &db, "--overdue", "2bd"]);
+    assert_eq!(overdue.as_array().unwrap().len(), 1, "{overdue}");
+    assert!(overdue[0]["overdue_by_secs"].as_i64().unwrap() > 0);
+    let (_, not_yet) = json(&["redemptions", "--db", &db, "--overdue", "10d"]);
+    assert_eq!(not_yet, serde_json::json!([]));
+    let output = usd1().args(["redemptions", "--db", &db, "--overdue", "2w"]).output().unwrap();
+    assert!(!output.status.success() && String::from_utf8_lossy(&output.stderr).contains("not a duration unit"));
+
+    // The monitor rule alerts once, on the forgotten ticket.
+    let rules = path("rules.toml");
+    std::fs::write(&rules, "[[rules]]\nkind = \"redemption_overdue\"\nbusiness_days = 2\n").unwrap();
+    let output = usd1().args(["monitor", "--db", &db, "--rules", &rules]).output().unwrap();
+    let alerts: Vec<Value> = stdout(&output).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!((alerts[0]["rule"].as_str(), alerts[0]["seq"].as_u64()), (Some("redemption_overdue"), Some(8)));
+    std::fs::write(&rules, "[[rules]]\nkind = \"redemption_overdue\"\nbusiness_days = 2\nlimit_secs = 60\n").unwrap();
+    let output = usd1().args(["monitor", "--db", &db, "--rules", &rules]).output().unwrap();
+    assert!(!output.status.success() && String::from_utf8_lossy(&output.stderr).contains("exactly one of limit_secs, business_days"));
+
+    // Reconciliation carries the pending redemption as a liability line.
+    std::fs::write(path("reserves.csv"), "as_of,amount\n2026-11-30,1000\n").unwrap();
+    let (ok, reconciled) = json(&["reconcile", "--db", &db, "--reserves", &path("reserves.csv")]);
+    assert!(ok);
+    assert_eq!(reconciled["pending_redemptions"], serde_json::json!({"count": 1, "amount": "50"}));
+}
+
+#[test]
+fn redemptions_are_read_from_the_chain_with_their_current_status() {
+    let deployment = Deployment::new();
+    let alice = deployment.path("alice.json");
+    let _ = usd1().args(["keygen", "--outfile", &alice]).output().unwrap();
+    deployment.ok("minter", &["mint", "--to", &alice, "--amount", "20", "--reference", "wire-1"]);
+    for ticket in ["t1", "t2"] {
+        deployment.ok("alice", &["request-redemption", "--amount", "5", "--reference", ticket]);
+    }
+    deployment.ok("b", &["reject-redemption", "--holder", &alice, "--reference", "t1", "--reason", "KYC"]);
+    let (ok, list) = deployment.json("admin", &["redemptions"]);
+    assert!(ok, "{list}");
+    let statuses: Vec<&str> = list.as_array().unwrap().iter().map(|row| row["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["rejected", "pending"]);
+    let (_, pending) = deployment.json("admin", &["redemptions", "--pending"]);
+    assert_eq!(pending.as_array().unwrap().len(), 1);
+    assert!(pending[0]["age_secs"].as_i64().unwrap() >= 0);
+}

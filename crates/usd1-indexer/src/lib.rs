@@ -8,6 +8,7 @@
 pub mod index;
 pub mod monitor;
 pub mod reconcile;
+pub mod redemptions;
 pub mod store;
 
 pub use index::{index_file, index_records, IndexSummary};

@@ -22,8 +22,16 @@
 //! [[rules]]
 //! kind = "mint_without_attestation" # a mint with no reserve attestation in the `hours` before it
 //! hours = 24
+//!
+//! [[rules]]
+//! kind = "redemption_overdue"       # a request still pending past its deadline:
+//! business_days = 2                 # ... `business_days` (Monday to Friday) or `limit_secs`
 //! ```
-use crate::{reconcile::decimals_of, IndexError, Store};
+use crate::{
+    reconcile::decimals_of,
+    redemptions::{self, overdue, redemptions, OverdueLimit},
+    IndexError, Store,
+};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
@@ -39,6 +47,7 @@ pub enum Rule {
     PauseChange {},
     DenylistChange {},
     MintWithoutAttestation { hours: u64 },
+    RedemptionOverdue { limit_secs: Option<u64>, business_days: Option<u32> },
 }
 
 impl Rule {
@@ -50,6 +59,7 @@ impl Rule {
             Rule::PauseChange {} => "pause_change",
             Rule::DenylistChange {} => "denylist_change",
             Rule::MintWithoutAttestation { .. } => "mint_without_attestation",
+            Rule::RedemptionOverdue { .. } => "redemption_overdue",
         }
     }
 }
@@ -64,6 +74,11 @@ struct RuleFile {
 pub fn parse_rules(text: &str) -> Result<Vec<Rule>, IndexError> {
     let file: RuleFile = toml::from_str(text).map_err(|error| IndexError::Malformed(format!("rules: {error}")))?;
     for (index, rule) in file.rules.iter().enumerate() {
+        if let Rule::RedemptionOverdue { limit_secs, business_days } = rule {
+            if limit_secs.is_some() == business_days.is_some() {
+                return Err(IndexError::Malformed(format!("rule {index} (redemption_overdue): give exactly one of limit_secs, business_days")));
+            }
+        }
         let amount = match rule {
             Rule::SingleMintAbove { amount } | Rule::MintedInWindowAbove { amount, .. } => Some(amount),
             _ => None,
@@ -163,6 +178,26 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
                 }
                 _ => {}
             }
+        }
+    }
+    drop(rows);
+    // Deadlines are judged now, over the requests still pending.
+    let requests = redemptions(store)?;
+    let now = redemptions::now(store)?;
+    for rule in rules {
+        let Rule::RedemptionOverdue { limit_secs, business_days } = rule else { continue };
+        let limit = match (limit_secs, business_days) {
+            (Some(secs), _) => OverdueLimit::Secs(*secs),
+            (None, Some(days)) => OverdueLimit::BusinessDays(*days),
+            (None, None) => continue,
+        };
+        for (request, past) in overdue(&requests, limit, now) {
+            fired += 1;
+            alert(json!({
+                "rule": rule.name(), "mint": request.mint, "seq": request.seq, "signature": request.signature,
+                "block_time": request.requested_at, "event": "RedemptionRequested",
+                "detail": format!("holder {} ticket {} ({} base units) pending {past} s past its deadline", request.holder, request.reference_hash, request.amount),
+            }));
         }
     }
     Ok(fired)

@@ -62,6 +62,9 @@ pub struct Reconciliation {
     pub derived_supply: i128,
     pub reserves: u64,
     pub reserves_as_of: String,
+    /// Redemption requests still pending (tokens escrowed, dollars owed): a liability line.
+    pub pending_redemptions: u64,
+    pub pending_redemption_amount: u64,
 }
 
 impl Reconciliation {
@@ -96,6 +99,7 @@ impl Reconciliation {
             "unattributed_burned": format(self.unattributed_burned()),
             "reserves": format(self.reserves),
             "reserves_as_of": self.reserves_as_of,
+            "pending_redemptions": {"count": self.pending_redemptions, "amount": format(self.pending_redemption_amount)},
             "events_agree_with_chain": self.events_agree_with_chain(),
             "covered_by_reserves": self.covered_by_reserves(),
             "ok": self.ok(),
@@ -113,6 +117,11 @@ impl Reconciliation {
             format!("supply (events)     {derived}"),
             format!("burned outside      {} (holders' direct Token-2022 burns; reported, not a failure)", format(self.unattributed_burned())),
             format!("reserves            {} as of {}", format(self.reserves), self.reserves_as_of),
+            format!(
+                "pending redemptions {} in {} request(s) (escrowed tokens owed in dollars: a liability)",
+                format(self.pending_redemption_amount),
+                self.pending_redemptions
+            ),
         ];
         lines.push(format!(
             "result              {}",
@@ -171,6 +180,7 @@ pub fn reconcile(store: &Store, mint: &str, chain_supply: Option<u64>, reserves:
         }
     };
     let latest = reserves.iter().max_by_key(|entry| entry.as_of_secs).ok_or_else(|| IndexError::Malformed("no reserve rows".into()))?;
+    let pending: Vec<_> = crate::redemptions::redemptions(store)?.into_iter().filter(|request| request.mint == mint && request.status == "pending").collect();
     Ok(Reconciliation {
         mint: mint.to_string(),
         decimals: decimals_of(store, mint)?,
@@ -181,6 +191,8 @@ pub fn reconcile(store: &Store, mint: &str, chain_supply: Option<u64>, reserves:
         derived_supply,
         reserves: latest.amount,
         reserves_as_of: latest.as_of.clone(),
+        pending_redemptions: pending.len() as u64,
+        pending_redemption_amount: pending.iter().map(|request| request.amount).sum(),
     })
 }
 
