@@ -304,6 +304,21 @@ impl Chain {
         }
     }
 
+    /// Simulate a durable-nonce transaction. The embedded bank's simulation takes no nonce
+    /// value for a blockhash, so there a copy under the current blockhash is simulated (the
+    /// caller checks the nonce itself); a cluster simulates it as it is.
+    pub async fn simulate_durable(&mut self, transaction: Transaction) -> Result<Sent, Failure> {
+        match self {
+            Chain::Embedded(embedded) => {
+                let mut copy = transaction;
+                copy.message.recent_blockhash = embedded.ledger.latest_blockhash().await?;
+                let executed = embedded.ledger.simulate(&copy).await?;
+                Ok(Sent { signature: executed.signature.to_string(), slot: executed.slot, block_time: None, events: executed.events })
+            }
+            Chain::Rpc(_) => self.simulate(transaction).await,
+        }
+    }
+
     /// Every transaction this embedded ledger executed (its state file keeps them), or,
     /// on a cluster, the transactions touching this mint's Config, oldest first,
     /// newer than `until` (a signature already indexed), paged `page_size` at a time;

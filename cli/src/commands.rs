@@ -4,7 +4,7 @@ use crate::{
     chain::{Chain, Sent},
     demo, drill, hints, offchain,
     ops::{plan, Actors, Op, OpSpec, Resolver},
-    signing, Cli, Command, DenylistCommand, DrillCommand, GlobalArgs, OutputFormat,
+    signing, Cli, Command, DenylistCommand, DrillCommand, EmergencyKitCommand, GlobalArgs, OutputFormat,
 };
 use anchor_lang::Discriminator;
 use anyhow::{anyhow, bail, Context};
@@ -46,6 +46,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Drill(DrillCommand::Run { file, record }) => drill::run_file(&global, &file, record.as_deref()).await,
         Command::Demo => demo::run().await,
         Command::Localnet { port } => serve_localnet(&global, port).await,
+        Command::EmergencyKit(EmergencyKitCommand::Prepare { out, pauser, master_minter }) => {
+            crate::emergency_kit::prepare(&global, &out, &pauser, &master_minter).await
+        }
+        Command::EmergencyKit(EmergencyKitCommand::Check { dir }) => crate::emergency_kit::check(&global, &dir).await,
+        Command::EmergencyKit(EmergencyKitCommand::Fire { file }) => crate::emergency_kit::fire(&global, &file).await,
         Command::Redemptions { pending, overdue, db } => offchain::redemptions(&global, db.as_deref(), pending, overdue.as_deref()).await,
         Command::Denylist(DenylistCommand::Sync { list, dry_run, max_transactions }) => {
             let mut chain = open_chain(&global, false).await?;
@@ -81,7 +86,7 @@ fn solana_config() -> Option<solana_cli_config::Config> {
 }
 
 /// The chain to talk to; `None` when preparing offline (`--sign-only` with `--blockhash`).
-async fn open_chain(global: &GlobalArgs, allow_offline: bool) -> anyhow::Result<Option<Chain>> {
+pub(crate) async fn open_chain(global: &GlobalArgs, allow_offline: bool) -> anyhow::Result<Option<Chain>> {
     if let Some(path) = &global.ledger {
         return Ok(Some(Chain::embedded(Some(path.clone())).await?));
     }
@@ -96,7 +101,7 @@ async fn open_chain(global: &GlobalArgs, allow_offline: bool) -> anyhow::Result<
     Ok(Some(Chain::rpc(&url)))
 }
 
-fn require_chain(chain: &mut Option<Chain>) -> anyhow::Result<&mut Chain> {
+pub(crate) fn require_chain(chain: &mut Option<Chain>) -> anyhow::Result<&mut Chain> {
     chain.as_mut().ok_or_else(|| anyhow!("this needs the chain; offline (--sign-only --blockhash) only prepares and signs"))
 }
 
@@ -113,7 +118,7 @@ fn load_or_create_keypair(path: &Path) -> anyhow::Result<Keypair> {
     Ok(keypair)
 }
 
-fn signer_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
+pub(crate) fn signer_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
     global
         .keypair
         .clone()
@@ -123,13 +128,13 @@ fn signer_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
 
 /// A signer given as a keypair file, or as a bare public key whose signature is
 /// collected on another machine (`--sign-only` there, `--signer` here).
-enum SignerSource {
+pub(crate) enum SignerSource {
     Keypair(Keypair),
     Absent(Pubkey),
 }
 
 impl SignerSource {
-    fn from_arg(path: &Path) -> anyhow::Result<SignerSource> {
+    pub(crate) fn from_arg(path: &Path) -> anyhow::Result<SignerSource> {
         if !path.exists() {
             if let Ok(key) = Pubkey::from_str(&path.to_string_lossy()) {
                 return Ok(SignerSource::Absent(key));
@@ -138,14 +143,14 @@ impl SignerSource {
         Ok(SignerSource::Keypair(load_keypair(path)?))
     }
 
-    fn pubkey(&self) -> Pubkey {
+    pub(crate) fn pubkey(&self) -> Pubkey {
         match self {
             SignerSource::Keypair(keypair) => keypair.pubkey(),
             SignerSource::Absent(key) => *key,
         }
     }
 
-    fn keypair(&self) -> Option<&Keypair> {
+    pub(crate) fn keypair(&self) -> Option<&Keypair> {
         match self {
             SignerSource::Keypair(keypair) => Some(keypair),
             SignerSource::Absent(_) => None,

@@ -8,6 +8,7 @@ mod commands;
 mod demo;
 mod denylist_sync;
 mod drill;
+mod emergency_kit;
 mod hints;
 mod localnet;
 mod offchain;
@@ -140,6 +141,9 @@ pub enum Command {
         #[arg(long)]
         db: Option<PathBuf>,
     },
+    /// Pre-signed incident transactions: pause everything, remove each minter.
+    #[command(subcommand)]
+    EmergencyKit(EmergencyKitCommand),
     /// Denylist maintenance from a sanctions list.
     #[command(subcommand)]
     Denylist(DenylistCommand),
@@ -166,6 +170,26 @@ pub enum Command {
         #[arg(long)]
         outfile: PathBuf,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EmergencyKitCommand {
+    /// Sign `pause{all}` and `remove_minter` of every active minter now, each under its own
+    /// durable nonce (the fee payer, --fee-payer or --keypair, is nonce authority), into DIR.
+    Prepare {
+        #[arg(long)]
+        out: PathBuf,
+        /// The pauser: a keypair file, or its public key to sign elsewhere.
+        #[arg(long)]
+        pauser: PathBuf,
+        /// The master minter: a keypair file, or its public key to sign elsewhere.
+        #[arg(long)]
+        master_minter: PathBuf,
+    },
+    /// Say of each prepared transaction whether it would still succeed.
+    Check { dir: PathBuf },
+    /// Send one prepared transaction (--signer PUBKEY=SIGNATURE adds a signature collected elsewhere).
+    Fire { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]

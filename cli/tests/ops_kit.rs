@@ -225,3 +225,95 @@ fn redemptions_are_read_from_the_chain_with_their_current_status() {
     assert_eq!(pending.as_array().unwrap().len(), 1);
     assert!(pending[0]["age_secs"].as_i64().unwrap() >= 0);
 }
+
+fn keygen(path: &str) -> String {
+    let output = usd1().args(["keygen", "--outfile", path]).output().unwrap();
+    stdout(&output).trim().to_string()
+}
+
+#[test]
+fn an_emergency_kit_is_checked_fired_and_refuses_clearly_once_stale() {
+    let deployment = Deployment::new();
+    let (m2, ops, new_master) = (deployment.path("m2.json"), deployment.path("ops.json"), deployment.path("new-mm.json"));
+    keygen(&m2);
+    keygen(&ops);
+    let new_master_key = keygen(&new_master);
+    deployment.ok("mm", &["configure-minter", "--minter", &m2]);
+    let kit = deployment.path("kit");
+    let (ok, prepared) = deployment.json("ops", &["emergency-kit", "prepare", "--out", &kit, "--pauser", &deployment.path("p.json"), "--master-minter", &deployment.path("mm.json")]);
+    assert!(ok, "{prepared}");
+    assert_eq!(prepared["files"].as_array().unwrap().len(), 3, "pause all and one removal per minter: {prepared}");
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(format!("{kit}/manifest.json")).unwrap()).unwrap();
+    let files: Vec<String> = manifest["files"].as_array().unwrap().iter().map(|name| name.as_str().unwrap().to_string()).collect();
+    let entry: Value = serde_json::from_str(&std::fs::read_to_string(format!("{kit}/pause-all.json")).unwrap()).unwrap();
+    assert!(entry["nonce_account"].is_string() && entry["absent"] == serde_json::json!([]));
+    let reasons = |check: &Value| -> Vec<(String, String)> {
+        check["results"].as_array().unwrap().iter().map(|result| (result["file"].as_str().unwrap().to_string(), result["reason"].as_str().unwrap().to_string())).collect()
+    };
+    let (ok, check) = deployment.json("admin", &["emergency-kit", "check", &kit]);
+    assert!(ok, "{check}");
+    assert!(reasons(&check).iter().all(|(_, reason)| reason == "ok"), "{check}");
+
+    // The second minter is removed by hand, then the master minter key is rotated.
+    let m2_key = keygen(&m2);
+    deployment.ok("mm", &["remove-minter", "--minter", &m2]);
+    let (ok, check) = deployment.json("admin", &["emergency-kit", "check", &kit]);
+    assert!(!ok);
+    let gone = reasons(&check).into_iter().find(|(file, _)| file.contains(&m2_key)).unwrap();
+    assert_eq!(gone.1, "MinterNotActive", "the minter is already gone: {check}");
+    deployment.ok("admin", &["set-role", "--role", "master_minter", "--key", &new_master_key]);
+    let (ok, check) = deployment.json("admin", &["emergency-kit", "check", &kit]);
+    assert!(!ok);
+    let minter_key = keygen(&deployment.path("minter.json"));
+    for (file, reason) in reasons(&check) {
+        let expected = if file == "pause-all.json" { "ok" } else { "Unauthorized" };
+        assert_eq!(reason, expected, "{file}: {check}");
+        assert!(file == "pause-all.json" || file.contains(&m2_key) || file.contains(&minter_key), "{file}");
+    }
+    assert!(files.iter().any(|file| file.contains(&m2_key)));
+
+    // Fire the pause: it runs; its nonce is spent, so the file is stale afterwards.
+    let (ok, fired) = deployment.json("admin", &["emergency-kit", "fire", &format!("{kit}/pause-all.json")]);
+    assert!(ok, "{fired}");
+    assert_eq!(fired["events"][0]["event"], "Paused");
+    assert_eq!(fired["events"][0]["scope"], "all");
+    let (_, check) = deployment.json("admin", &["emergency-kit", "check", &kit]);
+    assert!(reasons(&check).contains(&("pause-all.json".to_string(), "NonceAdvanced".to_string())), "{check}");
+    // A removal signed by the rotated-out key is a clear refusal, not a silent failure.
+    let removal = format!("{kit}/remove-minter-{minter_key}.json");
+    let (ok, refused) = deployment.json("admin", &["emergency-kit", "fire", &removal]);
+    assert!(!ok);
+    assert_eq!(refused["error"], "Unauthorized", "{refused}");
+    assert!(refused["hint"].as_str().unwrap().contains("role"));
+}
+
+#[test]
+fn a_kit_whose_role_key_lives_elsewhere_is_signed_with_the_sign_only_flow() {
+    let deployment = Deployment::new();
+    let ops = deployment.path("ops.json");
+    let ops_key = keygen(&ops);
+    let pauser_key = keygen(&deployment.path("p.json"));
+    let kit = deployment.path("kit");
+    // The pauser's key is not on this machine: only its public key is given.
+    let (ok, prepared) = deployment.json("ops", &["emergency-kit", "prepare", "--out", &kit, "--pauser", &pauser_key, "--master-minter", &deployment.path("mm.json")]);
+    assert!(ok, "{prepared}");
+    assert_eq!(prepared["awaiting_signatures_from"], serde_json::json!([pauser_key]));
+    let file = format!("{kit}/pause-all.json");
+    let entry: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let output = deployment.run("admin", &["emergency-kit", "fire", &file]);
+    assert!(!output.status.success() && String::from_utf8_lossy(&output.stderr).contains("still lacks the signature"));
+    // The pauser's machine: no chain, the same op under the file's nonce.
+    let (nonce, nonce_value) = (entry["nonce_account"].as_str().unwrap(), entry["nonce_value"].as_str().unwrap());
+    let mint = keygen(&deployment.path("mint.json"));
+    let signed = usd1()
+        .args(["--keypair", &deployment.path("p.json"), "--fee-payer", &ops_key, "--nonce", nonce, "--nonce-authority", &ops_key, "--blockhash", nonce_value])
+        .args(["--decimals", "6", "--mint", &mint, "--output", "json", "--sign-only", "pause", "--scope", "all"])
+        .output()
+        .unwrap();
+    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    let signed: Value = serde_json::from_str(stdout(&signed).trim()).unwrap();
+    let signature = signed["signers"][0]["signer"].as_str().unwrap().to_string();
+    let (ok, fired) = deployment.json("admin", &["--signer", &signature, "emergency-kit", "fire", &file]);
+    assert!(ok, "{fired}");
+    assert_eq!(fired["events"][0]["event"], "Paused");
+}

@@ -1,0 +1,248 @@
+//! `usd1 emergency-kit`: transactions signed in advance so that an incident responder acts in
+//! seconds without gathering keys (SPEC 12).
+//!
+//! `prepare` writes, for the pauser's `pause{all}` and the master minter's `remove_minter` of
+//! every active minter, one durable-nonce transaction each (its own nonce account, the fee
+//! payer as nonce authority, signed by the role key and the fee payer) and a manifest. A role
+//! given as a public key instead of a keypair file is left unsigned: its holder signs the same
+//! message elsewhere with the sign-only flow (`--nonce` of that file, `--sign-only`), and
+//! `fire --signer PUBKEY=SIGNATURE` adds it. `check` simulates each file and says whether it
+//! would still succeed (nonce used, minter gone, role rotated); `fire` sends one.
+use crate::{
+    chain::Chain,
+    commands::{mint_from_args, open_chain, print_value, require_chain, signer_path, SignerSource},
+    hints, signing, GlobalArgs,
+};
+use anchor_lang::Discriminator;
+use anyhow::{anyhow, bail, Context};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use solana_hash::Hash;
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_pubkey::Pubkey;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+use usd1_client::{accounts::decode_minter, instructions, pda, Minter, PauseScope};
+
+/// One prepared transaction, as written to its file.
+#[derive(Serialize, Deserialize, Clone)]
+pub struct KitEntry {
+    /// What it does, for the responder.
+    pub what: String,
+    /// The CLI op it carries.
+    pub op: String,
+    /// The role key that signs it.
+    pub role_key: String,
+    pub fee_payer: String,
+    pub nonce_account: String,
+    pub nonce_authority: String,
+    /// The nonce value the transaction was signed under (its blockhash).
+    pub nonce_value: String,
+    pub created_at: i64,
+    /// Signers whose signature is still to be collected (`fire --signer`).
+    pub absent: Vec<String>,
+    /// The transaction, bincode and base64 (signatures that are present included).
+    pub transaction: String,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct Manifest {
+    pub mint: String,
+    pub program_id: String,
+    pub created_at: i64,
+    /// File names in the kit's directory.
+    pub files: Vec<String>,
+}
+
+fn decode(entry: &KitEntry) -> anyhow::Result<Transaction> {
+    let bytes = base64::engine::general_purpose::STANDARD.decode(&entry.transaction).context("the kit's transaction is not base64")?;
+    bincode::deserialize(&bytes).context("the kit's transaction does not decode")
+}
+
+fn read_entry(path: &Path) -> anyhow::Result<KitEntry> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not an emergency-kit file", path.display()))
+}
+
+async fn create_nonce(chain: &mut Chain, payer: &Keypair) -> anyhow::Result<Pubkey> {
+    let nonce = Keypair::new();
+    let lamports = chain.rent_exempt_minimum(solana_nonce::state::State::size()).await?;
+    let create = solana_system_interface::instruction::create_nonce_account(&payer.pubkey(), &nonce.pubkey(), &payer.pubkey(), lamports);
+    let blockhash = chain.latest_blockhash().await?;
+    let transaction = Transaction::new_signed_with_payer(&create, Some(&payer.pubkey()), &[payer, &nonce], blockhash);
+    chain.send(transaction).await.map_err(|failure| anyhow!("creating a nonce account: {failure}"))?;
+    Ok(nonce.pubkey())
+}
+
+/// Sign `instruction` under a fresh nonce account; the role key signs if it is at hand.
+async fn prepare_one(chain: &mut Chain, payer: &Keypair, role: &SignerSource, instruction: Instruction, what: String, op: &str, now: i64) -> anyhow::Result<KitEntry> {
+    let nonce = create_nonce(chain, payer).await?;
+    let nonce_value: Hash = chain.nonce_blockhash(&nonce).await?;
+    let message = signing::build_message(&[instruction], &payer.pubkey(), Some((&nonce, &payer.pubkey())), nonce_value);
+    let keypairs: Vec<&Keypair> = [Some(payer), role.keypair()].into_iter().flatten().collect();
+    let transaction = signing::sign(message, &keypairs, &[])?;
+    Ok(KitEntry {
+        what,
+        op: op.into(),
+        role_key: role.pubkey().to_string(),
+        fee_payer: payer.pubkey().to_string(),
+        nonce_account: nonce.to_string(),
+        nonce_authority: payer.pubkey().to_string(),
+        nonce_value: nonce_value.to_string(),
+        created_at: now,
+        absent: signing::absent_signers(&transaction).iter().map(Pubkey::to_string).collect(),
+        transaction: base64::engine::general_purpose::STANDARD.encode(bincode::serialize(&transaction)?),
+    })
+}
+
+pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_minter: &Path) -> anyhow::Result<ExitCode> {
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    let mint = mint_from_args(global)?;
+    let payer_path = global.fee_payer.clone().map(Ok).unwrap_or_else(|| signer_path(global))?;
+    let payer = crate::commands::load_keypair(&payer_path)?;
+    chain.ensure_funded(&payer.pubkey()).await?;
+    let (pauser, master_minter) = (SignerSource::from_arg(pauser)?, SignerSource::from_arg(master_minter)?);
+    let config = chain.config(&mint).await?;
+    for (role, name, expected) in [(&pauser, "pauser", config.pauser), (&master_minter, "master minter", config.master_minter)] {
+        if role.pubkey() != expected {
+            bail!("{} is not this mint's {name} ({expected})", role.pubkey());
+        }
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let now = chain.unix_timestamp().await?;
+    let mut files = Vec::new();
+    let mut write = |name: String, entry: &KitEntry| -> anyhow::Result<()> {
+        std::fs::write(out.join(&name), serde_json::to_string_pretty(entry)? + "\n").with_context(|| format!("writing {name}"))?;
+        files.push(name);
+        Ok(())
+    };
+    let pause = instructions::pause(&pauser.pubkey(), &mint, PauseScope::All);
+    let entry = prepare_one(chain, &payer, &pauser, pause, "pause everything (mint, redeem, transfers; Token-2022 Pausable)".into(), "pause --scope all", now).await?;
+    write("pause-all.json".into(), &entry)?;
+    let config_key = pda::config_address(&mint);
+    let mut minters: Vec<Minter> = Vec::new();
+    for (_, account) in chain.program_accounts().await? {
+        if account.data.starts_with(Minter::DISCRIMINATOR) {
+            let minter = decode_minter(&account.data)?;
+            if minter.config == config_key && minter.active {
+                minters.push(minter);
+            }
+        }
+    }
+    minters.sort_by_key(|minter| minter.minter);
+    for minter in &minters {
+        let remove = instructions::remove_minter(&master_minter.pubkey(), &mint, &minter.minter);
+        let what = format!("remove minter {} (its remaining allowance is forfeited)", minter.minter);
+        let entry = prepare_one(chain, &payer, &master_minter, remove, what, &format!("remove-minter --minter {}", minter.minter), now).await?;
+        write(format!("remove-minter-{}.json", minter.minter), &entry)?;
+    }
+    let manifest = Manifest { mint: mint.to_string(), program_id: usd1_client::PROGRAM_ID.to_string(), created_at: now, files: files.clone() };
+    std::fs::write(out.join("manifest.json"), serde_json::to_string_pretty(&manifest)? + "\n")?;
+    chain.save().await?;
+    let absent: Vec<String> = files.iter().filter_map(|name| read_entry(&out.join(name)).ok()).flat_map(|entry| entry.absent).collect();
+    let value = json!({"ok": true, "directory": out.display().to_string(), "files": files, "minters": minters.len(), "awaiting_signatures_from": absent});
+    print_value(global.output, &value, || {
+        let mut text = format!("emergency kit in {}: {} transaction(s) (pause all, remove {} minter(s))", out.display(), files.len(), minters.len());
+        if !absent.is_empty() {
+            text.push_str("\n  still to be signed by the role key elsewhere (sign-only with the file's nonce), then `fire --signer`");
+        }
+        text
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether one kit transaction would still succeed, and if not, why.
+async fn check_one(chain: &mut Chain, entry: &KitEntry) -> anyhow::Result<(bool, String)> {
+    let transaction = decode(entry)?;
+    let nonce: Pubkey = entry.nonce_account.parse()?;
+    let current = match chain.account(&nonce).await? {
+        Some(_) => chain.nonce_blockhash(&nonce).await?,
+        None => return Ok((false, "NonceAccountMissing".into())),
+    };
+    if current != transaction.message.recent_blockhash {
+        return Ok((false, "NonceAdvanced".into()));
+    }
+    match chain.simulate_durable(transaction).await {
+        Ok(_) => Ok((true, if entry.absent.is_empty() { "ok".into() } else { format!("ok once signed by {}", entry.absent.join(", ")) })),
+        Err(failure) => Ok((false, failure.name().to_string())),
+    }
+}
+
+pub async fn check(global: &GlobalArgs, directory: &Path) -> anyhow::Result<ExitCode> {
+    let manifest: Manifest = serde_json::from_str(&std::fs::read_to_string(directory.join("manifest.json")).context("reading the kit's manifest.json")?)
+        .context("manifest.json is not an emergency-kit manifest")?;
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    let mut results = Vec::new();
+    for name in &manifest.files {
+        let entry = read_entry(&directory.join(name))?;
+        let (ok, reason) = check_one(chain, &entry).await?;
+        results.push(json!({"file": name, "what": entry.what, "would_succeed": ok, "reason": reason, "hint": (!ok).then(|| hints::hint(&reason))}));
+    }
+    let all_ok = results.iter().all(|result| result["would_succeed"] == true);
+    let value = json!({"ok": all_ok, "mint": manifest.mint, "results": results});
+    print_value(global.output, &value, || {
+        results
+            .iter()
+            .map(|result| {
+                let mark = if result["would_succeed"] == true { "ready " } else { "STALE " };
+                format!("{mark} {:<60} {}", result["file"].as_str().unwrap_or_default(), result["reason"].as_str().unwrap_or_default())
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+pub async fn fire(global: &GlobalArgs, file: &PathBuf) -> anyhow::Result<ExitCode> {
+    let entry = read_entry(file)?;
+    let transaction = decode(&entry)?;
+    let collected = global.signers.iter().map(|text| signing::parse_signer(text)).collect::<anyhow::Result<Vec<_>>>()?;
+    let transaction = if collected.is_empty() {
+        transaction
+    } else {
+        let signatures = transaction.signatures.clone();
+        let mut completed = signing::sign(transaction.message.clone(), &[], &collected)?;
+        for (slot, signature) in completed.signatures.iter_mut().zip(signatures) {
+            if *slot == solana_signature::Signature::default() {
+                *slot = signature;
+            }
+        }
+        completed
+    };
+    let absent = signing::absent_signers(&transaction);
+    if !absent.is_empty() {
+        bail!(
+            "{} still lacks the signature of {}: sign it where that key lives and pass --signer PUBKEY=SIGNATURE",
+            file.display(),
+            absent.iter().map(Pubkey::to_string).collect::<Vec<_>>().join(", ")
+        );
+    }
+    transaction.verify().context("a signature does not match the kit's transaction")?;
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    let outcome = chain.send(transaction).await;
+    chain.save().await?;
+    match outcome {
+        Ok(sent) => {
+            let mut record = sent.record();
+            record["ok"] = json!(true);
+            record["what"] = json!(entry.what);
+            print_value(global.output, &record, || format!("fired: {} ({} event(s), signature {})", entry.what, sent.events.len(), sent.signature));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(failure) => {
+            let name = failure.name().to_string();
+            let value = json!({"ok": false, "what": entry.what, "error": name, "hint": hints::hint(&name), "detail": failure.to_string()});
+            print_value(global.output, &value, || format!("refused: {}\n  error: {name}\n  {}", entry.what, hints::hint(&name)));
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
