@@ -379,3 +379,45 @@ fn offline_signing_across_three_processes_sends_through_localnet() {
     assert_eq!(sent["events"][0]["event"], "Minted", "{sent}");
     assert_eq!(deployment.json("admin", &["status"])["supply"], "5");
 }
+
+#[test]
+fn the_ops_kit_works_through_localnet() {
+    let localnet = Localnet::start(None);
+    let deployment = Deployment::new(&localnet);
+    let alice = deployment.path("alice.json");
+    deployment.ok("minter", &["mint", "--to", &alice, "--amount", "30", "--reference", "wire-1"]);
+    let alice_key = stdout(&usd1().args(["keygen", "--outfile", &alice]).output().unwrap()).trim().to_string();
+
+    // Sanctions sync over --url: token accounts found with getProgramAccounts, entries read back.
+    let list = deployment.path("list.csv");
+    let mut text = format!("wallet,reason\n{alice_key},CASE-ALICE\n");
+    for index in 0..30 {
+        text.push_str(&format!("{},CASE-{index}\n", solana_pubkey::Pubkey::new_unique()));
+    }
+    std::fs::write(&list, text).unwrap();
+    let synced = deployment.json("d", &["denylist", "sync", "--list", &list]);
+    assert_eq!((synced["ok"].as_bool(), synced["added"].as_array().map(Vec::len)), (Some(true), Some(31)), "{synced}");
+    let again = deployment.json("d", &["denylist", "sync", "--list", &list]);
+    assert_eq!((again["transactions_sent"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(31)), "{again}");
+    deployment.ok("d", &["denylist-remove", "--wallet", &alice_key]);
+    std::fs::write(&list, "wallet,reason\n").unwrap();
+    let cleared = deployment.json("d", &["denylist", "sync", "--list", &list]);
+    assert_eq!(cleared["removed"].as_array().map(Vec::len), Some(30), "{cleared}");
+
+    // Redemptions over --url: events paged from the chain, status from each request's account.
+    deployment.ok("alice", &["request-redemption", "--amount", "5", "--reference", "ticket-1"]);
+    let pending = deployment.json("admin", &["redemptions", "--pending"]);
+    assert_eq!((pending.as_array().map(Vec::len), pending[0]["amount"].as_str()), (Some(1), Some("5")), "{pending}");
+
+    // The emergency kit over --url: prepared, checked and fired through localnet.
+    let kit = deployment.path("kit");
+    let prepared = deployment.json("ops", &["emergency-kit", "prepare", "--out", &kit, "--pauser", &deployment.path("p.json"), "--master-minter", &deployment.path("mm.json")]);
+    assert_eq!(prepared["files"].as_array().map(Vec::len), Some(2), "{prepared}");
+    let check = deployment.json("admin", &["emergency-kit", "check", &kit]);
+    assert_eq!(check["ok"], true, "{check}");
+    let fired = deployment.json("admin", &["emergency-kit", "fire", &format!("{kit}/pause-all.json")]);
+    assert_eq!(fired["events"][0]["event"], "Paused", "{fired}");
+    let output = deployment.as_("admin", &["--output", "json", "emergency-kit", "check", &kit]);
+    assert!(!output.status.success());
+    assert!(stdout(&output).contains("NonceAdvanced"), "{}", stdout(&output));
+}
