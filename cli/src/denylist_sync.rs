@@ -2,7 +2,7 @@
 //!
 //! The list is CSV `wallet,reason` (a header row allowed). Every row is checked first; any bad
 //! row is reported with its line number and nothing is sent. The diff is taken against the
-//! chain's DenylistEntry accounts (not a local cache): wallets listed but not on chain are
+//! chain's denylist (the DenylistRegistry account, not a local cache): wallets listed but not on chain are
 //! added (freezing every token account of the mint they hold), wallets on chain but not
 //! listed are removed (thawing them), the rest are unchanged. Changes go out in transactions
 //! packed up to the size limit; a transaction that fails is retried one change at a time so
@@ -14,7 +14,6 @@ use crate::{
     commands::print_value,
     GlobalArgs,
 };
-use anchor_lang::Discriminator;
 use anyhow::{bail, Context};
 use serde_json::json;
 use solana_instruction::Instruction;
@@ -26,7 +25,7 @@ use std::{
     path::Path,
     process::ExitCode,
 };
-use usd1_client::{accounts::decode_denylist_entry, instructions, pda, reference_hash, DenylistEntry};
+use usd1_client::{instructions, pda, reference_hash, DenylistRegistry};
 use usd1_ledger::Failure;
 
 /// Largest serialized transaction the network accepts.
@@ -49,13 +48,18 @@ pub fn parse_list(text: &str) -> Result<Vec<Listed>, Vec<String>> {
     let mut first_line: BTreeMap<Pubkey, u64> = BTreeMap::new();
     // The line a record starts on, from its byte offset (the reader's own line count skips blank lines).
     // A record's position may be that of the blank lines skipped before it: step over them.
-    let line_at = |byte: u64| {
-        let bytes = text.as_bytes();
+    // Records come in order, so lines are counted from the previous record on (linear time).
+    let bytes = text.as_bytes();
+    let mut counted = (0usize, 1u64);
+    let mut line_at = |byte: u64| {
         let mut at = (byte as usize).min(bytes.len());
         while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
             at += 1;
         }
-        bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+        let (from, line) = counted;
+        let line = if at >= from { line + bytes[from..at].iter().filter(|&&b| b == b'\n').count() as u64 } else { bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1 };
+        counted = (at, line);
+        line
     };
     for (index, record) in reader.records().enumerate() {
         let record = match record {
@@ -99,21 +103,20 @@ pub fn parse_list(text: &str) -> Result<Vec<Listed>, Vec<String>> {
     }
 }
 
-/// The wallets this mint's Config denylists now, from the program's DenylistEntry accounts.
-pub async fn on_chain_denylist(chain: &mut Chain, mint: &Pubkey) -> anyhow::Result<BTreeMap<Pubkey, DenylistEntry>> {
-    let config = pda::config_address(mint);
-    let mut listed = BTreeMap::new();
-    for (key, account) in chain.program_accounts().await? {
-        if !account.data.starts_with(DenylistEntry::DISCRIMINATOR) {
-            continue;
-        }
-        let entry = decode_denylist_entry(&account.data)?;
-        // Entries of other deployments of the program share the discriminator: the address says whose.
-        if pda::denylist_address(&config, &entry.wallet) == key {
-            listed.insert(entry.wallet, entry);
-        }
-    }
-    Ok(listed)
+/// The wallets this mint's Config denylists now: the DenylistRegistry the transfer hook reads,
+/// which `denylist_add` and `denylist_remove` keep equal to the DenylistEntry records in the
+/// same instruction (the property tests check it after every step). One account read, no
+/// per-entry address derivation.
+pub async fn on_chain_denylist(chain: &mut Chain, mint: &Pubkey) -> anyhow::Result<BTreeSet<Pubkey>> {
+    let registry = pda::denylist_registry_address(&pda::config_address(mint));
+    let account = chain.account(&registry).await?.with_context(|| format!("mint {mint} has no denylist registry (not initialized?)"))?;
+    let count = DenylistRegistry::count(&account.data).map_err(|error| anyhow::anyhow!("the denylist registry does not decode: {error}"))?;
+    (0..count)
+        .map(|index| {
+            let at = DenylistRegistry::space(index);
+            Pubkey::try_from(&account.data[at..at + 32]).context("registry entry")
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,8 +197,8 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
     }
     let on_chain = on_chain_denylist(chain, mint).await?;
     let listed: BTreeSet<Pubkey> = rows.iter().map(|row| row.wallet).collect();
-    let to_add: Vec<&Listed> = rows.iter().filter(|row| !on_chain.contains_key(&row.wallet)).collect();
-    let to_remove: Vec<Pubkey> = on_chain.keys().filter(|wallet| !listed.contains(wallet)).copied().collect();
+    let to_add: Vec<&Listed> = rows.iter().filter(|row| !on_chain.contains(&row.wallet)).collect();
+    let to_remove: Vec<Pubkey> = on_chain.iter().filter(|wallet| !listed.contains(wallet)).copied().collect();
     let unchanged = rows.len() - to_add.len();
 
     let mut accounts_of: BTreeMap<Pubkey, Vec<Pubkey>> = BTreeMap::new();
