@@ -52,7 +52,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::EmergencyKit(EmergencyKitCommand::Check { dir }) => crate::emergency_kit::check(&global, &dir).await,
         Command::EmergencyKit(EmergencyKitCommand::Fire { file }) => crate::emergency_kit::fire(&global, &file).await,
         Command::Redemptions { pending, overdue, db } => offchain::redemptions(&global, db.as_deref(), pending, overdue.as_deref()).await,
-        Command::Denylist(DenylistCommand::Sync { list, dry_run, max_transactions }) => {
+        Command::Denylist(DenylistCommand::Sync { list, dry_run, max_transactions, max_removals }) => {
             let mut chain = open_chain(&global, false).await?;
             let chain = require_chain(&mut chain)?;
             let mint = mint_from_args(&global)?;
@@ -62,7 +62,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => denylister.insecure_clone(),
             };
             chain.ensure_funded(&payer.pubkey()).await?;
-            let args = crate::denylist_sync::SyncArgs { list: &list, dry_run, max_transactions };
+            let args = crate::denylist_sync::SyncArgs { list: &list, dry_run, max_transactions, max_removals };
             crate::denylist_sync::sync(&global, chain, &mint, &denylister, &payer, args).await
         }
         Command::SendSigned { transaction } => send_signed(&global, &transaction).await,

@@ -179,6 +179,8 @@ pub struct SyncArgs<'a> {
     pub list: &'a Path,
     pub dry_run: bool,
     pub max_transactions: Option<usize>,
+    /// Most wallets one run may remove (a truncated list must not unlist everyone).
+    pub max_removals: usize,
 }
 
 pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylister: &Keypair, payer: &Keypair, args: SyncArgs<'_>) -> anyhow::Result<ExitCode> {
@@ -191,6 +193,11 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
             return Ok(ExitCode::FAILURE);
         }
     };
+    if rows.is_empty() {
+        let value = json!({"ok": false, "error": "EmptyList", "list": args.list.display().to_string(), "transactions_sent": 0});
+        print_value(global.output, &value, || format!("error: {} lists no wallet; a sync would unlist every wallet: nothing was sent", args.list.display()));
+        return Ok(ExitCode::FAILURE);
+    }
     let config = chain.config(mint).await?;
     if config.denylister != denylister.pubkey() {
         bail!("{} is not this mint's denylister ({}): sign with the denylister's key (--keypair)", denylister.pubkey(), config.denylister);
@@ -200,6 +207,18 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
     let to_add: Vec<&Listed> = rows.iter().filter(|row| !on_chain.contains(&row.wallet)).collect();
     let to_remove: Vec<Pubkey> = on_chain.iter().filter(|wallet| !listed.contains(wallet)).copied().collect();
     let unchanged = rows.len() - to_add.len();
+    if to_remove.len() > args.max_removals && !args.dry_run {
+        let value = json!({"ok": false, "error": "TooManyRemovals", "removals": to_remove.len(), "max_removals": args.max_removals, "transactions_sent": 0});
+        print_value(global.output, &value, || {
+            format!(
+                "error: this list would remove {} wallets from the denylist (more than --max-removals {}): check that the list is complete; to confirm, pass --max-removals {}. Nothing was sent.",
+                to_remove.len(),
+                args.max_removals,
+                to_remove.len()
+            )
+        });
+        return Ok(ExitCode::FAILURE);
+    }
 
     let mut accounts_of: BTreeMap<Pubkey, Vec<Pubkey>> = BTreeMap::new();
     if !args.dry_run && !(to_add.is_empty() && to_remove.is_empty()) {
@@ -229,7 +248,8 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
         removed = to_remove.clone();
     } else {
         for batch in pack(changes, &payer.pubkey()) {
-            if args.max_transactions.is_some_and(|limit| transactions_sent >= limit) {
+            // Retries one change at a time count too: the limit is what this run may send.
+            if args.max_transactions.is_some_and(|limit| transactions_sent + 1 > limit) {
                 deferred.extend(batch.iter().map(|change| (change.action, change.wallet)));
                 continue;
             }

@@ -23,6 +23,7 @@ use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
+use solana_sanitize::Sanitize;
 use solana_transaction::Transaction;
 use std::{
     path::{Path, PathBuf},
@@ -62,7 +63,18 @@ pub struct Manifest {
 
 fn decode(entry: &KitEntry) -> anyhow::Result<Transaction> {
     let bytes = base64::engine::general_purpose::STANDARD.decode(&entry.transaction).context("the kit's transaction is not base64")?;
-    bincode::deserialize(&bytes).context("the kit's transaction does not decode")
+    let transaction: Transaction = bincode::deserialize(&bytes).context("the kit's transaction does not decode")?;
+    transaction.sanitize().context("the kit's transaction is malformed")?;
+    Ok(transaction)
+}
+
+/// Whether every signature present in the file matches its message (absent ones are zero).
+fn present_signatures_verify(transaction: &Transaction) -> bool {
+    let message = transaction.message_data();
+    signing::required_signers(transaction)
+        .iter()
+        .zip(&transaction.signatures)
+        .all(|(key, signature)| *signature == solana_signature::Signature::default() || signature.verify(key.as_ref(), &message))
 }
 
 fn read_entry(path: &Path) -> anyhow::Result<KitEntry> {
@@ -161,6 +173,9 @@ pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_mint
 /// Whether one kit transaction would still succeed, and if not, why.
 async fn check_one(chain: &mut Chain, entry: &KitEntry) -> anyhow::Result<(bool, String)> {
     let transaction = decode(entry)?;
+    if !present_signatures_verify(&transaction) {
+        return Ok((false, "SignatureMismatch".into()));
+    }
     let nonce: Pubkey = entry.nonce_account.parse()?;
     let current = match chain.account(&nonce).await? {
         Some(_) => chain.nonce_blockhash(&nonce).await?,

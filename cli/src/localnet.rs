@@ -39,6 +39,7 @@ use solana_rpc_client_api::{
     },
 };
 use solana_signature::Signature;
+use solana_sanitize::Sanitize;
 use solana_transaction::{versioned::VersionedTransaction, Transaction};
 use solana_transaction_error::TransactionError;
 use solana_transaction_status::{
@@ -199,6 +200,7 @@ impl Localnet {
     /// Execute a signed transaction the way a validator's `sendTransaction` does: preflight
     /// (unless skipped), commit, and keep the status meta for `getTransaction`.
     async fn send(&mut self, transaction: Transaction, skip_preflight: bool) -> RpcResult<String> {
+        transaction.sanitize().map_err(|error| invalid_params(format!("invalid transaction: {error}")))?;
         transaction.verify().map_err(|error| {
             ErrorObjectOwned::owned(code::TRANSACTION_SIGNATURE_VERIFICATION_FAILURE, format!("Transaction signature verification failure: {error}"), None::<()>)
         })?;
@@ -260,12 +262,29 @@ impl Localnet {
     /// (the bank's simulation does not accept a nonce value as its blockhash).
     async fn simulate(&mut self, transaction: &Transaction) -> RpcResult<usd1_ledger::Simulation> {
         let simulation = self.ledger().simulate_details(transaction).await.map_err(internal)?;
-        if simulation.result == Err(TransactionError::BlockhashNotFound) && is_durable_nonce(transaction) {
+        if simulation.result == Err(TransactionError::BlockhashNotFound) && self.nonce_matches(transaction).await? {
             let mut copy = transaction.clone();
             copy.message.recent_blockhash = self.ledger().latest_blockhash().await.map_err(internal)?;
             return self.ledger().simulate_details(&copy).await.map_err(internal);
         }
         Ok(simulation)
+    }
+}
+
+impl Localnet {
+    /// Whether `transaction` is a durable-nonce transaction whose nonce account still holds the
+    /// value it was signed under (a used nonce is `BlockhashNotFound`, as on a cluster).
+    async fn nonce_matches(&mut self, transaction: &Transaction) -> RpcResult<bool> {
+        if !is_durable_nonce(transaction) {
+            return Ok(false);
+        }
+        let message = &transaction.message;
+        let Some(nonce_key) = message.instructions[0].accounts.first().and_then(|index| message.account_keys.get(usize::from(*index))) else {
+            return Ok(false);
+        };
+        let Some(account) = self.account(nonce_key).await? else { return Ok(false) };
+        let Ok(versions) = bincode::deserialize::<solana_nonce::versions::Versions>(&account.data) else { return Ok(false) };
+        Ok(matches!(versions.state(), solana_nonce::state::State::Initialized(data) if data.blockhash() == message.recent_blockhash))
     }
 }
 
@@ -420,6 +439,9 @@ fn module(shared: Shared) -> RpcModule<Shared> {
     });
     method!(module, "getMinimumBalanceForRentExemption", |values, state| {
         let size: usize = required(&values, 0, "data length")?;
+        if size > 10 * 1024 * 1024 {
+            return Err(invalid_params("data length above the 10 MiB account limit"));
+        }
         state.ledger().rent_exempt_minimum(size).await.map_err(internal)?
     });
     method!(module, "getBalance", |values, state| {
@@ -496,9 +518,20 @@ fn module(shared: Shared) -> RpcModule<Shared> {
         if lamports == 0 || lamports > MAX_AIRDROP_LAMPORTS {
             return Err(invalid_params(format!("lamports must be between 1 and {MAX_AIRDROP_LAMPORTS}")));
         }
-        let balance = state.account(&key).await?.map(|account| account.lamports).unwrap_or(0);
-        let total = balance.checked_add(lamports).ok_or_else(|| invalid_params("balance would overflow"))?;
-        state.ledger().fund(&key, total);
+        // Lamports are added; an existing account keeps its owner and data, as on a cluster.
+        let total = match state.account(&key).await? {
+            Some(account) => {
+                let total = account.lamports.checked_add(lamports).ok_or_else(|| invalid_params("balance would overflow"))?;
+                let mut funded = solana_account::AccountSharedData::from(account);
+                solana_account::WritableAccount::set_lamports(&mut funded, total);
+                state.ledger().set_account(&key, &funded);
+                total
+            }
+            None => {
+                state.ledger().fund(&key, lamports);
+                lamports
+            }
+        };
         state.embedded().known.insert(key);
         let slot = state.ledger().slot().await.map_err(internal)?;
         // A signature of its own for the airdrop, unique per request, so clients can confirm it.

@@ -207,6 +207,10 @@ pub enum DenylistCommand {
         /// Send at most this many transactions now (a change window); run again for the rest.
         #[arg(long)]
         max_transactions: Option<usize>,
+        /// Refuse (sending nothing) when the list would remove more wallets than this: a
+        /// truncated list must not unlist everyone.
+        #[arg(long, default_value_t = 100)]
+        max_removals: usize,
     },
 }
 

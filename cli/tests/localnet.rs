@@ -196,6 +196,11 @@ fn malformed_requests_get_json_rpc_errors_and_the_server_keeps_serving() {
     assert_eq!(error_code(br#"{"jsonrpc":"2.0","id":1,"method":"getBalance","params":["not-a-key"]}"#), -32602);
     assert_eq!(error_code(br#"{"jsonrpc":"2.0","id":1,"method":"sendTransaction","params":["%%%"]}"#), -32602);
     assert_eq!(error_code(br#"{"jsonrpc":"2.0","id":1,"method":"getSignaturesForAddress","params":["11111111111111111111111111111111",{"limit":5000}]}"#), -32602);
+    // A transaction without signatures, an absurd account size: errors, not a dropped connection.
+    let unsigned = solana_transaction::Transaction::new_unsigned(solana_message::Message::new(&[], None));
+    let encoded = bs58::encode(bincode::serialize(&unsigned).unwrap()).into_string();
+    assert_eq!(error_code(json!({"jsonrpc": "2.0", "id": 1, "method": "sendTransaction", "params": [encoded]}).to_string().as_bytes()), -32602);
+    assert_eq!(error_code(br#"{"jsonrpc":"2.0","id":1,"method":"getMinimumBalanceForRentExemption","params":[18446744073709551615]}"#), -32602);
     // An oversized body is refused (HTTP 413 with a JSON-RPC error), not read.
     let huge = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"getHealth","params":["{}"]}}"#, "x".repeat(200 * 1024));
     let (status, _) = localnet.post(huge.as_bytes());
@@ -400,9 +405,13 @@ fn the_ops_kit_works_through_localnet() {
     let again = deployment.json("d", &["denylist", "sync", "--list", &list]);
     assert_eq!((again["transactions_sent"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(31)), "{again}");
     deployment.ok("d", &["denylist-remove", "--wallet", &alice_key]);
-    std::fs::write(&list, "wallet,reason\n").unwrap();
-    let cleared = deployment.json("d", &["denylist", "sync", "--list", &list]);
-    assert_eq!(cleared["removed"].as_array().map(Vec::len), Some(30), "{cleared}");
+    std::fs::write(&list, format!("wallet,reason\n{},CASE-NEW\n", solana_pubkey::Pubkey::new_unique())).unwrap();
+    let replaced = deployment.json("d", &["denylist", "sync", "--list", &list]);
+    assert_eq!((replaced["added"].as_array().map(Vec::len), replaced["removed"].as_array().map(Vec::len)), (Some(1), Some(30)), "{replaced}");
+    // An airdrop to an existing account adds lamports and keeps its data (the mint stays a mint).
+    let mint_key = stdout(&usd1().args(["keygen", "--outfile", &deployment.path("mint.json")]).output().unwrap()).trim().to_string();
+    localnet.airdrop(&mint_key);
+    assert_eq!(deployment.json("admin", &["status"])["supply"], "30");
 
     // Redemptions over --url: events paged from the chain, status from each request's account.
     deployment.ok("alice", &["request-redemption", "--amount", "5", "--reference", "ticket-1"]);

@@ -126,13 +126,24 @@ fn a_sanctions_list_sync_applies_the_exact_diff_resumes_and_is_idempotent() {
     assert_eq!(strings(&dry["removed"]), sorted(&wallets[..250]));
 
     // Interrupted after 40 transactions (a crash or a change window): the rest is deferred...
-    let (ok, partial) = deployment.json("d", &["denylist", "sync", "--list", &second, "--max-transactions", "40"]);
+    // Removing 250 wallets is more than a sync removes unasked (100): refused, nothing sent.
+    let (ok, refused) = deployment.json("d", &["denylist", "sync", "--list", &second]);
+    assert!(!ok);
+    assert_eq!((refused["error"].as_str(), refused["removals"].as_u64(), refused["transactions_sent"].as_u64()), (Some("TooManyRemovals"), Some(250), Some(0)), "{refused}");
+    // An empty list would unlist everyone: refused, nothing sent.
+    let empty = deployment.path("empty.csv");
+    std::fs::write(&empty, "wallet,reason
+").unwrap();
+    let (ok, refused) = deployment.json("d", &["denylist", "sync", "--list", &empty, "--max-removals", "100000"]);
+    assert!(!ok);
+    assert_eq!(refused["error"], "EmptyList", "{refused}");
+    let (ok, partial) = deployment.json("d", &["denylist", "sync", "--list", &second, "--max-removals", "250", "--max-transactions", "40"]);
     assert!(!ok, "an interrupted sync does not report success");
     assert_eq!(partial["transactions_sent"], 40);
     let (done_added, done_removed) = (partial["added"].as_array().unwrap().len(), partial["removed"].as_array().unwrap().len());
     assert!(!partial["deferred"].as_array().unwrap().is_empty());
     // ...and running it again applies exactly what is left.
-    let (ok, rest) = deployment.json("d", &["denylist", "sync", "--list", &second]);
+    let (ok, rest) = deployment.json("d", &["denylist", "sync", "--list", &second, "--max-removals", "250"]);
     assert!(ok, "{rest}");
     assert_eq!(done_added + rest["added"].as_array().unwrap().len(), 750);
     assert_eq!(done_removed + rest["removed"].as_array().unwrap().len(), 250);

@@ -85,7 +85,8 @@ impl FromStr for OverdueLimit {
             "m" => secs(60),
             "h" => secs(3_600),
             "d" => secs(86_400),
-            "bd" => u32::try_from(number).map(OverdueLimit::BusinessDays).map_err(|_| format!("`{text}` is too long")),
+            "bd" if number <= 3_650 => Ok(OverdueLimit::BusinessDays(number as u32)),
+            "bd" => Err(format!("`{text}` is too long (at most 3650 business days)")),
             other => Err(format!("`{other}` is not a duration unit (s, m, h, d, bd for business days)")),
         }
     }
