@@ -416,60 +416,26 @@ impl Chain {
         }
     }
 
-    /// Every token account of `mint` owned by `owner`, associated or not, with its state
-    /// (the embedded ledger scans every account it knows; a cluster is asked with
-    /// `getProgramAccounts` filtered on the mint and owner fields). The associated
-    /// account comes first, the others in address order.
+    /// Every token account of `mint` owned by `owner`, associated or not, with its state.
+    /// The associated account comes first, the others in address order.
     pub async fn token_accounts(&mut self, owner: &Pubkey, mint: &Pubkey) -> anyhow::Result<Vec<(Pubkey, TokenAccountInfo)>> {
-        let mut found = Vec::new();
-        match self {
-            Chain::Embedded(embedded) => {
-                for key in embedded.known.clone() {
-                    if let Some(account) = embedded.ledger.account(&key).await? {
-                        if account.owner != usd1_client::TOKEN_2022_PROGRAM_ID {
-                            continue;
-                        }
-                        if let Ok(info) = decode_token_account(&account.data) {
-                            if info.owner == *owner && info.mint == *mint {
-                                found.push((key, info));
-                            }
-                        }
-                    }
-                }
-            }
-            Chain::Rpc(client) => {
-                use solana_rpc_client_api::{
-                    config::{RpcAccountInfoConfig, RpcProgramAccountsConfig},
-                    filter::{Memcmp, RpcFilterType},
-                };
-                let config = RpcProgramAccountsConfig {
-                    filters: Some(vec![
-                        RpcFilterType::Memcmp(Memcmp::new_base58_encoded(0, mint.as_ref())),
-                        RpcFilterType::Memcmp(Memcmp::new_base58_encoded(32, owner.as_ref())),
-                    ]),
-                    account_config: RpcAccountInfoConfig {
-                        encoding: Some(solana_account_decoder_client_types::UiAccountEncoding::Base64),
-                        ..Default::default()
-                    },
-                    ..Default::default()
-                };
-                for (key, account) in client.get_program_ui_accounts_with_config(&usd1_client::TOKEN_2022_PROGRAM_ID, config).await? {
-                    let Some(data) = account.data.decode() else { continue };
-                    if let Ok(info) = decode_token_account(&data) {
-                        found.push((key, info));
-                    }
-                }
-            }
-        }
+        let mut found = self.scan_token_accounts(mint, Some(owner)).await?;
         let associated = pda::associated_token_address(owner, mint);
         found.sort_by_key(|(key, _)| (*key != associated, *key));
         Ok(found)
     }
 
-    /// Every token account of `mint`, whoever owns it (the embedded ledger scans what it
-    /// knows; a cluster is asked with `getProgramAccounts` filtered on the mint field).
+    /// Every token account of `mint`, whoever owns it.
     pub async fn mint_token_accounts(&mut self, mint: &Pubkey) -> anyhow::Result<Vec<(Pubkey, TokenAccountInfo)>> {
+        self.scan_token_accounts(mint, None).await
+    }
+
+    /// Token accounts of `mint` (of `owner` only, when given): the embedded ledger scans every
+    /// account it knows; a cluster is asked with `getProgramAccounts` filtered on the mint
+    /// (and owner) fields.
+    async fn scan_token_accounts(&mut self, mint: &Pubkey, owner: Option<&Pubkey>) -> anyhow::Result<Vec<(Pubkey, TokenAccountInfo)>> {
         let mut found = Vec::new();
+        let wanted = |info: &TokenAccountInfo| info.mint == *mint && owner.is_none_or(|owner| info.owner == *owner);
         match self {
             Chain::Embedded(embedded) => {
                 for key in embedded.known.clone() {
@@ -478,7 +444,7 @@ impl Chain {
                             continue;
                         }
                         if let Ok(info) = decode_token_account(&account.data) {
-                            if info.mint == *mint {
+                            if wanted(&info) {
                                 found.push((key, info));
                             }
                         }
@@ -490,8 +456,12 @@ impl Chain {
                     config::{RpcAccountInfoConfig, RpcProgramAccountsConfig},
                     filter::{Memcmp, RpcFilterType},
                 };
+                let mut filters = vec![RpcFilterType::Memcmp(Memcmp::new_base58_encoded(0, mint.as_ref())), RpcFilterType::TokenAccountState];
+                if let Some(owner) = owner {
+                    filters.push(RpcFilterType::Memcmp(Memcmp::new_base58_encoded(32, owner.as_ref())));
+                }
                 let config = RpcProgramAccountsConfig {
-                    filters: Some(vec![RpcFilterType::Memcmp(Memcmp::new_base58_encoded(0, mint.as_ref())), RpcFilterType::TokenAccountState]),
+                    filters: Some(filters),
                     account_config: RpcAccountInfoConfig {
                         encoding: Some(solana_account_decoder_client_types::UiAccountEncoding::Base64),
                         ..Default::default()
@@ -501,7 +471,9 @@ impl Chain {
                 for (key, account) in client.get_program_ui_accounts_with_config(&usd1_client::TOKEN_2022_PROGRAM_ID, config).await? {
                     let Some(data) = account.data.decode() else { continue };
                     if let Ok(info) = decode_token_account(&data) {
-                        found.push((key, info));
+                        if wanted(&info) {
+                            found.push((key, info));
+                        }
                     }
                 }
             }

@@ -308,23 +308,34 @@ fn allows(filter: &RpcFilterType, data: &[u8]) -> bool {
     }
 }
 
-fn preflight_failure(error: &TransactionError, logs: Vec<String>, units_consumed: u64) -> ErrorObjectOwned {
-    let result = RpcSimulateTransactionResult {
-        err: Some(error.clone().into()),
+/// A simulation as `simulateTransaction` (and a failed preflight's error data) reports it.
+fn simulation_result(
+    err: Option<TransactionError>,
+    logs: Vec<String>,
+    units_consumed: u64,
+    inner_instructions: Option<Vec<solana_transaction_status::UiInnerInstructions>>,
+    replacement_blockhash: Option<RpcBlockhash>,
+) -> RpcSimulateTransactionResult {
+    RpcSimulateTransactionResult {
+        err: err.map(Into::into),
         logs: Some(logs),
         accounts: None,
         units_consumed: Some(units_consumed),
         loaded_accounts_data_size: None,
         return_data: None,
-        inner_instructions: None,
-        replacement_blockhash: None,
+        inner_instructions,
+        replacement_blockhash,
         fee: None,
         pre_balances: None,
         post_balances: None,
         pre_token_balances: None,
         post_token_balances: None,
         loaded_addresses: None,
-    };
+    }
+}
+
+fn preflight_failure(error: &TransactionError, logs: Vec<String>, units_consumed: u64) -> ErrorObjectOwned {
+    let result = simulation_result(Some(error.clone()), logs, units_consumed, None, None);
     ErrorObjectOwned::owned(code::SEND_TRANSACTION_PREFLIGHT_FAILURE, format!("Transaction simulation failed: {error}"), Some(result))
 }
 
@@ -570,22 +581,7 @@ fn module(shared: Shared) -> RpcModule<Shared> {
                 .map(Into::into)
                 .collect()
         });
-        let result = RpcSimulateTransactionResult {
-            err: simulation.result.clone().err().map(Into::into),
-            logs: Some(simulation.logs),
-            accounts: None,
-            units_consumed: Some(simulation.units_consumed),
-            loaded_accounts_data_size: None,
-            return_data: None,
-            inner_instructions,
-            replacement_blockhash: replacement,
-            fee: None,
-            pre_balances: None,
-            post_balances: None,
-            pre_token_balances: None,
-            post_token_balances: None,
-            loaded_addresses: None,
-        };
+        let result = simulation_result(simulation.result.clone().err(), simulation.logs, simulation.units_consumed, inner_instructions, replacement);
         state.respond(result).await?
     });
     method!(module, "getSignatureStatuses", |values, state| {

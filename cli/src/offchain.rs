@@ -24,6 +24,18 @@ async fn explicit_chain(global: &GlobalArgs) -> anyhow::Result<Option<Chain>> {
     })
 }
 
+/// The mint an index command is about: `--mint`, or the only mint the index holds.
+fn indexed_mint(global: &GlobalArgs, store: &Store, db: &Path) -> anyhow::Result<String> {
+    Ok(match &global.mint {
+        Some(_) => mint_from_args(global)?.to_string(),
+        None => match store.mints()?.as_slice() {
+            [only] => only.clone(),
+            [] => bail!("{} holds no events: run `usd1 index` first", db.display()),
+            many => bail!("{} holds several mints; name one with --mint ({})", db.display(), many.join(", ")),
+        },
+    })
+}
+
 fn report_gaps(summary: &IndexSummary) -> bool {
     for (mint, first, last) in &summary.gaps {
         if first == last {
@@ -84,14 +96,7 @@ pub async fn index(global: &GlobalArgs, db: &Path, from_file: Option<&Path>, qui
 
 pub async fn reconcile(global: &GlobalArgs, db: &Path, reserves_path: &Path) -> anyhow::Result<ExitCode> {
     let store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
-    let mint = match &global.mint {
-        Some(_) => mint_from_args(global)?.to_string(),
-        None => match store.mints()?.as_slice() {
-            [only] => only.clone(),
-            [] => bail!("{} holds no events: run `usd1 index` first", db.display()),
-            many => bail!("{} holds several mints; name one with --mint ({})", db.display(), many.join(", ")),
-        },
-    };
+    let mint = indexed_mint(global, &store, db)?;
     let decimals = decimals_of(&store, &mint)?;
     let reserves = read_reserves(reserves_path, decimals).with_context(|| format!("{}", reserves_path.display()))?;
     let chain_supply = match explicit_chain(global).await? {
@@ -126,14 +131,7 @@ pub async fn redemptions(global: &GlobalArgs, db: Option<&Path>, pending_only: b
     let (store, mint, now, mut chain) = match db {
         Some(db) => {
             let store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
-            let mint = match &global.mint {
-                Some(_) => mint_from_args(global)?.to_string(),
-                None => match store.mints()?.as_slice() {
-                    [only] => only.clone(),
-                    [] => bail!("{} holds no events: run `usd1 index` first", db.display()),
-                    many => bail!("{} holds several mints; name one with --mint ({})", db.display(), many.join(", ")),
-                },
-            };
+            let mint = indexed_mint(global, &store, db)?;
             let now = redemptions::now(&store)?;
             (store, mint, now, None)
         }
