@@ -68,6 +68,31 @@ fn decode(entry: &KitEntry) -> anyhow::Result<Transaction> {
     Ok(transaction)
 }
 
+/// What a kit transaction really does, read from its signed message (not from the file's
+/// description): `pause --scope all` or `remove-minter --minter KEY` after the nonce advance.
+fn signed_action(transaction: &Transaction) -> anyhow::Result<String> {
+    use anchor_lang::AnchorDeserialize;
+    let message = &transaction.message;
+    let [advance, action] = message.instructions.as_slice() else {
+        bail!("not an emergency-kit transaction: expected a nonce advance and one USD1 instruction");
+    };
+    let program = |instruction: &solana_message::compiled_instruction::CompiledInstruction| message.account_keys.get(usize::from(instruction.program_id_index)).copied();
+    if program(advance) != Some(solana_sdk_ids::system_program::ID) || advance.data.first() != Some(&4) || program(action) != Some(usd1_client::PROGRAM_ID) {
+        bail!("not an emergency-kit transaction: expected a nonce advance and one USD1 instruction");
+    }
+    let (discriminator, mut body) = action.data.split_at(8.min(action.data.len()));
+    if discriminator == usd1::instruction::Pause::DISCRIMINATOR {
+        let pause = usd1::instruction::Pause::deserialize(&mut body).context("pause arguments")?;
+        let scope = usd1_client::events::ToJson::to_json(&pause.params.scope);
+        Ok(format!("pause --scope {}", scope.as_str().unwrap_or_default()))
+    } else if discriminator == usd1::instruction::RemoveMinter::DISCRIMINATOR {
+        let remove = usd1::instruction::RemoveMinter::deserialize(&mut body).context("remove_minter arguments")?;
+        Ok(format!("remove-minter --minter {}", remove.params.minter))
+    } else {
+        bail!("not an emergency-kit transaction: its USD1 instruction is neither pause nor remove_minter")
+    }
+}
+
 /// Whether every signature present in the file matches its message (absent ones are zero).
 fn present_signatures_verify(transaction: &Transaction) -> bool {
     let message = transaction.message_data();
@@ -176,6 +201,9 @@ async fn check_one(chain: &mut Chain, entry: &KitEntry) -> anyhow::Result<(bool,
     if !present_signatures_verify(&transaction) {
         return Ok((false, "SignatureMismatch".into()));
     }
+    if signed_action(&transaction).ok().as_deref() != Some(entry.op.as_str()) {
+        return Ok((false, "DescriptionMismatch".into()));
+    }
     let nonce: Pubkey = entry.nonce_account.parse()?;
     let current = match chain.account(&nonce).await? {
         Some(_) => chain.nonce_blockhash(&nonce).await?,
@@ -219,6 +247,11 @@ pub async fn check(global: &GlobalArgs, directory: &Path) -> anyhow::Result<Exit
 pub async fn fire(global: &GlobalArgs, file: &PathBuf) -> anyhow::Result<ExitCode> {
     let entry = read_entry(file)?;
     let transaction = decode(&entry)?;
+    // The responder is told what the signed message does, whatever the file says of itself.
+    let action = signed_action(&transaction)?;
+    if action != entry.op {
+        bail!("{} describes itself as `{}` but its signed transaction does `{action}`: do not fire it; prepare the kit again", file.display(), entry.op);
+    }
     let collected = global.signers.iter().map(|text| signing::parse_signer(text)).collect::<anyhow::Result<Vec<_>>>()?;
     let transaction = if collected.is_empty() {
         transaction

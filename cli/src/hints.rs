@@ -3,6 +3,7 @@
 pub fn hint(name: &str) -> &'static str {
     match name {
         "NonceAdvanced" => "this kit transaction's nonce was used or replaced: it can never be sent; prepare the kit again",
+        "DescriptionMismatch" => "this kit file's description does not match what its signed transaction does (edited or swapped): do not fire it; prepare the kit again",
         "SignatureMismatch" => "a signature in this kit file does not match its transaction (corrupted or edited): prepare the kit again",
         "NonceAccountMissing" => "this kit transaction's nonce account is gone: prepare the kit again",
         "Unauthorized" => "sign with the key that holds the role (see `usd1 status`); a minter also needs `configure_minter`",

@@ -283,6 +283,15 @@ fn an_emergency_kit_is_checked_fired_and_refuses_clearly_once_stale() {
     }
     assert!(files.iter().any(|file| file.contains(&m2_key)));
 
+    // A swapped file (a removal dressed up as the pause) is caught from its signed message.
+    let mut tampered: Value = serde_json::from_str(&std::fs::read_to_string(format!("{kit}/pause-all.json")).unwrap()).unwrap();
+    let removal_entry: Value = serde_json::from_str(&std::fs::read_to_string(format!("{kit}/remove-minter-{minter_key}.json")).unwrap()).unwrap();
+    tampered["transaction"] = removal_entry["transaction"].clone();
+    let tampered_file = deployment.path("tampered.json");
+    std::fs::write(&tampered_file, tampered.to_string()).unwrap();
+    let output = deployment.run("admin", &["emergency-kit", "fire", &tampered_file]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("describes itself as `pause --scope all`"), "{}", String::from_utf8_lossy(&output.stderr));
     // Fire the pause: it runs; its nonce is spent, so the file is stale afterwards.
     let (ok, fired) = deployment.json("admin", &["emergency-kit", "fire", &format!("{kit}/pause-all.json")]);
     assert!(ok, "{fired}");
