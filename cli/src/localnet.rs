@@ -219,15 +219,16 @@ impl Localnet {
         let pre_balances = self.balances(&keys).await?;
         let encoded = base64::engine::general_purpose::STANDARD.encode(bincode::serialize(&transaction).map_err(internal)?);
         let status = self.ledger().commit_raw(transaction).await.map_err(internal)?;
+        let post_balances = self.balances(&keys).await?;
         if let Err(error) = &status {
-            // Refused before execution (stale blockhash, duplicate, unfunded payer): a validator
-            // does not record these either.
-            if !matches!(error, TransactionError::InstructionError(..)) {
+            // A failure the bank committed charged the fee payer (and is recorded, as a validator
+            // records it); one refused before execution (stale blockhash, duplicate, unfunded
+            // payer) charged nothing and is not recorded either.
+            if post_balances.first() == pre_balances.first() {
                 return Err(preflight_failure(error, simulation.logs, 0));
             }
         }
         self.embedded().known.extend(keys.iter().copied());
-        let post_balances = self.balances(&keys).await?;
         let slot = self.ledger().slot().await.map_err(internal)?;
         let block_time = self.ledger().clock().await.map_err(internal)?.unix_timestamp;
         let inner = bincode::serialize(&simulation.inner_instructions).map_err(internal)?;

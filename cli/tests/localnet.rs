@@ -429,4 +429,26 @@ fn the_ops_kit_works_through_localnet() {
     let output = deployment.as_("admin", &["--output", "json", "emergency-kit", "check", &kit]);
     assert!(!output.status.success());
     assert!(stdout(&output).contains("NonceAdvanced"), "{}", stdout(&output));
+
+    // skipPreflight: a transaction that fails in the program is still executed, charged and
+    // recorded, as a validator does; its status and meta carry the error.
+    use solana_signer::Signer;
+    let stranger = solana_keypair::read_keypair_file(deployment.path("a.json")).unwrap();
+    let mint = solana_pubkey::Pubkey::from_str_const(&mint_key);
+    let blockhash = localnet.call("getLatestBlockhash", json!([]))["result"]["value"]["blockhash"].as_str().unwrap().parse().unwrap();
+    let refused = solana_transaction::Transaction::new_signed_with_payer(
+        &[usd1_client::instructions::pause(&stranger.pubkey(), &mint, usd1_client::PauseScope::Mint)],
+        Some(&stranger.pubkey()),
+        &[&stranger],
+        blockhash,
+    );
+    let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bincode::serialize(&refused).unwrap());
+    let preflight = localnet.call("sendTransaction", json!([encoded, {"encoding": "base64"}]));
+    assert_eq!(preflight["error"]["code"], -32002, "preflight refuses it: {preflight}");
+    let sent = localnet.call("sendTransaction", json!([encoded, {"encoding": "base64", "skipPreflight": true}]));
+    let signature = sent["result"].as_str().unwrap_or_else(|| panic!("{sent}")).to_string();
+    let status = localnet.call("getSignatureStatuses", json!([[signature]]));
+    assert!(status["result"]["value"][0]["err"].is_object(), "{status}");
+    let transaction = localnet.call("getTransaction", json!([signature, {"encoding": "json"}]));
+    assert!(transaction["result"]["meta"]["err"].is_object() && transaction["result"]["meta"]["fee"].as_u64() > Some(0), "{transaction}");
 }
