@@ -218,15 +218,6 @@ pub fn wallet_token_accounts<'info>(
     Ok(accounts)
 }
 
-/// `wallet`'s associated Token-2022 account of `mint`.
-pub fn associated_token_address(wallet: &Pubkey, mint: &Pubkey) -> Pubkey {
-    Pubkey::find_program_address(
-        &[wallet.as_ref(), anchor_spl::token_2022::ID.as_ref(), mint.as_ref()],
-        &crate::constants::ASSOCIATED_TOKEN_PROGRAM_ID,
-    )
-    .0
-}
-
 /// Grow a program account to `new_len` bytes, `payer` topping up its rent first.
 pub fn grow_account<'info>(
     account: &AccountInfo<'info>,
