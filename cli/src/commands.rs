@@ -320,21 +320,38 @@ async fn report_outcome(
 
 async fn send_signed(global: &GlobalArgs, text: &str) -> anyhow::Result<ExitCode> {
     let transaction = signing::decode_transaction(text)?;
+    send_and_report(global, transaction, json!({}), describe_sent).await
+}
+
+/// Send a completed transaction and print its outcome: the record (events) with `extra`'s
+/// fields, or the refusal's SPEC name and what to do. Saves an embedded ledger either way.
+pub(crate) async fn send_and_report(
+    global: &GlobalArgs,
+    transaction: solana_transaction::Transaction,
+    extra: Value,
+    describe: impl FnOnce(&Sent) -> String,
+) -> anyhow::Result<ExitCode> {
     let mut chain = open_chain(global, false).await?;
     let chain = require_chain(&mut chain)?;
     let outcome = chain.send(transaction).await;
     chain.save().await?;
+    let with_extra = |mut value: Value| {
+        if let (Some(object), Some(fields)) = (value.as_object_mut(), extra.as_object()) {
+            object.extend(fields.clone());
+        }
+        value
+    };
     match outcome {
         Ok(sent) => {
             let mut record = sent.record();
             record["ok"] = json!(true);
-            print_value(global.output, &record, || describe_sent(&sent));
+            print_value(global.output, &with_extra(record), || describe(&sent));
             Ok(ExitCode::SUCCESS)
         }
         Err(failure) => {
             let name = failure.name().to_string();
-            let value = json!({"ok": false, "error": name, "hint": hints::hint(&name)});
-            print_value(global.output, &value, || format!("error: {name}\n  {}", hints::hint(&name)));
+            let value = with_extra(json!({"ok": false, "error": name, "hint": hints::hint(&name), "detail": failure.to_string()}));
+            print_value(global.output, &value, || format!("error: {name}\n  {}\n  ({failure})", hints::hint(&name)));
             Ok(ExitCode::FAILURE)
         }
     }

@@ -10,7 +10,7 @@
 //! would still succeed (nonce used, minter gone, role rotated); `fire` sends one.
 use crate::{
     chain::Chain,
-    commands::{mint_from_args, open_chain, print_value, require_chain, signer_path, SignerSource},
+    commands::{mint_from_args, open_chain, print_value, require_chain, send_and_report, signer_path, SignerSource},
     hints, signing, GlobalArgs,
 };
 use anchor_lang::Discriminator;
@@ -274,23 +274,7 @@ pub async fn fire(global: &GlobalArgs, file: &PathBuf) -> anyhow::Result<ExitCod
         );
     }
     transaction.verify().context("a signature does not match the kit's transaction")?;
-    let mut chain = open_chain(global, false).await?;
-    let chain = require_chain(&mut chain)?;
-    let outcome = chain.send(transaction).await;
-    chain.save().await?;
-    match outcome {
-        Ok(sent) => {
-            let mut record = sent.record();
-            record["ok"] = json!(true);
-            record["what"] = json!(entry.what);
-            print_value(global.output, &record, || format!("fired: {} ({} event(s), signature {})", entry.what, sent.events.len(), sent.signature));
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(failure) => {
-            let name = failure.name().to_string();
-            let value = json!({"ok": false, "what": entry.what, "error": name, "hint": hints::hint(&name), "detail": failure.to_string()});
-            print_value(global.output, &value, || format!("refused: {}\n  error: {name}\n  {}", entry.what, hints::hint(&name)));
-            Ok(ExitCode::FAILURE)
-        }
-    }
+    // `action` is read from the signed message; `what` is the file's own words for it.
+    let extra = json!({"what": entry.what, "action": action});
+    send_and_report(global, transaction, extra, |sent| format!("fired: {action} ({} event(s), signature {})", sent.events.len(), sent.signature)).await
 }
