@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
-# Where the Solana SBF toolchain is installed (it cannot be fetched on the build
-# machines here): build usd1.so and run the program tests and the cost benchmark
-# against it, so the program's own compute units are metered and SBF's stack and
-# heap limits apply.
+# The program on its real machine: build usd1.so (scripts/build-sbf.sh: Solana's cargo build-sbf when
+# installed, otherwise the replacement in $SBF_TOOLCHAIN, e.g. ../shared/sbf), then run against it the
+# program-test suite and the property tests, every drill and the demo through the CLI, and the cost
+# benchmarks (which write BENCHMARKS.md's SBF columns).
+#
+#   SBF_TOOLCHAIN=../shared/sbf scripts/test-sbf.sh            # build, test, benchmark
+#   scripts/test-sbf.sh --no-bench                             # build and test only
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v cargo-build-sbf >/dev/null || { echo "cargo-build-sbf not found: install the Solana platform tools" >&2; exit 1; }
-cargo build-sbf --manifest-path programs/usd1/Cargo.toml --sbf-out-dir target/deploy
-USD1_SBF_OUT_DIR="$PWD/target/deploy" cargo test -p usd1-tests --test program
-USD1_SBF_OUT_DIR="$PWD/target/deploy" cargo run -p usd1-tests --example benchmarks
+bench=1
+[ "${1:-}" = "--no-bench" ] && bench=0
+if ! command -v cargo-build-sbf >/dev/null 2>&1 && [ -z "${SBF_TOOLCHAIN:-}" ] && [ -x ../shared/sbf/cargo-build-sbf ]; then
+  export SBF_TOOLCHAIN=../shared/sbf
+fi
+scripts/build-sbf.sh
+so="$PWD/target/deploy/usd1.so"
+USD1_SBF_OUT_DIR="$PWD/target/deploy" cargo test --locked -p usd1-tests
+USD1_PROGRAM_SO="$so" cargo test --locked -p usd1-cli --test cli -- every_project_drill demo sbf_
+if [ "$bench" = 1 ]; then
+  USD1_PROGRAM_SO="$so" cargo run --locked -p usd1-tests --example benchmarks
+  USD1_PROGRAM_SO="$so" cargo run --locked -p usd1-tests --example hook_costs
+fi

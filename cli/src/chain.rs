@@ -21,7 +21,7 @@ use usd1_client::{
     events::{decode_inner_instructions, Usd1Event},
     pda, Config, Proposal, RedemptionRequest,
 };
-use usd1_ledger::{Failure, Ledger, ResumePoint, DEFAULT_FUNDING_LAMPORTS};
+use usd1_ledger::{Failure, Ledger, ProgramBuild, ResumePoint, DEFAULT_FUNDING_LAMPORTS};
 
 /// An executed transaction as the CLI reports and records it.
 #[derive(Debug, Clone)]
@@ -107,9 +107,10 @@ pub fn resolve_url(url: &str) -> String {
 }
 
 impl Chain {
-    /// A fresh embedded ledger, or the one stored in `state_file` (created if missing).
-    pub async fn embedded(state_file: Option<PathBuf>) -> anyhow::Result<Chain> {
-        let mut embedded = Embedded { ledger: Ledger::start().await, state_file, known: BTreeSet::new(), transactions: vec![], rpc_history: vec![] };
+    /// A fresh embedded ledger running `program_build`, or the one stored in `state_file` (created if missing).
+    pub async fn embedded(state_file: Option<PathBuf>, program_build: &ProgramBuild) -> anyhow::Result<Chain> {
+        let ledger = Ledger::try_start(program_build.clone()).await?;
+        let mut embedded = Embedded { ledger, state_file, known: BTreeSet::new(), transactions: vec![], rpc_history: vec![] };
         if let Some(path) = &embedded.state_file {
             if path.exists() {
                 let text = std::fs::read_to_string(path).with_context(|| format!("reading ledger state {}", path.display()))?;

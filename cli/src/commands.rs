@@ -23,6 +23,7 @@ use usd1_client::{
     events::ToJson,
     pda, reference_hash, Config, Minter, Proposal,
 };
+use usd1_ledger::ProgramBuild;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let global = cli.global;
@@ -44,7 +45,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reconcile { db, reserves } => offchain::reconcile(&global, &db, &reserves).await,
         Command::Monitor { db, rules } => offchain::monitor(&db, &rules),
         Command::Drill(DrillCommand::Run { file, record }) => drill::run_file(&global, &file, record.as_deref()).await,
-        Command::Demo => demo::run().await,
+        Command::Demo => demo::run(&announce_program_build(&global)?).await,
         Command::Localnet { port } => serve_localnet(&global, port).await,
         Command::EmergencyKit(EmergencyKitCommand::Prepare { out, pauser, master_minter }) => {
             crate::emergency_kit::prepare(&global, &out, &pauser, &master_minter).await
@@ -85,10 +86,70 @@ fn solana_config() -> Option<solana_cli_config::Config> {
     }
 }
 
+/// Where `target/deploy/usd1.so` is looked for when neither `--program-so` nor the environment names one.
+const DEFAULT_PROGRAM_SO: &str = "target/deploy/usd1.so";
+
+/// The program build an embedded ledger runs, and why (for `announce_program_build`).
+fn choose_program_build(global: &GlobalArgs) -> anyhow::Result<(ProgramBuild, String)> {
+    if let Some(path) = &global.program_so {
+        if !path.is_file() {
+            bail!("--program-so {}: no such file (build it with scripts/build-sbf.sh)", path.display());
+        }
+        return Ok((ProgramBuild::Sbf(path.clone()), "--program-so".into()));
+    }
+    match ProgramBuild::from_env() {
+        ProgramBuild::Sbf(path) if !path.is_file() => {
+            bail!("USD1_PROGRAM_SO / USD1_SBF_OUT_DIR name {}, which does not exist (build it with scripts/build-sbf.sh)", path.display())
+        }
+        build @ ProgramBuild::Sbf(_) => return Ok((build, "USD1_PROGRAM_SO / USD1_SBF_OUT_DIR".into())),
+        ProgramBuild::Native => {}
+    }
+    let built = Path::new(DEFAULT_PROGRAM_SO);
+    if !built.is_file() {
+        return Ok((ProgramBuild::Native, format!("no {DEFAULT_PROGRAM_SO} here; scripts/build-sbf.sh builds it")));
+    }
+    // Run from the repository: a .so older than the program's sources is not what this binary
+    // was built from; run the native build rather than a stale one, and say so.
+    if let Some(newer) = newest_source_after(built) {
+        return Ok((ProgramBuild::Native, format!("{DEFAULT_PROGRAM_SO} is older than {} (rebuild with scripts/build-sbf.sh, or pass --program-so)", newer.display())));
+    }
+    Ok((ProgramBuild::Sbf(built.to_path_buf()), format!("found {DEFAULT_PROGRAM_SO}")))
+}
+
+/// A program source file (under `programs/usd1/`, or `Cargo.lock`) modified after `built`, if any.
+fn newest_source_after(built: &Path) -> Option<PathBuf> {
+    let built_at = std::fs::metadata(built).and_then(|metadata| metadata.modified()).ok()?;
+    let mut pending = vec![PathBuf::from("programs/usd1"), PathBuf::from("Cargo.lock")];
+    while let Some(path) = pending.pop() {
+        let Ok(metadata) = std::fs::metadata(&path) else { continue };
+        if metadata.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                pending.extend(entries.flatten().map(|entry| entry.path()));
+            }
+        } else if metadata.modified().map(|modified| modified > built_at).unwrap_or(false) {
+            return Some(path);
+        }
+    }
+    None
+}
+
+/// The program build for an embedded ledger (`--program-so`, `USD1_PROGRAM_SO`, a current
+/// `target/deploy/usd1.so`, else native).
+pub(crate) fn program_build(global: &GlobalArgs) -> anyhow::Result<ProgramBuild> {
+    Ok(choose_program_build(global)?.0)
+}
+
+/// [`program_build`], saying on stderr which build runs and why (stdout stays the command's own output).
+pub(crate) fn announce_program_build(global: &GlobalArgs) -> anyhow::Result<ProgramBuild> {
+    let (build, reason) = choose_program_build(global)?;
+    eprintln!("usd1: program {} [{reason}]", build.describe());
+    Ok(build)
+}
+
 /// The chain to talk to; `None` when preparing offline (`--sign-only` with `--blockhash`).
 pub(crate) async fn open_chain(global: &GlobalArgs, allow_offline: bool) -> anyhow::Result<Option<Chain>> {
     if let Some(path) = &global.ledger {
-        return Ok(Some(Chain::embedded(Some(path.clone())).await?));
+        return Ok(Some(Chain::embedded(Some(path.clone()), &program_build(global)?).await?));
     }
     if allow_offline && global.sign_only && global.blockhash.is_some() {
         return Ok(None);
@@ -245,7 +306,7 @@ async fn run_op(global: &GlobalArgs, spec: OpSpec) -> anyhow::Result<ExitCode> {
     };
     let nonce_authority_key = nonce_authority.pubkey();
     let nonce = global.nonce.as_ref().map(|account| (account, &nonce_authority_key));
-    let message = signing::build_message(&instructions, &payer.pubkey(), nonce, blockhash);
+    let message = signing::build_message(&instructions, &payer.pubkey(), nonce, blockhash, global.with_compute_unit_price);
     let collected = global.signers.iter().map(|text| signing::parse_signer(text)).collect::<anyhow::Result<Vec<_>>>()?;
     let mut keypairs: Vec<&Keypair> = [&signer, &payer, &nonce_authority].iter().filter_map(|source| source.keypair()).collect();
     keypairs.extend(extra_keypairs.iter());
@@ -370,7 +431,7 @@ async fn create_nonce_account(global: &GlobalArgs, nonce_path: &Path) -> anyhow:
     let lamports = chain.rent_exempt_minimum(solana_nonce::state::State::size()).await?;
     let instructions = solana_system_interface::instruction::create_nonce_account(&signer.pubkey(), &nonce.pubkey(), &authority, lamports);
     let blockhash = chain.latest_blockhash().await?;
-    let message = signing::build_message(&instructions, &signer.pubkey(), None, blockhash);
+    let message = signing::build_message(&instructions, &signer.pubkey(), None, blockhash, global.with_compute_unit_price);
     let transaction = signing::sign(message, &[&signer, &nonce], &[])?;
     let outcome = chain.send(transaction).await;
     chain.save().await?;
@@ -543,11 +604,13 @@ async fn events(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 
 /// `usd1 localnet`: serve until Ctrl-C (or SIGTERM), then save the ledger file.
 async fn serve_localnet(global: &GlobalArgs, port: u16) -> anyhow::Result<ExitCode> {
-    let running = crate::localnet::start(port, global.ledger.clone()).await?;
+    let build = announce_program_build(global)?;
+    let running = crate::localnet::start(port, global.ledger.clone(), &build).await?;
     let url = format!("http://{}", running.address);
     let value = json!({
         "url": url,
         "program_id": usd1_client::PROGRAM_ID.to_string(),
+        "program_build": build.describe(),
         "ledger": global.ledger.as_ref().map(|path| path.display().to_string()),
         "fund": format!("solana airdrop 10 <PUBKEY> --url {url}  (or requestAirdrop over JSON-RPC)"),
         "warp": format!("{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"{}\",\"params\":[SECONDS]}}", crate::localnet::WARP_METHOD),

@@ -7,12 +7,13 @@ use crate::output::outln;
 use crate::{chain::Chain, drill};
 use std::process::ExitCode;
 use usd1_client::{amount::format_amount, PROGRAM_ID};
+use usd1_ledger::ProgramBuild;
 
 const DEMO: &str = include_str!("../demo.json");
 
-pub async fn run() -> anyhow::Result<ExitCode> {
+pub async fn run(program_build: &ProgramBuild) -> anyhow::Result<ExitCode> {
     let drill = drill::parse_drill(DEMO)?;
-    let mut runner = drill::Runner::new(Chain::embedded(None).await?, None).await?;
+    let mut runner = drill::Runner::new(Chain::embedded(None, program_build).await?, None).await?;
     outln!("{} on an embedded ledger (program {PROGRAM_ID}, mint {})\n", drill.name, runner.mint_key());
     let mut failures = 0;
     for (index, step) in drill.steps.iter().enumerate() {

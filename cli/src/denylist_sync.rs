@@ -159,13 +159,17 @@ fn pack(changes: Vec<Change>, payer: &Pubkey) -> Vec<Vec<Change>> {
     batches
 }
 
+/// The size of the transaction `send` builds, with the compute-unit limit and a priority fee
+/// counted whether or not one is asked for (packing stays the same either way).
 fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
-    let message = solana_message::Message::new(instructions, Some(payer));
+    let instructions = usd1_client::compute_budget::with_compute_budget(instructions, Some(0));
+    let message = solana_message::Message::new(&instructions, Some(payer));
     let transaction = solana_transaction::Transaction::new_unsigned(message);
     bincode::serialize(&transaction).map(|bytes| bytes.len()).unwrap_or(usize::MAX)
 }
 
-async fn send(chain: &mut Chain, instructions: &[Instruction], payer: &Keypair, denylister: &Keypair) -> Result<(), Failure> {
+async fn send(chain: &mut Chain, instructions: &[Instruction], payer: &Keypair, denylister: &Keypair, unit_price: Option<u64>) -> Result<(), Failure> {
+    let instructions = &usd1_client::compute_budget::with_compute_budget(instructions, unit_price)[..];
     let blockhash = chain.latest_blockhash().await.map_err(|error| Failure::Ledger(error.to_string()))?;
     let mut signers = vec![payer];
     if denylister.pubkey() != payer.pubkey() {
@@ -262,7 +266,7 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
                 continue;
             }
             transactions_sent += 1;
-            let outcome = send(chain, &instructions, payer, denylister).await;
+            let outcome = send(chain, &instructions, payer, denylister, global.with_compute_unit_price).await;
             let results: Vec<(&Change, Result<(), Failure>)> = match outcome {
                 Ok(()) => batch.iter().map(|change| (change, Ok(()))).collect(),
                 // Find which change failed: one transaction each.
@@ -270,7 +274,7 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
                     let mut results = Vec::new();
                     for change in &batch {
                         transactions_sent += 1;
-                        results.push((change, send(chain, std::slice::from_ref(&change.instruction), payer, denylister).await));
+                        results.push((change, send(chain, std::slice::from_ref(&change.instruction), payer, denylister, global.with_compute_unit_price).await));
                     }
                     results
                 }

@@ -269,6 +269,8 @@ pub struct Runner {
     event_counts: BTreeMap<String, u64>,
     record: Option<std::fs::File>,
     sent: std::collections::HashSet<solana_signature::Signature>,
+    /// The priority fee every step's transaction carries (`--with-compute-unit-price`).
+    pub unit_price: Option<u64>,
 }
 
 impl Runner {
@@ -279,7 +281,7 @@ impl Runner {
         };
         let mut identities = Identities { keypairs: BTreeMap::new(), pending_funding: vec![], touched: vec![] };
         let fee_payer = identities.key("fee-payer")?;
-        let mut runner = Runner { chain, identities, mint: Keypair::new(), fee_payer, decimals: None, event_counts: BTreeMap::new(), record, sent: Default::default() };
+        let mut runner = Runner { chain, identities, mint: Keypair::new(), fee_payer, decimals: None, event_counts: BTreeMap::new(), record, sent: Default::default(), unit_price: None };
         runner.identities.fund_new(&mut runner.chain).await?;
         Ok(runner)
     }
@@ -353,7 +355,7 @@ impl Runner {
         let mut blockhash = self.chain.latest_blockhash().await?;
         let mut transaction;
         loop {
-            let message = signing::build_message(&instructions, &self.fee_payer, None, blockhash);
+            let message = signing::build_message(&instructions, &self.fee_payer, None, blockhash, self.unit_price);
             let mut keypairs = vec![&payer, &signer, &self.mint];
             keypairs.extend(named.iter());
             transaction = signing::sign(message, &keypairs, &[])?;
@@ -500,9 +502,10 @@ pub async fn run_file(global: &GlobalArgs, path: &Path, record: Option<&Path>) -
     let drill = parse_drill(&text).with_context(|| format!("drill {}", path.display()))?;
     let chain = match (&global.url, &global.ledger) {
         (Some(url), _) => Chain::rpc(url),
-        (None, ledger) => Chain::embedded(ledger.clone()).await?,
+        (None, ledger) => Chain::embedded(ledger.clone(), &crate::commands::announce_program_build(global)?).await?,
     };
     let mut runner = Runner::new(chain, record).await?;
+    runner.unit_price = global.with_compute_unit_price;
     let (mut passed, mut failed) = (0usize, 0usize);
     for (index, step) in drill.steps.iter().enumerate() {
         let report = runner.run_step(step).await.with_context(|| format!("step {index} ({})", step.op))?;

@@ -45,6 +45,12 @@ pub struct KitEntry {
     pub nonce_authority: String,
     /// The nonce value the transaction was signed under (its blockhash).
     pub nonce_value: String,
+    /// The priority fee it was signed with (micro-lamports per compute unit; fixed once signed).
+    #[serde(default)]
+    pub compute_unit_price: u64,
+    /// The compute-unit limit it was signed with.
+    #[serde(default)]
+    pub compute_unit_limit: u32,
     pub created_at: i64,
     /// Signers whose signature is still to be collected (`fire --signer`).
     pub absent: Vec<String>,
@@ -73,12 +79,14 @@ fn decode(entry: &KitEntry) -> anyhow::Result<Transaction> {
 fn signed_action(transaction: &Transaction) -> anyhow::Result<String> {
     use anchor_lang::AnchorDeserialize;
     let message = &transaction.message;
-    let [advance, action] = message.instructions.as_slice() else {
-        bail!("not an emergency-kit transaction: expected a nonce advance and one USD1 instruction");
-    };
     let program = |instruction: &solana_message::compiled_instruction::CompiledInstruction| message.account_keys.get(usize::from(instruction.program_id_index)).copied();
+    let not_a_kit = || anyhow!("not an emergency-kit transaction: expected a nonce advance and one USD1 instruction (compute-budget instructions aside)");
+    let Some((advance, rest)) = message.instructions.split_first() else { return Err(not_a_kit()) };
+    // The compute-unit limit and priority fee the kit was signed with ride beside the action.
+    let actions: Vec<_> = rest.iter().filter(|instruction| program(instruction) != Some(solana_sdk_ids::compute_budget::ID)).collect();
+    let [action] = actions.as_slice() else { return Err(not_a_kit()) };
     if program(advance) != Some(solana_sdk_ids::system_program::ID) || advance.data.first() != Some(&4) || program(action) != Some(usd1_client::PROGRAM_ID) {
-        bail!("not an emergency-kit transaction: expected a nonce advance and one USD1 instruction");
+        return Err(not_a_kit());
     }
     let (discriminator, mut body) = action.data.split_at(8.min(action.data.len()));
     if discriminator == usd1::instruction::Pause::DISCRIMINATOR {
@@ -117,11 +125,21 @@ async fn create_nonce(chain: &mut Chain, payer: &Keypair) -> anyhow::Result<Pubk
     Ok(nonce.pubkey())
 }
 
+/// The priority fee a kit is signed with when `--with-compute-unit-price` is not given: a kit is
+/// fired when the cluster may be busiest and cannot be re-priced once signed. One lamport per
+/// unit: about 0.00003 SOL for a pause under its limit.
+pub const DEFAULT_KIT_UNIT_PRICE: u64 = 1_000_000;
+
 /// Sign `instruction` under a fresh nonce account; the role key signs if it is at hand.
-async fn prepare_one(chain: &mut Chain, payer: &Keypair, role: &SignerSource, instruction: Instruction, what: String, op: &str, now: i64) -> anyhow::Result<KitEntry> {
+#[allow(clippy::too_many_arguments)]
+async fn prepare_one(chain: &mut Chain, payer: &Keypair, role: &SignerSource, instruction: Instruction, what: String, op: &str, now: i64, unit_price: u64) -> anyhow::Result<KitEntry> {
     let nonce = create_nonce(chain, payer).await?;
     let nonce_value: Hash = chain.nonce_blockhash(&nonce).await?;
-    let message = signing::build_message(&[instruction], &payer.pubkey(), Some((&nonce, &payer.pubkey())), nonce_value);
+    let compute_unit_limit = usd1_client::compute_budget::transaction_units(&[
+        solana_system_interface::instruction::advance_nonce_account(&nonce, &payer.pubkey()),
+        instruction.clone(),
+    ]);
+    let message = signing::build_message(&[instruction], &payer.pubkey(), Some((&nonce, &payer.pubkey())), nonce_value, Some(unit_price));
     let keypairs: Vec<&Keypair> = [Some(payer), role.keypair()].into_iter().flatten().collect();
     let transaction = signing::sign(message, &keypairs, &[])?;
     Ok(KitEntry {
@@ -132,6 +150,8 @@ async fn prepare_one(chain: &mut Chain, payer: &Keypair, role: &SignerSource, in
         nonce_account: nonce.to_string(),
         nonce_authority: payer.pubkey().to_string(),
         nonce_value: nonce_value.to_string(),
+        compute_unit_price: unit_price,
+        compute_unit_limit,
         created_at: now,
         absent: signing::absent_signers(&transaction).iter().map(Pubkey::to_string).collect(),
         transaction: base64::engine::general_purpose::STANDARD.encode(bincode::serialize(&transaction)?),
@@ -146,6 +166,7 @@ pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_mint
     let payer = crate::commands::load_keypair(&payer_path)?;
     chain.ensure_funded(&payer.pubkey()).await?;
     let (pauser, master_minter) = (SignerSource::from_arg(pauser)?, SignerSource::from_arg(master_minter)?);
+    let unit_price = global.with_compute_unit_price.unwrap_or(DEFAULT_KIT_UNIT_PRICE);
     let config = chain.config(&mint).await?;
     for (role, name, expected) in [(&pauser, "pauser", config.pauser), (&master_minter, "master minter", config.master_minter)] {
         if role.pubkey() != expected {
@@ -161,7 +182,7 @@ pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_mint
         Ok(())
     };
     let pause = instructions::pause(&pauser.pubkey(), &mint, PauseScope::All);
-    let entry = prepare_one(chain, &payer, &pauser, pause, "pause everything (mint, redeem, transfers; Token-2022 Pausable)".into(), "pause --scope all", now).await?;
+    let entry = prepare_one(chain, &payer, &pauser, pause, "pause everything (mint, redeem, transfers; Token-2022 Pausable)".into(), "pause --scope all", now, unit_price).await?;
     write("pause-all.json".into(), &entry)?;
     let config_key = pda::config_address(&mint);
     let mut minters: Vec<Minter> = Vec::new();
@@ -177,7 +198,7 @@ pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_mint
     for minter in &minters {
         let remove = instructions::remove_minter(&master_minter.pubkey(), &mint, &minter.minter);
         let what = format!("remove minter {} (its remaining allowance is forfeited)", minter.minter);
-        let entry = prepare_one(chain, &payer, &master_minter, remove, what, &format!("remove-minter --minter {}", minter.minter), now).await?;
+        let entry = prepare_one(chain, &payer, &master_minter, remove, what, &format!("remove-minter --minter {}", minter.minter), now, unit_price).await?;
         write(format!("remove-minter-{}.json", minter.minter), &entry)?;
     }
     let manifest = Manifest { mint: mint.to_string(), program_id: usd1_client::PROGRAM_ID.to_string(), created_at: now, files: files.clone() };

@@ -9,6 +9,7 @@
 //! Beyond Solana's methods, one clearly namespaced cheat code for rehearsals:
 //! `usd1Localnet_warp [secs]` moves the clock forward and returns the new clock.
 use crate::chain::Chain;
+use usd1_ledger::ProgramBuild;
 use anyhow::{anyhow, Context};
 use base64::Engine;
 use jsonrpsee::{
@@ -714,8 +715,8 @@ impl Running {
 }
 
 /// Start serving `ledger_file`'s ledger (a fresh one without) on 127.0.0.1:`port` (0: any free port).
-pub async fn start(port: u16, ledger_file: Option<PathBuf>) -> anyhow::Result<Running> {
-    let mut chain = Chain::embedded(ledger_file).await?;
+pub async fn start(port: u16, ledger_file: Option<PathBuf>, program_build: &ProgramBuild) -> anyhow::Result<Running> {
+    let mut chain = Chain::embedded(ledger_file, program_build).await?;
     let history = match &mut chain {
         Chain::Embedded(embedded) => embedded
             .rpc_history

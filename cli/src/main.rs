@@ -82,6 +82,15 @@ pub struct GlobalArgs {
     /// The mint's decimals, for preparing amounts offline [default: read from the chain]
     #[arg(long, global = true)]
     pub decimals: Option<u8>,
+    /// Embedded ledgers (demo, drill run, localnet, --ledger) run this built usd1.so in the SBF VM
+    /// [default: $USD1_PROGRAM_SO, else ./target/deploy/usd1.so when built from the current sources,
+    /// else the native program]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub program_so: Option<PathBuf>,
+    /// Priority fee in micro-lamports per compute unit (a SetComputeUnitPrice instruction; every
+    /// transaction also carries a compute-unit limit sized from the program's measured costs).
+    #[arg(long, global = true, value_name = "MICRO_LAMPORTS")]
+    pub with_compute_unit_price: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -28,13 +28,16 @@ pub fn parse_signer(text: &str) -> anyhow::Result<(Pubkey, Signature)> {
     Ok((pubkey, signature))
 }
 
-/// The message for `instructions`, with `AdvanceNonceAccount` first when a nonce is used.
-pub fn build_message(instructions: &[Instruction], payer: &Pubkey, nonce: Option<(&Pubkey, &Pubkey)>, blockhash: Hash) -> Message {
-    let mut all = Vec::with_capacity(instructions.len() + 1);
+/// The message for `instructions`, with `AdvanceNonceAccount` first when a nonce is used, and
+/// last a compute-unit limit sized from the program's measured costs (and a priority fee with
+/// `unit_price`, micro-lamports per unit: `--with-compute-unit-price`).
+pub fn build_message(instructions: &[Instruction], payer: &Pubkey, nonce: Option<(&Pubkey, &Pubkey)>, blockhash: Hash, unit_price: Option<u64>) -> Message {
+    let mut all = Vec::with_capacity(instructions.len() + 3);
     if let Some((nonce_account, authority)) = nonce {
         all.push(solana_system_interface::instruction::advance_nonce_account(nonce_account, authority));
     }
     all.extend_from_slice(instructions);
+    let all = usd1_client::compute_budget::with_compute_budget(&all, unit_price);
     let mut message = Message::new(&all, Some(payer));
     message.recent_blockhash = blockhash;
     message

@@ -458,3 +458,95 @@ fn a_recorded_drill_indexes_reconciles_and_reports_a_removed_event_as_a_gap() {
     assert_eq!(alerts.len(), 1, "one 300 USD1 mint");
     assert_eq!(alerts[0]["rule"], "single_mint_above");
 }
+
+/// The `.so` CI built, when this run is the SBF one (`USD1_PROGRAM_SO`).
+fn program_so_under_test() -> Option<String> {
+    std::env::var("USD1_PROGRAM_SO").ok().filter(|path| !path.is_empty())
+}
+
+#[test]
+fn demo_runs_the_lifecycle_and_says_which_program_build_ran() {
+    let output = run(&["demo"]);
+    assert!(output.status.success(), "{}\n{}", stdout(&output), stderr(&output));
+    assert!(!stdout(&output).contains("UNEXPECTED"), "{}", stdout(&output));
+    let announced = stderr(&output);
+    match program_so_under_test() {
+        Some(path) => assert!(announced.contains(&format!("usd1: program SBF {path} (sha256 ")), "{announced}"),
+        // Run from cli/ (cargo's working directory for this test), where no target/deploy/usd1.so is.
+        None => assert!(announced.contains("usd1: program native"), "{announced}"),
+    }
+}
+
+#[test]
+fn sbf_program_so_flag_names_a_missing_file_and_refuses_a_non_elf() {
+    let directory = tempfile::tempdir().unwrap();
+    let drill = drills_dir().join("pause_scopes.json");
+    let missing = directory.path().join("usd1.so");
+    let output = usd1().env_remove("USD1_PROGRAM_SO").args(["--program-so", missing.to_str().unwrap(), "drill", "run", drill.to_str().unwrap()]).output().unwrap();
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("no such file (build it with scripts/build-sbf.sh)"), "{}", stderr(&output));
+    std::fs::write(&missing, b"not an elf").unwrap();
+    let output = usd1().env_remove("USD1_PROGRAM_SO").args(["--program-so", missing.to_str().unwrap(), "drill", "run", drill.to_str().unwrap()]).output().unwrap();
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("is not an ELF shared object"), "{}", stderr(&output));
+    // The environment names a .so that is not there: refused by name, not run natively.
+    let output = usd1().env("USD1_PROGRAM_SO", directory.path().join("gone.so")).args(["drill", "run", drill.to_str().unwrap()]).output().unwrap();
+    assert!(!output.status.success() && stderr(&output).contains("gone.so, which does not exist"), "{}", stderr(&output));
+}
+
+#[test]
+fn sbf_drill_runs_on_the_named_so_with_a_priority_fee() {
+    let drill = drills_dir().join("lawful_order_seizure.json");
+    let mut command = usd1();
+    if let Some(path) = program_so_under_test() {
+        command.args(["--program-so", &path]);
+    }
+    let output = command.args(["--with-compute-unit-price", "5000", "drill", "run", drill.to_str().unwrap()]).output().unwrap();
+    assert!(output.status.success(), "{}\n{}", stdout(&output), stderr(&output));
+    match program_so_under_test() {
+        Some(_) => assert!(stderr(&output).contains("usd1: program SBF") && stderr(&output).contains("[--program-so]"), "{}", stderr(&output)),
+        None => assert!(stderr(&output).contains("usd1: program native"), "{}", stderr(&output)),
+    }
+}
+
+#[test]
+fn every_transaction_carries_the_published_compute_limit_and_the_priority_fee_asked_for() {
+    let deployment = Deployment::new();
+    let file = |name: &str| deployment.path(&format!("{name}.json"));
+    deployment.ok("ops", &["create-nonce-account", "--nonce-keypair", &file("nonce")]);
+    let nonce = stdout(&run(&["keygen", "--outfile", &file("nonce")])).trim().to_string();
+    let ops_file = file("ops");
+    for (price, expected_instructions) in [(None, 3), (Some("7000"), 4)] {
+        let mut args = vec!["--output", "json", "--nonce", &nonce, "--nonce-authority", &ops_file, "--fee-payer", &ops_file, "--sign-only"];
+        if let Some(price) = price {
+            args.extend(["--with-compute-unit-price", price]);
+        }
+        args.extend(["pause", "--scope", "all"]);
+        let report = json_lines(&deployment.ok("p", &args)).pop().unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD.decode(report["transaction"].as_str().unwrap()).unwrap();
+        let transaction: solana_transaction::Transaction = bincode::deserialize(&bytes).unwrap();
+        let message = &transaction.message;
+        let program = |index: usize| message.account_keys[usize::from(message.instructions[index].program_id_index)];
+        // Nonce advance first, the pause, then the limit (and the fee): error indexes stay the op's.
+        assert_eq!(message.instructions.len(), expected_instructions);
+        assert_eq!(program(0), solana_sdk_ids::system_program::ID);
+        assert_eq!(program(1), usd1_client::PROGRAM_ID);
+        let pause = solana_instruction::Instruction {
+            program_id: usd1_client::PROGRAM_ID,
+            accounts: vec![],
+            data: message.instructions[1].data.clone(),
+        };
+        let limit = usd1_client::compute_budget::with_margin(usd1_client::compute_budget::measured_cost(&pause).expect("pause is in the table").base);
+        let expected_limit = limit + 3 * usd1_client::compute_budget::BUILTIN_INSTRUCTION_UNITS;
+        // Compute-budget instruction data: tag 2 and the limit (u32), tag 3 and the price (u64).
+        let mut limit_data = vec![2u8];
+        limit_data.extend_from_slice(&expected_limit.to_le_bytes());
+        assert_eq!(message.instructions[2].data, limit_data);
+        assert_eq!(program(2), solana_sdk_ids::compute_budget::ID);
+        if price.is_some() {
+            let mut price_data = vec![3u8];
+            price_data.extend_from_slice(&7000u64.to_le_bytes());
+            assert_eq!(message.instructions[3].data, price_data);
+        }
+    }
+}

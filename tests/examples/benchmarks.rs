@@ -2,11 +2,11 @@
 //! into BENCHMARKS.md between the `costs` markers.
 //!
 //!     cargo run -p usd1-tests --example benchmarks
-//!     USD1_SBF_OUT_DIR=target/deploy cargo run -p usd1-tests --example benchmarks   # with a built usd1.so
 //!
-//! Natively the program is not metered: "CU" counts the BPF programs it invokes
-//! (Token-2022, ATA, system). With USD1_SBF_OUT_DIR the program runs as SBF and its
-//! own units are included.
+//! Runs every operation twice on the same keys: natively, where the program is not
+//! metered (the figure counts the BPF programs it invokes: Token-2022, ATA, system), and on
+//! the built `usd1.so` (`target/deploy/usd1.so`, or `USD1_PROGRAM_SO` / `USD1_SBF_OUT_DIR`),
+//! where it is. The difference is the program's own compute units.
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_program_pack::Pack;
@@ -19,7 +19,7 @@ use usd1_client::{
     transfer::{self, TransferEnd},
     InitializeParams, PauseScope, ProposalKind, Role, SeizureDestination, UpdateConfigParams,
 };
-use usd1_ledger::{Ledger, DEFAULT_FUNDING_LAMPORTS};
+use usd1_ledger::{Ledger, ProgramBuild, DEFAULT_FUNDING_LAMPORTS};
 
 const ONE: u64 = 1_000_000;
 
@@ -83,9 +83,9 @@ impl Bench {
     }
 }
 
-#[tokio::main]
-async fn main() {
-    let mut bench = Bench { ledger: Ledger::start().await, rows: vec![], next_seed: 100 };
+/// The whole sequence on one ledger running `build`; rows in the table's order (ours, then the bare ones).
+async fn measure_all(build: ProgramBuild) -> (Vec<Row>, usize) {
+    let mut bench = Bench { ledger: Ledger::try_start(build).await.expect("start the ledger"), rows: vec![], next_seed: 100 };
     let [admin, c0, c1, c2, master, pauser, denylister, burner, attester, minter, alice, bob] = std::array::from_fn(|index| seeded(index as u8));
     for key in [&admin, &c0, &c1, &c2, &master, &pauser, &denylister, &burner, &attester, &minter, &alice, &bob] {
         bench.ledger.fund(&key.pubkey(), DEFAULT_FUNDING_LAMPORTS);
@@ -198,15 +198,55 @@ async fn main() {
         }
     }
 
-    let metered = if std::env::var_os("USD1_SBF_OUT_DIR").is_some() { "SBF (all programs metered)" } else { "native (USD1 itself not metered)" };
-    let mut table = format!(
-        "Measured by `cargo run -p usd1-tests --example benchmarks`, {metered}, on keys from fixed seeds\n(reproducible; see the next section for the spread over keys). Rent is what the accounts the\noperation creates hold (lamports); CU is compute units of the BPF programs invoked.\n\n| operation | bytes | accounts | signatures | rent created | CU |\n|---|---|---|---|---|---|\n"
-    );
-    for (index, row) in bench.rows.iter().enumerate() {
-        if index == ours {
-            table.push_str("| **bare alternatives** | | | | | |\n");
+    (bench.rows, ours)
+}
+
+#[tokio::main]
+async fn main() {
+    // Natively, only the BPF programs USD1 calls are metered; on the .so every program is. The
+    // two runs use the same keys from fixed seeds, so their difference is USD1's own units.
+    let (native, ours) = measure_all(ProgramBuild::Native).await;
+    let sbf_build = match ProgramBuild::from_env() {
+        ProgramBuild::Native => {
+            let built = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy/usd1.so");
+            built.is_file().then(|| ProgramBuild::Sbf(built))
         }
-        table.push_str(&format!("| {} | {} | {} | {} | {} | {} |\n", row.operation, row.bytes, row.accounts, row.signatures, row.rent, row.units));
+        build => Some(build),
+    };
+    let sbf = match &sbf_build {
+        Some(build) => {
+            eprintln!("benchmarks: program {}", build.describe());
+            Some(measure_all(build.clone()).await.0)
+        }
+        None => {
+            eprintln!("benchmarks: no usd1.so (scripts/build-sbf.sh builds it): the native column only");
+            None
+        }
+    };
+    let so_line = match &sbf_build {
+        Some(ProgramBuild::Sbf(path)) => {
+            let bytes = std::fs::read(path).expect("read the .so");
+            use sha2::Digest;
+            let hash: String = sha2::Sha256::digest(&bytes).iter().take(8).map(|byte| format!("{byte:02x}")).collect();
+            format!("the `.so` ({} bytes, sha256 {hash}...) built by `scripts/build-sbf.sh`", bytes.len())
+        }
+        _ => "no `.so` (build one with `scripts/build-sbf.sh` to fill the SBF columns)".into(),
+    };
+    let mut table = format!(
+        "Measured by `cargo run -p usd1-tests --example benchmarks` on keys from fixed seeds (reproducible; see\nthe hook's spread over keys below), natively and on {so_line}.\nRent is what the accounts the operation creates hold (lamports). \"CU native\" counts only the BPF programs\nUSD1 calls (Token-2022, ATA, system); \"CU on .so\" is the transaction's total with USD1 itself metered in the\nSBF VM; \"USD1's own\" is their difference.\n\n| operation | bytes | accounts | signatures | rent created | CU native | CU on .so | USD1's own |\n|---|---|---|---|---|---|---|---|\n"
+    );
+    for (index, row) in native.iter().enumerate() {
+        if index == ours {
+            table.push_str("| **bare alternatives** | | | | | | | |\n");
+        }
+        let (total, own) = match sbf.as_ref().map(|rows| &rows[index]) {
+            Some(sbf_row) => {
+                assert_eq!(sbf_row.operation, row.operation);
+                (sbf_row.units.to_string(), sbf_row.units.saturating_sub(row.units).to_string())
+            }
+            None => ("-".into(), "-".into()),
+        };
+        table.push_str(&format!("| {} | {} | {} | {} | {} | {} | {total} | {own} |\n", row.operation, row.bytes, row.accounts, row.signatures, row.rent, row.units));
     }
     print!("{table}");
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../BENCHMARKS.md");

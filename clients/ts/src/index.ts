@@ -5,3 +5,4 @@ export * from "./events.js";
 export * from "./transfer.js";
 export * from "./instructions.js";
 export { IDL } from "./usd1.js";
+export * from "./computeBudget.js";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import anchor from "@coral-xyz/anchor";
 
 const { BN } = anchor;
-import { Keypair, PublicKey, type TransactionInstruction, type TransactionResponse } from "@solana/web3.js";
+import { ComputeBudgetProgram, Keypair, PublicKey, type TransactionInstruction, type TransactionResponse } from "@solana/web3.js";
 import {
   IDL,
   USD1_PROGRAM_ID,
@@ -28,6 +28,7 @@ import {
   usd1Program,
   type Usd1Program,
 } from "../src/index.js";
+import * as computeBudget from "../src/computeBudget.js";
 import { fixtureConnection, fixtureProvider, fixtures, key, rustJson } from "./helpers.js";
 
 const program: Usd1Program = usd1Program(fixtureProvider());
@@ -167,8 +168,36 @@ for (const expected of fixtures.instructions) {
   test(`builds ${expected.name} as the Rust client does, from the mint, signers and arguments`, async () => {
     const built = await cases[expected.name]();
     assert.deepEqual(plain(built), { program_id: expected.program_id, keys: expected.keys, data: expected.data });
+    // The same compute-unit limit as the Rust client gives it.
+    assert.equal(computeBudget.transactionUnits([built]), expected.compute_units, `${expected.name}: compute-unit limit`);
   });
 }
+
+test("the compute-unit table is the Rust client's, figure for figure, and covers every IDL instruction", () => {
+  const rust = fixtures.compute_budget;
+  assert.equal(computeBudget.MAX_TRANSACTION_UNITS, rust.max_transaction_units);
+  assert.equal(computeBudget.DEFAULT_INSTRUCTION_UNITS, rust.default_instruction_units);
+  assert.equal(computeBudget.MARGIN_PERCENT, rust.margin_percent);
+  assert.equal(computeBudget.MARGIN_UNITS, rust.margin_units);
+  assert.equal(computeBudget.BUILTIN_INSTRUCTION_UNITS, rust.builtin_instruction_units);
+  assert.deepEqual(computeBudget.MEASURED, rust.measured);
+  assert.deepEqual(computeBudget.HOOKED_TRANSFER, rust.hooked_transfer);
+  assert.deepEqual(computeBudget.CREATE_ASSOCIATED_ACCOUNT, rust.create_associated_account);
+  const callable = IDL.instructions.map((instruction) => instruction.name).filter((name) => name !== "transfer_hook_execute");
+  assert.deepEqual(Object.keys(computeBudget.MEASURED).sort(), callable.sort());
+});
+
+test("withComputeBudget appends the limit and the priority fee, and keeps a budget the caller chose", async () => {
+  const pause = await cases["pause"]();
+  const [first, limit, price] = computeBudget.withComputeBudget([pause], { microLamports: 5_000 });
+  assert.equal(first, pause);
+  assert.ok(limit.programId.equals(ComputeBudgetProgram.programId) && price.programId.equals(ComputeBudgetProgram.programId));
+  assert.deepEqual([...limit.data], [...ComputeBudgetProgram.setComputeUnitLimit({ units: computeBudget.transactionUnits([pause]) }).data]);
+  assert.deepEqual([...price.data], [...ComputeBudgetProgram.setComputeUnitPrice({ microLamports: 5_000 }).data]);
+  assert.equal(computeBudget.withComputeBudget([pause]).length, 2);
+  const chosen = ComputeBudgetProgram.setComputeUnitLimit({ units: 1 });
+  assert.deepEqual(computeBudget.withComputeBudget([chosen, pause], { microLamports: 9 }), [chosen, pause]);
+});
 
 test("spl-token's generic hook resolution finds the same accounts as the offline transfer builder", async () => {
   const resolved = await transferCheckedResolved(fixtureConnection(), aliceToBob);

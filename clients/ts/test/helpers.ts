@@ -11,6 +11,14 @@ export interface FixtureInstruction {
   program_id: string;
   keys: { pubkey: string; is_signer: boolean; is_writable: boolean }[];
   data: string;
+  /** The Rust client's compute-unit limit for a transaction of this one instruction. */
+  compute_units: number;
+}
+
+export interface FixtureCost {
+  base: number;
+  fixedAccounts: number;
+  perExtraAccount: number;
 }
 
 export interface Fixtures {
@@ -18,6 +26,16 @@ export interface Fixtures {
   keys: Record<string, string>;
   constants: { open_proposal: number; next_proposal: number; far_future: number; one_token: number };
   instructions: FixtureInstruction[];
+  compute_budget: {
+    max_transaction_units: number;
+    default_instruction_units: number;
+    margin_percent: number;
+    margin_units: number;
+    builtin_instruction_units: number;
+    measured: Record<string, FixtureCost>;
+    hooked_transfer: FixtureCost;
+    create_associated_account: FixtureCost;
+  };
   accounts: Record<string, { lamports: number; owner: string; executable: boolean; data: string }>;
   decoded_accounts: ({ type: string; address: string } & Record<string, unknown>)[];
   transactions: { label: string; slot: number; transaction: any; meta: any; events: Record<string, any>[] }[];

@@ -8,6 +8,7 @@
 //! - [`amount`]: decimal token amounts to base units and back.
 //! - [`transfer`]: a Token-2022 transfer of this mint with the hook's extra accounts.
 //! - [`token`]: plain Token-2022 actions a holder can take without the program.
+//! - [`compute_budget`]: each instruction's compute-unit limit, measured on the `.so`, and the priority fee.
 //!
 //! ```
 //! use usd1_client::{pda, reference_hash};
@@ -21,6 +22,7 @@
 
 pub mod accounts;
 pub mod amount;
+pub mod compute_budget;
 pub mod errors;
 pub mod events;
 pub mod instructions;

@@ -5,7 +5,9 @@
 //! Native execution has two consequences every user of this crate should know:
 //! our program's `msg!`/`emit!` never reach the logs (events are read from the
 //! `emit_cpi!` inner instructions of a simulation), and our own compute units are
-//! not metered (only the BPF programs' are).
+//! not metered (only the BPF programs' are). With a built `usd1.so`
+//! ([`ProgramBuild::Sbf`]: `USD1_PROGRAM_SO` or `USD1_SBF_OUT_DIR`) the program runs in
+//! the SBF VM instead: metered, with SBF's stack and heap limits, logs in the transaction.
 use solana_account::{Account, AccountSharedData};
 use solana_clock::Clock;
 use solana_hash::Hash;
@@ -18,7 +20,7 @@ use solana_signature::Signature;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
-use std::collections::HashSet;
+use std::{collections::HashSet, path::PathBuf};
 use usd1_client::{
     accounts::{
         decode_config, decode_denylist_entry, decode_mint, decode_mint_receipt, decode_minter, decode_proposal,
@@ -62,7 +64,8 @@ pub struct Executed {
     pub signature: Signature,
     pub events: Vec<Usd1Event>,
     pub logs: Vec<String>,
-    /// Compute units consumed by the BPF programs invoked (Token-2022, ATA); our native program is not metered.
+    /// Compute units consumed: of every program when the program runs as SBF; natively, of the
+    /// BPF programs it invokes (Token-2022, ATA) only.
     pub units_consumed: u64,
     pub inner_instructions: Vec<Vec<InnerInstruction>>,
     /// The same inner instructions as the runtime reports them (account indexes included),
@@ -158,36 +161,115 @@ fn next_tick_counter() -> u64 {
     u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"))
 }
 
+/// Which build of the program the ledger runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProgramBuild {
+    /// The program compiled into this process, called natively by program-test: its own
+    /// compute units are not metered and SBF's stack and heap limits do not apply.
+    Native,
+    /// A built shared object (`target/deploy/usd1.so`) run in the SBF VM through the BPF loader.
+    Sbf(PathBuf),
+}
+
+impl ProgramBuild {
+    /// What the environment asks for: `USD1_PROGRAM_SO` (a `.so` file), else `USD1_SBF_OUT_DIR`
+    /// (a folder holding `usd1.so`, as `cargo build-sbf --sbf-out-dir` writes it), else native.
+    pub fn from_env() -> ProgramBuild {
+        if let Some(file) = std::env::var_os("USD1_PROGRAM_SO").filter(|value| !value.is_empty()) {
+            return ProgramBuild::Sbf(PathBuf::from(file));
+        }
+        if let Some(directory) = std::env::var_os("USD1_SBF_OUT_DIR").filter(|value| !value.is_empty()) {
+            return ProgramBuild::Sbf(PathBuf::from(directory).join("usd1.so"));
+        }
+        ProgramBuild::Native
+    }
+
+    /// Whether the program's own compute units are metered (only in the SBF VM).
+    pub fn is_sbf(&self) -> bool {
+        matches!(self, ProgramBuild::Sbf(_))
+    }
+
+    /// One line for people: which build runs, and for a `.so` its path and sha256.
+    pub fn describe(&self) -> String {
+        match self {
+            ProgramBuild::Native => "native (compiled into this binary; its own compute units are not metered)".into(),
+            ProgramBuild::Sbf(path) => match std::fs::read(path) {
+                Ok(bytes) => format!("SBF {} (sha256 {}, {} bytes)", path.display(), sha256_hex(&bytes), bytes.len()),
+                Err(error) => format!("SBF {} (unreadable: {error})", path.display()),
+            },
+        }
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 /// The embedded ledger.
 pub struct Ledger {
     context: ProgramTestContext,
     sent: HashSet<Signature>,
+    program_build: ProgramBuild,
+    compute_budget: bool,
 }
 
 impl Ledger {
-    /// Start a fresh bank with USD1 (native) and the bundled SPL programs.
+    /// Start a fresh bank with USD1 and the bundled SPL programs; the program build is the
+    /// environment's ([`ProgramBuild::from_env`]): native unless a `.so` is named.
     pub async fn start() -> Self {
+        Self::try_start(ProgramBuild::from_env()).await.unwrap_or_else(|failure| panic!("{failure}"))
+    }
+
+    /// Start a fresh bank running `program_build`. A `.so` that cannot be read or is not an
+    /// SBF ELF is refused here, by name, rather than failing every later transaction.
+    pub async fn try_start(program_build: ProgramBuild) -> Result<Self, Failure> {
         // program-test installs a logger that prints every instruction at debug level
         // unless RUST_LOG says otherwise; keep the output readable by default.
         if std::env::var_os("RUST_LOG").is_none() {
             std::env::set_var("RUST_LOG", "error");
         }
         let mut program_test = ProgramTest::default();
-        match std::env::var_os("USD1_SBF_OUT_DIR") {
-            // With the SBF toolchain: `cargo build-sbf` then USD1_SBF_OUT_DIR=target/deploy runs
-            // the real usd1.so, so the program's own compute units are metered too.
-            Some(directory) => {
-                std::env::set_var("SBF_OUT_DIR", directory);
-                program_test.prefer_bpf(true);
-                program_test.add_program("usd1", usd1::ID, None);
+        match &program_build {
+            // The real usd1.so in the SBF VM: the program's own compute units are metered and
+            // SBF's 4 KiB frames and 32 KiB heap apply. Loaded as program-test loads a program
+            // found under SBF_OUT_DIR (BPF loader, executable account at the program id).
+            ProgramBuild::Sbf(path) => {
+                let elf = std::fs::read(path)
+                    .map_err(|error| Failure::Ledger(format!("cannot read the program's .so {}: {error}", path.display())))?;
+                if !elf.starts_with(b"\x7fELF") {
+                    return Err(Failure::Ledger(format!("{} is not an ELF shared object (build it with scripts/build-sbf.sh)", path.display())));
+                }
+                program_test.add_account(
+                    usd1::ID,
+                    Account {
+                        lamports: solana_rent::Rent::default().minimum_balance(elf.len()).max(1),
+                        data: elf,
+                        owner: solana_sdk_ids::bpf_loader::ID,
+                        executable: true,
+                        rent_epoch: 0,
+                    },
+                );
             }
-            None => {
+            ProgramBuild::Native => {
                 program_test.prefer_bpf(false);
                 program_test.add_program("usd1", usd1::ID, processor!(builtin::process_instruction));
             }
         }
         let context = program_test.start_with_context().await;
-        Ledger { context, sent: HashSet::new() }
+        Ok(Ledger { context, sent: HashSet::new(), program_build, compute_budget: false })
+    }
+
+    /// Give every transaction this ledger signs the client's compute-unit limit
+    /// ([`usd1_client::compute_budget::with_compute_budget`]), as the CLI does: on the `.so`, an
+    /// instruction that outgrows its published limit then fails with `ComputationalBudgetExceeded`.
+    pub fn set_compute_budget(&mut self, enabled: bool) {
+        self.compute_budget = enabled;
+    }
+
+    /// Which build of the program this ledger runs.
+    pub fn program_build(&self) -> &ProgramBuild {
+        &self.program_build
     }
 
     /// The bank's current blockhash. Blockhashes expire after 150 slots, and
@@ -251,6 +333,13 @@ impl Ledger {
     /// the message are ignored, so callers can pass a superset of signers.
     pub fn transaction(&self, instructions: &[Instruction], signers: &[&Keypair], blockhash: Hash) -> Result<Transaction, Failure> {
         let payer = &self.context.payer;
+        let budgeted;
+        let instructions = if self.compute_budget {
+            budgeted = usd1_client::compute_budget::with_compute_budget(instructions, None);
+            &budgeted[..]
+        } else {
+            instructions
+        };
         let message = Message::new(instructions, Some(&payer.pubkey()));
         let required: Vec<Pubkey> = message.account_keys[..usize::from(message.header.num_required_signatures)].to_vec();
         let mut keys: Vec<&Keypair> = vec![payer];

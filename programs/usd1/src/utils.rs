@@ -178,23 +178,53 @@ pub fn token_account_of_mint(info: &AccountInfo, mint: &Pubkey) -> Result<TokenA
     })
 }
 
-/// Token-2022 `FreezeAccount` or `ThawAccount` signed by the Config (the mint's freeze authority).
-#[inline(never)]
-pub fn set_account_frozen<'info>(
-    token_program: &AccountInfo<'info>,
-    mint: &AccountInfo<'info>,
-    account: &AccountInfo<'info>,
-    config: &AccountInfo<'info>,
-    config_seeds: &[&[u8]],
-    frozen: bool,
-) -> Result<()> {
-    use anchor_spl::token_2022::{freeze_account, thaw_account, FreezeAccount, ThawAccount};
-    let signer: &[&[&[u8]]] = &[config_seeds];
-    let (account, mint, authority) = (account.clone(), mint.clone(), config.clone());
-    if frozen {
-        freeze_account(CpiContext::new_with_signer(token_program.key(), FreezeAccount { account, mint, authority }, signer))
-    } else {
-        thaw_account(CpiContext::new_with_signer(token_program.key(), ThawAccount { account, mint, authority }, signer))
+/// Token-2022 `FreezeAccount`, `ThawAccount` and `Burn` signed by the Config (the mint's freeze
+/// authority and permanent delegate), applied to one account after another. Each instruction is
+/// built once and re-pointed per account: SBF's heap is 32 KiB and never freed, and a fresh
+/// instruction per call (Anchor's CPI helpers build one, and the CPI copies it) for each of a
+/// wallet's 16 accounts, three calls each in a seizure, ran out of it on the `.so`.
+pub struct ConfigTokenActions<'a, 'info> {
+    mint: AccountInfo<'info>,
+    config: AccountInfo<'info>,
+    signer: &'a [&'a [&'a [u8]]],
+    freeze: anchor_lang::solana_program::instruction::Instruction,
+    thaw: anchor_lang::solana_program::instruction::Instruction,
+    burn: anchor_lang::solana_program::instruction::Instruction,
+}
+
+impl<'a, 'info> ConfigTokenActions<'a, 'info> {
+    /// `signer` is the Config's seeds (`[&config.signer_seeds()]`).
+    #[inline(never)]
+    pub fn new(token_program: &AccountInfo<'info>, mint: &AccountInfo<'info>, config: &AccountInfo<'info>, signer: &'a [&'a [&'a [u8]]]) -> Result<Self> {
+        use anchor_spl::token_2022::spl_token_2022::instruction::{burn, freeze_account, thaw_account};
+        let (program, mint_key, config_key) = (token_program.key, mint.key, config.key);
+        Ok(ConfigTokenActions {
+            mint: mint.clone(),
+            config: config.clone(),
+            signer,
+            freeze: freeze_account(program, mint_key, mint_key, config_key, &[])?,
+            thaw: thaw_account(program, mint_key, mint_key, config_key, &[])?,
+            burn: burn(program, mint_key, mint_key, config_key, &[], 0)?,
+        })
+    }
+
+    /// Freeze (`true`) or thaw `account`.
+    #[inline(never)]
+    pub fn set_frozen(&mut self, account: &AccountInfo<'info>, frozen: bool) -> Result<()> {
+        let instruction = if frozen { &mut self.freeze } else { &mut self.thaw };
+        instruction.accounts[0].pubkey = *account.key;
+        anchor_lang::solana_program::program::invoke_signed(instruction, &[account.clone(), self.mint.clone(), self.config.clone()], self.signer)?;
+        Ok(())
+    }
+
+    /// Burn `amount` from `account` (the Config is the mint's permanent delegate).
+    #[inline(never)]
+    pub fn burn(&mut self, account: &AccountInfo<'info>, amount: u64) -> Result<()> {
+        // Token-2022 `Burn`: tag 8, then the amount (u64, little-endian).
+        self.burn.accounts[0].pubkey = *account.key;
+        self.burn.data[1..9].copy_from_slice(&amount.to_le_bytes());
+        anchor_lang::solana_program::program::invoke_signed(&self.burn, &[account.clone(), self.mint.clone(), self.config.clone()], self.signer)?;
+        Ok(())
     }
 }
 
@@ -259,10 +289,12 @@ pub fn set_accounts_frozen<'info>(
     accounts: &[(AccountInfo<'info>, TokenAccountView)],
     frozen: bool,
 ) -> Result<Vec<Pubkey>> {
+    let signer: &[&[&[u8]]] = &[config_seeds];
+    let mut actions = ConfigTokenActions::new(token_program, mint, config, signer)?;
     let mut changed = Vec::with_capacity(accounts.len());
     for (account, view) in accounts {
         if view.frozen != frozen {
-            set_account_frozen(token_program, mint, account, config, config_seeds, frozen)?;
+            actions.set_frozen(account, frozen)?;
             changed.push(account.key());
         }
     }

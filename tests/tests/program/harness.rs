@@ -87,8 +87,12 @@ impl Fixture {
 
     /// Funded identities on a fresh ledger, before `initialize`.
     pub async fn uninitialized() -> Self {
+        let mut ledger = Ledger::start().await;
+        // As the CLI sends them: on the .so, every instruction of every test runs under the
+        // compute-unit limit the client publishes for it.
+        ledger.set_compute_budget(true);
         let fixture = Fixture {
-            ledger: Ledger::start().await,
+            ledger,
             mint: Keypair::new(),
             admin: Keypair::new(),
             council: (0..3).map(|_| Keypair::new()).collect(),

@@ -147,6 +147,27 @@ fn instruction_json(name: &str, instruction: &Instruction) -> Value {
             "pubkey": meta.pubkey.to_string(), "is_signer": meta.is_signer, "is_writable": meta.is_writable,
         })).collect::<Vec<_>>(),
         "data": BASE64.encode(&instruction.data),
+        // The limit the Rust client gives a transaction of this one instruction.
+        "compute_units": usd1_client::compute_budget::transaction_units(std::slice::from_ref(instruction)),
+    })
+}
+
+/// The Rust client's compute-unit table, for the TypeScript one to match figure for figure.
+fn compute_budget_json() -> Value {
+    use usd1_client::compute_budget::*;
+    let measured: Map<String, Value> = MEASURED
+        .iter()
+        .map(|(_, cost)| (cost.name.to_string(), json!({"base": cost.base, "fixedAccounts": cost.fixed_accounts, "perExtraAccount": cost.per_extra_account})))
+        .collect();
+    json!({
+        "max_transaction_units": MAX_TRANSACTION_UNITS,
+        "default_instruction_units": DEFAULT_INSTRUCTION_UNITS,
+        "margin_percent": MARGIN_PERCENT,
+        "margin_units": MARGIN_UNITS,
+        "builtin_instruction_units": BUILTIN_INSTRUCTION_UNITS,
+        "measured": measured,
+        "hooked_transfer": {"base": HOOKED_TRANSFER.base, "fixedAccounts": HOOKED_TRANSFER.fixed_accounts, "perExtraAccount": HOOKED_TRANSFER.per_extra_account},
+        "create_associated_account": {"base": CREATE_ASSOCIATED_ACCOUNT.base, "fixedAccounts": CREATE_ASSOCIATED_ACCOUNT.fixed_accounts, "perExtraAccount": CREATE_ASSOCIATED_ACCOUNT.per_extra_account},
     })
 }
 
@@ -304,6 +325,7 @@ async fn generate() -> Value {
         "keys": keys.0.iter().map(|(name, key)| (name.clone(), json!(key.to_string()))).collect::<Map<_, _>>(),
         "constants": { "open_proposal": OPEN_PROPOSAL, "next_proposal": NEXT_PROPOSAL, "far_future": FAR_FUTURE, "one_token": ONE_TOKEN },
         "instructions": cases.iter().map(|(name, instruction)| instruction_json(name, instruction)).collect::<Vec<_>>(),
+        "compute_budget": compute_budget_json(),
         "accounts": accounts,
         "decoded_accounts": decoded,
         "transactions": recorder.transactions,
@@ -363,6 +385,7 @@ async fn integrator_fixtures_match_the_rust_client() {
     let keys = keys_from(&file);
     let expected: Vec<Value> = instruction_cases(&keys).iter().map(|(name, instruction)| instruction_json(name, instruction)).collect();
     assert_eq!(file["instructions"].as_array().expect("instructions"), &expected, "{stale}");
+    assert_eq!(file["compute_budget"], compute_budget_json(), "{stale}");
     let transactions = file["transactions"].as_array().expect("transactions");
     assert!(transactions.len() >= 10, "{stale}");
     for transaction in transactions {

@@ -4,11 +4,11 @@ use crate::{
     events::{ConfigUpdated, ProposalExecuted, Seized},
     instructions::approve::ProposalIdParams,
     state::{Config, Minter, Proposal, ProposalKind, SeizureDestination},
-    utils::{is_denylisted, now, set_account_frozen, token_account_of_mint, wallet_token_accounts},
+    utils::{is_denylisted, now, token_account_of_mint, wallet_token_accounts, ConfigTokenActions},
 };
 use anchor_lang::prelude::*;
 use anchor_spl::{
-    token_2022::{burn, mint_to, Burn, MintTo, Token2022},
+    token_2022::{mint_to, MintTo, Token2022},
     token_interface::Mint,
 };
 
@@ -211,6 +211,7 @@ fn seize<'info>(
     let signer: &[&[&[u8]]] = &[&seeds];
     let (mint_info, config_info) = (mint.to_account_info(), config.to_account_info());
     let sources = wallet_token_accounts(remaining_accounts, &mint.key(), owner)?;
+    let mut actions = ConfigTokenActions::new(&token_program, &mint_info, &config_info, signer)?;
     let mut left = amount;
     let mut from_accounts = Vec::with_capacity(sources.len());
     for (account, view) in &sources {
@@ -222,17 +223,10 @@ fn seize<'info>(
             continue;
         }
         if view.frozen {
-            set_account_frozen(&token_program, &mint_info, account, &config_info, &seeds, false)?;
+            actions.set_frozen(account, false)?;
         }
-        burn(
-            CpiContext::new_with_signer(
-                token_program.key(),
-                Burn { mint: mint_info.clone(), from: account.clone(), authority: config_info.clone() },
-                signer,
-            ),
-            take,
-        )?;
-        set_account_frozen(&token_program, &mint_info, account, &config_info, &seeds, true)?;
+        actions.burn(account, take)?;
+        actions.set_frozen(account, true)?;
         left -= take;
         from_accounts.push(account.key());
     }
