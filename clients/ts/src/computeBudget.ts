@@ -72,7 +72,9 @@ export function withMargin(units: number): number {
 export function usd1InstructionName(instruction: TransactionInstruction): string | undefined {
   if (!instruction.programId.equals(USD1_PROGRAM_ID) || instruction.data.length < 8) return undefined;
   const head = instruction.data.subarray(0, 8);
-  return IDL.instructions.find((candidate) => Buffer.from(candidate.discriminator).equals(head))?.name;
+  // The IDL value holds the JSON's snake_case names (its TypeScript type is Anchor's camelCase view).
+  const instructions = IDL.instructions as unknown as { name: string; discriminator: number[] }[];
+  return instructions.find((candidate) => Buffer.from(candidate.discriminator).equals(head))?.name;
 }
 
 const COMPUTE_BUDGET_PROGRAM_ID: PublicKey = ComputeBudgetProgram.programId;

@@ -183,7 +183,7 @@ test("the compute-unit table is the Rust client's, figure for figure, and covers
   assert.deepEqual(computeBudget.MEASURED, rust.measured);
   assert.deepEqual(computeBudget.HOOKED_TRANSFER, rust.hooked_transfer);
   assert.deepEqual(computeBudget.CREATE_ASSOCIATED_ACCOUNT, rust.create_associated_account);
-  const callable = IDL.instructions.map((instruction) => instruction.name).filter((name) => name !== "transfer_hook_execute");
+  const callable = (IDL.instructions as unknown as { name: string }[]).map((instruction) => instruction.name).filter((name) => name !== "transfer_hook_execute");
   assert.deepEqual(Object.keys(computeBudget.MEASURED).sort(), callable.sort());
 });
 
