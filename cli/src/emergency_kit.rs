@@ -209,7 +209,9 @@ pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_mint
     print_value(global.output, &value, || {
         let mut text = format!("emergency kit in {}: {} transaction(s) (pause all, remove {} minter(s))", out.display(), files.len(), minters.len());
         if !absent.is_empty() {
-            text.push_str("\n  still to be signed by the role key elsewhere (sign-only with the file's nonce), then `fire --signer`");
+            text.push_str(&format!(
+                "\n  still to be signed by the role key elsewhere: the same op with --sign-only, the file's nonce and --with-compute-unit-price {unit_price}, then `fire --signer`"
+            ));
         }
         text
     });

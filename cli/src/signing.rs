@@ -64,7 +64,7 @@ pub fn sign(message: Message, keypairs: &[&Keypair], collected: &[(Pubkey, Signa
             .position(|key| key == pubkey)
             .ok_or_else(|| anyhow!("--signer {pubkey}: this transaction needs no signature from that key"))?;
         if !signature.verify(pubkey.as_ref(), &message_bytes) {
-            bail!("--signer {pubkey}: the signature does not match this message (same arguments and --blockhash on every machine?)");
+            bail!("--signer {pubkey}: the signature does not match this message (same arguments, --blockhash and --with-compute-unit-price on every machine?)");
         }
         transaction.signatures[position] = *signature;
     }

@@ -324,9 +324,13 @@ fn a_kit_whose_role_key_lives_elsewhere_is_signed_with_the_sign_only_flow() {
     assert!(!output.status.success() && String::from_utf8_lossy(&output.stderr).contains("still lacks the signature"));
     // The pauser's machine: no chain, the same op under the file's nonce.
     let (nonce, nonce_value) = (entry["nonce_account"].as_str().unwrap(), entry["nonce_value"].as_str().unwrap());
+    // The kit was signed with a priority fee (by default); the same message carries the same one.
+    let price = entry["compute_unit_price"].as_u64().unwrap().to_string();
+    assert_eq!(price, "1000000", "kits carry a priority fee by default");
     let mint = keygen(&deployment.path("mint.json"));
     let signed = usd1()
         .args(["--keypair", &deployment.path("p.json"), "--fee-payer", &ops_key, "--nonce", nonce, "--nonce-authority", &ops_key, "--blockhash", nonce_value])
+        .args(["--with-compute-unit-price", &price])
         .args(["--decimals", "6", "--mint", &mint, "--output", "json", "--sign-only", "pause", "--scope", "all"])
         .output()
         .unwrap();

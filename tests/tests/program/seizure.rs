@@ -191,3 +191,39 @@ async fn a_seizure_needs_the_council_threshold() {
     let kind = seize_kind(&mallory.pubkey(), ONE_TOKEN, SeizureDestination::Burn);
     fixture.ledger.expect_error(instructions::propose(&stranger.pubkey(), &mint, next, kind), &[&stranger], "NotCouncilMember").await;
 }
+
+/// A hostile holder spreads a denylisted balance over the most token accounts a wallet may
+/// have (anyone can open accounts for any owner). One execution still takes it all, burning
+/// from each and re-freezing each, in one transaction under the packet size. On the `.so` this
+/// ran out of SBF's 32 KiB heap (a fresh CPI instruction per thaw, burn and freeze) until the
+/// seizure reused one instruction per action.
+#[tokio::test]
+async fn a_seizure_takes_a_balance_spread_over_the_most_accounts_a_wallet_may_have() {
+    let Case { mut fixture, mallory, mallory_associated, mallory_second } = denylisted_mallory().await;
+    let minter = fixture.treasury_minter.as_ref().map(Keypair::insecure_clone).unwrap();
+    let mut sources = vec![mallory_associated, mallory_second];
+    // Unlist to fund the extra accounts, then list again freezing all sixteen.
+    fixture.undenylist_with(&mallory.pubkey(), &sources).await;
+    while sources.len() < usd1::constants::MAX_WALLET_TOKEN_ACCOUNTS {
+        let account = fixture.create_named_token_account(&mallory.pubkey()).await;
+        let reference = format!("spread-{}", sources.len());
+        let instruction = substitute(fixture.mint_instruction(&minter, &mallory.pubkey(), ONE_TOKEN, &reference), &mallory_associated, &account);
+        fixture.ledger.expect_ok(instruction, &[&minter]).await;
+        sources.push(account);
+    }
+    fixture.denylist_with(&mallory.pubkey(), &sources).await;
+    let total = 10 * ONE_TOKEN + 5 * ONE_TOKEN + 14 * ONE_TOKEN;
+    let supply_before = fixture.ledger.mint_info(&fixture.mint_key()).await.unwrap().supply;
+    let id = fixture.approved_proposal(seize_kind(&mallory.pubkey(), total, SeizureDestination::Burn)).await;
+    let stranger = fixture.stranger.insecure_clone();
+    let seizure = SeizureAccounts { owner: mallory.pubkey(), source_accounts: sources.clone(), destination: None };
+    let executed = fixture.ledger.expect_ok_all(&[execute_seizure(&fixture, id, seizure)], &[&stranger]).await;
+    assert!(executed.size_bytes <= 1232, "{} bytes", executed.size_bytes);
+    let Some(Usd1Event::Seized(seized)) = executed.events.iter().find(|event| event.name() == "Seized") else { panic!("no Seized event") };
+    assert_eq!((seized.amount, seized.from_accounts.len()), (total, sources.len()));
+    for account in &sources {
+        assert_eq!(fixture.account_balance(account).await, 0);
+        assert!(fixture.is_frozen(account).await, "every source is frozen again");
+    }
+    assert_eq!(fixture.ledger.mint_info(&fixture.mint_key()).await.unwrap().supply, supply_before - total);
+}
