@@ -16,7 +16,7 @@ fi
 scripts/build-sbf.sh
 so="$PWD/target/deploy/usd1.so"
 USD1_SBF_OUT_DIR="$PWD/target/deploy" cargo test --locked -p usd1-tests
-USD1_PROGRAM_SO="$so" cargo test --locked -p usd1-cli --test cli -- every_project_drill demo sbf_
+USD1_PROGRAM_SO="$so" cargo test --locked -p usd1-cli
 if [ "$bench" = 1 ]; then
   USD1_PROGRAM_SO="$so" cargo run --locked -p usd1-tests --example benchmarks
   USD1_PROGRAM_SO="$so" cargo run --locked -p usd1-tests --example hook_costs

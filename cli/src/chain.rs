@@ -80,6 +80,12 @@ pub struct Embedded {
 }
 
 impl Embedded {
+    /// Whether the program's own log lines already reach this process's stderr: the native
+    /// program prints them; from a `.so` they are only in the transaction's logs.
+    pub fn program_prints_its_logs(&self) -> bool {
+        !self.ledger.program_build().is_sbf()
+    }
+
     /// Whether this ledger is kept in a state file (`--ledger`).
     pub fn has_state_file(&self) -> bool {
         self.state_file.is_some()
@@ -133,6 +139,11 @@ impl Chain {
             }
         }
         Ok(Chain::Embedded(Box::new(embedded)))
+    }
+
+    /// Whether the program's log lines already reach stderr (see [`Embedded::program_prints_its_logs`]).
+    pub fn program_prints_its_logs(&self) -> bool {
+        matches!(self, Chain::Embedded(embedded) if embedded.program_prints_its_logs())
     }
 
     pub fn rpc(url: &str) -> Chain {
@@ -303,6 +314,47 @@ impl Chain {
                 Ok(Sent { signature: transaction.signatures[0].to_string(), slot: response.context.slot, block_time: None, events: vec![] })
             }
         }
+    }
+
+    /// The compute units a transaction uses, from a simulation (its error when it would fail).
+    pub async fn simulated_units(&mut self, transaction: Transaction) -> Result<u64, Failure> {
+        match self {
+            Chain::Embedded(embedded) => Ok(embedded.ledger.simulate(&transaction).await?.units_consumed),
+            Chain::Rpc(client) => {
+                let response = client.simulate_transaction(&transaction).await.map_err(failure_from_rpc)?;
+                let logs = response.value.logs.unwrap_or_default();
+                if let Some(error) = response.value.err {
+                    return Err(Failure::from_transaction_error(error.into(), logs));
+                }
+                Ok(response.value.units_consumed.unwrap_or(0))
+            }
+        }
+    }
+
+    /// A compute-unit limit for `instructions` when the published one
+    /// (`usd1_client::compute_budget::transaction_units`) would be tight: what a simulation at the
+    /// runtime's ceiling used, plus the published margin. A key whose address search runs long
+    /// (which a hostile wallet can grind for) needs more than the measured worst case. None when
+    /// the published limit has its margin, or the simulation could not run (the send reports why).
+    pub async fn fitted_compute_limit(&mut self, instructions: &[solana_instruction::Instruction], payer: &Pubkey, keypairs: &[&solana_keypair::Keypair]) -> Option<u32> {
+        use usd1_client::compute_budget::{transaction_units, with_compute_unit_limit, with_margin, MAX_TRANSACTION_UNITS};
+        let published = transaction_units(instructions);
+        let blockhash = self.latest_blockhash().await.ok()?;
+        let probe = with_compute_unit_limit(instructions, MAX_TRANSACTION_UNITS, None);
+        let mut message = solana_message::Message::new(&probe, Some(payer));
+        message.recent_blockhash = blockhash;
+        let mut transaction = Transaction::new_unsigned(message);
+        let required = &transaction.message.account_keys[..usize::from(transaction.message.header.num_required_signatures)];
+        let mut usable: Vec<&solana_keypair::Keypair> = Vec::new();
+        for keypair in keypairs.iter().copied() {
+            let key = solana_signer::Signer::pubkey(keypair);
+            if required.contains(&key) && !usable.iter().any(|kept| solana_signer::Signer::pubkey(*kept) == key) {
+                usable.push(keypair);
+            }
+        }
+        transaction.try_partial_sign(&usable, blockhash).ok()?;
+        let used = u32::try_from(self.simulated_units(transaction).await.ok()?).ok()?;
+        fitted_limit(published, used)
     }
 
     /// Simulate a durable-nonce transaction. The embedded bank's simulation takes no nonce
@@ -519,6 +571,31 @@ fn failure_from_rpc(error: solana_rpc_client_api::client_error::Error) -> Failur
 async fn rpc_send(client: &RpcClient, transaction: Transaction) -> Result<Sent, Failure> {
     let signature = client.send_and_confirm_transaction(&transaction).await.map_err(failure_from_rpc)?;
     rpc_fetch(client, &signature).await.map_err(|error| Failure::Ledger(format!("sent {signature}, but reading it back failed: {error}")))
+}
+
+/// The limit to ask for when `used` units (simulated) would leave the `published` limit without
+/// its margin: `used` with the margin; None when the published limit keeps it.
+pub fn fitted_limit(published: u32, used: u32) -> Option<u32> {
+    let needed = usd1_client::compute_budget::with_margin(used);
+    (needed > published).then_some(needed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fitted_limit;
+    use usd1_client::compute_budget::{with_margin, MAX_TRANSACTION_UNITS};
+
+    #[test]
+    fn a_simulation_raises_a_tight_limit_and_leaves_a_roomy_one() {
+        // The published pause limit covers a pause that used its measured units.
+        let published = with_margin(14_000) + 9_000;
+        assert_eq!(fitted_limit(published, 14_000), None);
+        // A key whose address search ran 30 steps long (45,000 more units) gets its own margin.
+        assert_eq!(fitted_limit(published, 59_000), Some(with_margin(59_000)));
+        assert!(with_margin(59_000) > 59_000 + 30_000);
+        // Never past the runtime's ceiling.
+        assert_eq!(fitted_limit(published, 1_390_000), Some(MAX_TRANSACTION_UNITS));
+    }
 }
 
 /// Read a confirmed transaction and decode its events from the inner instructions.

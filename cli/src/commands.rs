@@ -306,10 +306,19 @@ async fn run_op(global: &GlobalArgs, spec: OpSpec) -> anyhow::Result<ExitCode> {
     };
     let nonce_authority_key = nonce_authority.pubkey();
     let nonce = global.nonce.as_ref().map(|account| (account, &nonce_authority_key));
-    let message = signing::build_message(&instructions, &payer.pubkey(), nonce, blockhash, global.with_compute_unit_price);
     let collected = global.signers.iter().map(|text| signing::parse_signer(text)).collect::<anyhow::Result<Vec<_>>>()?;
     let mut keypairs: Vec<&Keypair> = [&signer, &payer, &nonce_authority].iter().filter_map(|source| source.keypair()).collect();
     keypairs.extend(extra_keypairs.iter());
+    let mut budget = signing::ComputeBudget::of(global);
+    // Online, signing here alone: size the limit from a simulation when the published one is tight.
+    // (Offline or with signatures collected elsewhere, every machine must build the same message:
+    // the published limit, or --compute-unit-limit.)
+    if budget.unit_limit.is_none() && !global.sign_only && collected.is_empty() && global.nonce.is_none() && global.blockhash.is_none() {
+        if let Some(chain) = chain.as_mut() {
+            budget.unit_limit = chain.fitted_compute_limit(&instructions, &payer.pubkey(), &keypairs).await;
+        }
+    }
+    let message = signing::build_message(&instructions, &payer.pubkey(), nonce, blockhash, budget);
     let transaction = signing::sign(message, &keypairs, &collected)?;
 
     if global.sign_only {
@@ -369,6 +378,12 @@ async fn report_outcome(
                         });
                         return Ok(ExitCode::SUCCESS);
                     }
+                }
+            }
+            // The refusal's log lines on stderr, where the native program prints its own.
+            if !chain.program_prints_its_logs() {
+                for line in failure.logs() {
+                    eprintln!("{line}");
                 }
             }
             let name = failure.name().to_string();
@@ -431,7 +446,7 @@ async fn create_nonce_account(global: &GlobalArgs, nonce_path: &Path) -> anyhow:
     let lamports = chain.rent_exempt_minimum(solana_nonce::state::State::size()).await?;
     let instructions = solana_system_interface::instruction::create_nonce_account(&signer.pubkey(), &nonce.pubkey(), &authority, lamports);
     let blockhash = chain.latest_blockhash().await?;
-    let message = signing::build_message(&instructions, &signer.pubkey(), None, blockhash, global.with_compute_unit_price);
+    let message = signing::build_message(&instructions, &signer.pubkey(), None, blockhash, signing::ComputeBudget::of(global));
     let transaction = signing::sign(message, &[&signer, &nonce], &[])?;
     let outcome = chain.send(transaction).await;
     chain.save().await?;

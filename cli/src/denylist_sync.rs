@@ -169,12 +169,15 @@ fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
 }
 
 async fn send(chain: &mut Chain, instructions: &[Instruction], payer: &Keypair, denylister: &Keypair, unit_price: Option<u64>) -> Result<(), Failure> {
-    let instructions = &usd1_client::compute_budget::with_compute_budget(instructions, unit_price)[..];
-    let blockhash = chain.latest_blockhash().await.map_err(|error| Failure::Ledger(error.to_string()))?;
     let mut signers = vec![payer];
     if denylister.pubkey() != payer.pubkey() {
         signers.push(denylister);
     }
+    // A listed wallet may have ground a key whose DenylistEntry address search runs long, to
+    // outgrow the published limit: size it from a simulation then.
+    let unit_limit = chain.fitted_compute_limit(instructions, &payer.pubkey(), &signers).await;
+    let instructions = &crate::signing::ComputeBudget { unit_price, unit_limit }.apply(instructions)[..];
+    let blockhash = chain.latest_blockhash().await.map_err(|error| Failure::Ledger(error.to_string()))?;
     let transaction = solana_transaction::Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &signers, blockhash);
     chain.send(transaction).await.map(|_| ())
 }

@@ -354,11 +354,17 @@ impl Runner {
         let payer = self.identities.keypair("fee-payer").insecure_clone();
         let mut blockhash = self.chain.latest_blockhash().await?;
         let mut transaction;
+        let mint_keypair = self.mint.insecure_clone();
+        let mut signing_keys = vec![&payer, &signer, &mint_keypair];
+        signing_keys.extend(named.iter());
+        // As the CLI's ops do: the published limit, or a fitted one when a key's address search runs long.
+        let budget = signing::ComputeBudget {
+            unit_price: self.unit_price,
+            unit_limit: self.chain.fitted_compute_limit(&instructions, &self.fee_payer, &signing_keys).await,
+        };
         loop {
-            let message = signing::build_message(&instructions, &self.fee_payer, None, blockhash, self.unit_price);
-            let mut keypairs = vec![&payer, &signer, &self.mint];
-            keypairs.extend(named.iter());
-            transaction = signing::sign(message, &keypairs, &[])?;
+            let message = signing::build_message(&instructions, &self.fee_payer, None, blockhash, budget);
+            transaction = signing::sign(message, &signing_keys, &[])?;
             // A repeated step (a deliberate retry) under the same blockhash would be the
             // very same transaction; a fresh blockhash makes it a new attempt.
             if self.sent.insert(transaction.signatures[0]) {

@@ -139,7 +139,8 @@ async fn prepare_one(chain: &mut Chain, payer: &Keypair, role: &SignerSource, in
         solana_system_interface::instruction::advance_nonce_account(&nonce, &payer.pubkey()),
         instruction.clone(),
     ]);
-    let message = signing::build_message(&[instruction], &payer.pubkey(), Some((&nonce, &payer.pubkey())), nonce_value, Some(unit_price));
+    let budget = signing::ComputeBudget { unit_price: Some(unit_price), unit_limit: None };
+    let message = signing::build_message(&[instruction], &payer.pubkey(), Some((&nonce, &payer.pubkey())), nonce_value, budget);
     let keypairs: Vec<&Keypair> = [Some(payer), role.keypair()].into_iter().flatten().collect();
     let transaction = signing::sign(message, &keypairs, &[])?;
     Ok(KitEntry {

@@ -2,6 +2,7 @@
 
 pub fn hint(name: &str) -> &'static str {
     match name {
+        "ComputationalBudgetExceeded" => "the transaction ran out of its compute-unit limit and changed nothing: send it again with a higher --compute-unit-limit (at most 1400000), the same on every machine that signs it",
         "NonceAdvanced" => "this kit transaction's nonce was used or replaced: it can never be sent; prepare the kit again",
         "DescriptionMismatch" => "this kit file's description does not match what its signed transaction does (edited or swapped): do not fire it; prepare the kit again",
         "SignatureMismatch" => "a signature in this kit file does not match its transaction (corrupted or edited): prepare the kit again",

@@ -91,6 +91,10 @@ pub struct GlobalArgs {
     /// transaction also carries a compute-unit limit sized from the program's measured costs).
     #[arg(long, global = true, value_name = "MICRO_LAMPORTS")]
     pub with_compute_unit_price: Option<u64>,
+    /// Compute-unit limit for the transaction instead of the one sized from the program's measured
+    /// costs (at most 1,400,000); for an offline signature whose published limit proved too small.
+    #[arg(long, global = true, value_name = "UNITS", value_parser = clap::value_parser!(u32).range(1..=1_400_000))]
+    pub compute_unit_limit: Option<u32>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -28,16 +28,38 @@ pub fn parse_signer(text: &str) -> anyhow::Result<(Pubkey, Signature)> {
     Ok((pubkey, signature))
 }
 
+/// What a transaction pays for compute: the priority fee (`--with-compute-unit-price`) and, when
+/// not the published one, the limit (`--compute-unit-limit`, or sized from a simulation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ComputeBudget {
+    /// Micro-lamports per unit.
+    pub unit_price: Option<u64>,
+    /// None: `usd1_client::compute_budget::transaction_units` of the instructions.
+    pub unit_limit: Option<u32>,
+}
+
+impl ComputeBudget {
+    pub fn of(global: &crate::GlobalArgs) -> ComputeBudget {
+        ComputeBudget { unit_price: global.with_compute_unit_price, unit_limit: global.compute_unit_limit }
+    }
+
+    /// `instructions` followed by the compute-budget instructions.
+    pub fn apply(&self, instructions: &[Instruction]) -> Vec<Instruction> {
+        use usd1_client::compute_budget::{transaction_units, with_compute_unit_limit};
+        with_compute_unit_limit(instructions, self.unit_limit.unwrap_or_else(|| transaction_units(instructions)), self.unit_price)
+    }
+}
+
 /// The message for `instructions`, with `AdvanceNonceAccount` first when a nonce is used, and
-/// last a compute-unit limit sized from the program's measured costs (and a priority fee with
-/// `unit_price`, micro-lamports per unit: `--with-compute-unit-price`).
-pub fn build_message(instructions: &[Instruction], payer: &Pubkey, nonce: Option<(&Pubkey, &Pubkey)>, blockhash: Hash, unit_price: Option<u64>) -> Message {
+/// last a compute-unit limit (sized from the program's measured costs unless `budget` names
+/// one) and, with a price, a priority fee.
+pub fn build_message(instructions: &[Instruction], payer: &Pubkey, nonce: Option<(&Pubkey, &Pubkey)>, blockhash: Hash, budget: ComputeBudget) -> Message {
     let mut all = Vec::with_capacity(instructions.len() + 3);
     if let Some((nonce_account, authority)) = nonce {
         all.push(solana_system_interface::instruction::advance_nonce_account(nonce_account, authority));
     }
     all.extend_from_slice(instructions);
-    let all = usd1_client::compute_budget::with_compute_budget(&all, unit_price);
+    let all = budget.apply(&all);
     let mut message = Message::new(&all, Some(payer));
     message.recent_blockhash = blockhash;
     message

@@ -260,6 +260,7 @@ fn json_output_has_a_stable_shape() {
     assert_eq!(output.status.code(), Some(1));
     // The program's log lines of the refusal go to stderr: stdout is exactly one JSON document.
     let refused: Value = serde_json::from_str(stdout(&output).trim()).expect("a refused --output json op prints one JSON document");
+    // (natively the program prints them; from the .so they come from the transaction's logs)
     assert!(stderr(&output).contains("AnchorError"), "the program's logs go to stderr: {}", stderr(&output));
     assert_eq!((refused["ok"].as_bool(), refused["error"].as_str()), (Some(false), Some("Unauthorized")));
     assert!(refused["hint"].as_str().unwrap().contains("role"));
@@ -549,4 +550,21 @@ fn every_transaction_carries_the_published_compute_limit_and_the_priority_fee_as
             assert_eq!(message.instructions[3].data, price_data);
         }
     }
+}
+
+#[test]
+fn a_limit_too_small_changes_nothing_and_says_which_flag_raises_it() {
+    let deployment = Deployment::new();
+    // pause{all} calls Token-2022 (Pausable), metered natively too: 1,000 units cannot cover it.
+    let output = deployment.as_("p", &["--compute-unit-limit", "1000", "--output", "json", "pause", "--scope", "all"]);
+    assert!(!output.status.success());
+    let report = json_lines(&output).pop().unwrap();
+    assert_eq!(report["error"], "ComputationalBudgetExceeded", "{report}");
+    assert!(report["hint"].as_str().unwrap().contains("--compute-unit-limit"), "{report}");
+    assert_eq!(deployment.status()["paused"]["mint"], false, "nothing was applied");
+    let output = deployment.as_("p", &["--compute-unit-limit", "0", "pause", "--scope", "all"]);
+    assert!(!output.status.success() && stderr(&output).contains("--compute-unit-limit"), "{}", stderr(&output));
+    // The published limit does it.
+    deployment.ok("p", &["pause", "--scope", "all"]);
+    assert_eq!(deployment.status()["paused"]["mint"], true);
 }

@@ -209,7 +209,7 @@ async fn main() {
     let sbf_build = match ProgramBuild::from_env() {
         ProgramBuild::Native => {
             let built = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy/usd1.so");
-            built.is_file().then(|| ProgramBuild::Sbf(built))
+            built.canonicalize().ok().map(ProgramBuild::Sbf)
         }
         build => Some(build),
     };

@@ -13,7 +13,7 @@ export const MAX_TRANSACTION_UNITS = 1_400_000;
 /** The runtime's default per instruction: used for a program this table does not know. */
 export const DEFAULT_INSTRUCTION_UNITS = 200_000;
 export const MARGIN_PERCENT = 25;
-export const MARGIN_UNITS = 10_000;
+export const MARGIN_UNITS = 30_000;
 /** A builtin instruction (system program, compute budget). */
 export const BUILTIN_INSTRUCTION_UNITS = 3_000;
 
@@ -58,7 +58,7 @@ export const MEASURED: Record<string, MeasuredCost> = {
   check_supply: cost(13_000),
 };
 /** A Token-2022 TransferChecked of the USD1 mint, through the hook. */
-export const HOOKED_TRANSFER = cost(37_000);
+export const HOOKED_TRANSFER = cost(38_000);
 /** Creating an associated token account of the USD1 mint. */
 export const CREATE_ASSOCIATED_ACCOUNT = cost(22_000);
 

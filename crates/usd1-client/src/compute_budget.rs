@@ -34,8 +34,11 @@ pub const MAX_TRANSACTION_UNITS: u32 = 1_400_000;
 pub const DEFAULT_INSTRUCTION_UNITS: u32 = 200_000;
 /// Relative margin over the largest measured figure.
 pub const MARGIN_PERCENT: u32 = 25;
-/// Fixed margin over the largest measured figure (key-dependent bump searches).
-pub const MARGIN_UNITS: u32 = 10_000;
+/// Fixed margin over the largest measured figure: twenty more steps of the key-dependent bump
+/// searches (1,500 units each) than the worst key measured. A hostile party who grinds a key
+/// past that (a wallet whose DenylistEntry address takes a longer search) is met by the CLI,
+/// which sizes the limit from a simulation when the published one would not do.
+pub const MARGIN_UNITS: u32 = 30_000;
 /// A builtin instruction (system program: nonce advance, account creation; compute budget).
 pub const BUILTIN_INSTRUCTION_UNITS: u32 = 3_000;
 
@@ -93,7 +96,7 @@ pub const MEASURED: &[(&[u8], MeasuredCost)] = &[
 
 /// A Token-2022 `TransferChecked` of the USD1 mint: Token-2022 with its search for the hook's
 /// account list (the worst key measured) and the hook.
-pub const HOOKED_TRANSFER: MeasuredCost = cost("transfer_checked (through the hook)", 37_000, 0, 0);
+pub const HOOKED_TRANSFER: MeasuredCost = cost("transfer_checked (through the hook)", 38_000, 0, 0);
 /// Creating an associated token account (idempotent) of the USD1 mint: ImmutableOwner and the
 /// DefaultAccountState extension's freeze included.
 pub const CREATE_ASSOCIATED_ACCOUNT: MeasuredCost = cost("create associated token account", 22_000, 0, 0);
@@ -154,11 +157,16 @@ pub fn transaction_units(instructions: &[Instruction]) -> u32 {
 /// advance must stay first). Instructions that already carry a compute-budget instruction are
 /// returned as they are: the caller chose.
 pub fn with_compute_budget(instructions: &[Instruction], unit_price: Option<u64>) -> Vec<Instruction> {
+    with_compute_unit_limit(instructions, transaction_units(instructions), unit_price)
+}
+
+/// [`with_compute_budget`] with a limit of the caller's (`units`, at most the runtime's ceiling).
+pub fn with_compute_unit_limit(instructions: &[Instruction], units: u32, unit_price: Option<u64>) -> Vec<Instruction> {
     let mut all = instructions.to_vec();
     if instructions.iter().any(|instruction| instruction.program_id == solana_sdk_ids::compute_budget::ID) {
         return all;
     }
-    all.push(ComputeBudgetInstruction::set_compute_unit_limit(transaction_units(instructions)));
+    all.push(ComputeBudgetInstruction::set_compute_unit_limit(units.min(MAX_TRANSACTION_UNITS)));
     if let Some(price) = unit_price {
         all.push(ComputeBudgetInstruction::set_compute_unit_price(price));
     }

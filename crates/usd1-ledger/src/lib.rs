@@ -136,6 +136,13 @@ impl Failure {
                     logs,
                 }
             }
+            // A program that ran out of the transaction's compute-unit limit fails to complete;
+            // the runtime's log says why, and the name says what to do about it.
+            TransactionError::InstructionError(_, InstructionError::ProgramFailedToComplete)
+                if logs.iter().any(|line| line.contains("exceeded CUs meter")) =>
+            {
+                Failure::Runtime { name: "ComputationalBudgetExceeded".into(), logs }
+            }
             TransactionError::InstructionError(_, instruction_error) => {
                 Failure::Runtime { name: format!("{instruction_error:?}"), logs }
             }

@@ -281,3 +281,4 @@ async fn every_instruction_in_its_worst_case_stays_within_its_published_compute_
     let execute = instructions::execute_with_accounts(&stranger.pubkey(), &mint, id, &fixture.council[0].pubkey(), &extra);
     within_limit(&mut fixture, "execute (set_council of ten)", execute, &[&stranger]).await;
 }
+
