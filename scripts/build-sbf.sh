@@ -28,7 +28,8 @@ done
 builder=""; builder_name=""
 if [ -z "${SBF_TOOLCHAIN:-}" ] && command -v cargo-build-sbf >/dev/null 2>&1; then
   builder=$(command -v cargo-build-sbf)
-  builder_name="cargo build-sbf (Solana platform tools: $("$builder" --version 2>/dev/null | head -n 1))"
+  version=$("$builder" --version 2>/dev/null | head -n 1 || true)
+  builder_name="cargo build-sbf (Solana platform tools: ${version:-version unknown})"
 elif [ -n "${SBF_TOOLCHAIN:-}" ] && [ -x "$SBF_TOOLCHAIN/cargo-build-sbf" ]; then
   builder=$(cd "$SBF_TOOLCHAIN" && pwd)/cargo-build-sbf
   builder_name="replacement $builder (Debian rustc 1.96 / upstream LLVM 22 via sbpf-linker, SBPF v0)"
@@ -69,11 +70,9 @@ if [ "$reproducible" = 1 ]; then
     build "$scratch" "$scratch/deploy-out"
     hashes+=("$(sha256sum < "$scratch/deploy-out/usd1.so" | cut -d' ' -f1)")
     echo "build-sbf: $run clean build ${hashes[-1]}" >&2
-    [ "$run" = second ] || cp "$scratch/deploy-out/usd1.so" "$root/target/usd1.so.first"
   done
   [ "${hashes[0]}" = "${hashes[1]}" ] || { echo "build-sbf: NOT reproducible: two clean builds of the same sources differ" >&2; exit 1; }
   mkdir -p "$out"; cp "$scratch/deploy-out/usd1.so" "$out/usd1.so"
-  rm -f "$root/target/usd1.so.first"
 else
   build "$root/target" "$out"
 fi

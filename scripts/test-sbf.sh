@@ -9,7 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench=1
-[ "${1:-}" = "--no-bench" ] && bench=0
+case "${1:-}" in
+  "") ;;
+  --no-bench) bench=0 ;;
+  *) echo "test-sbf: unknown argument $1 (only --no-bench)" >&2; exit 2 ;;
+esac
 if ! command -v cargo-build-sbf >/dev/null 2>&1 && [ -z "${SBF_TOOLCHAIN:-}" ] && [ -x ../shared/sbf/cargo-build-sbf ]; then
   export SBF_TOOLCHAIN=../shared/sbf
 fi

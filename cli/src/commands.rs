@@ -116,10 +116,11 @@ fn choose_program_build(global: &GlobalArgs) -> anyhow::Result<(ProgramBuild, St
     Ok((ProgramBuild::Sbf(built.to_path_buf()), format!("found {DEFAULT_PROGRAM_SO}")))
 }
 
-/// A program source file (under `programs/usd1/`, or `Cargo.lock`) modified after `built`, if any.
+/// A program source file (under `programs/usd1/`, `Cargo.lock`, or the workspace `Cargo.toml`
+/// whose release profile shapes the `.so`) modified after `built`, if any.
 fn newest_source_after(built: &Path) -> Option<PathBuf> {
     let built_at = std::fs::metadata(built).and_then(|metadata| metadata.modified()).ok()?;
-    let mut pending = vec![PathBuf::from("programs/usd1"), PathBuf::from("Cargo.lock")];
+    let mut pending = vec![PathBuf::from("programs/usd1"), PathBuf::from("Cargo.lock"), PathBuf::from("Cargo.toml")];
     while let Some(path) = pending.pop() {
         let Ok(metadata) = std::fs::metadata(&path) else { continue };
         if metadata.is_dir() {

@@ -168,15 +168,18 @@ fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
     bincode::serialize(&transaction).map(|bytes| bytes.len()).unwrap_or(usize::MAX)
 }
 
-async fn send(chain: &mut Chain, instructions: &[Instruction], payer: &Keypair, denylister: &Keypair, unit_price: Option<u64>) -> Result<(), Failure> {
+async fn send(chain: &mut Chain, instructions: &[Instruction], payer: &Keypair, denylister: &Keypair, budget: crate::signing::ComputeBudget) -> Result<(), Failure> {
     let mut signers = vec![payer];
     if denylister.pubkey() != payer.pubkey() {
         signers.push(denylister);
     }
     // A listed wallet may have ground a key whose DenylistEntry address search runs long, to
     // outgrow the published limit: size it from a simulation then.
-    let unit_limit = chain.fitted_compute_limit(instructions, &payer.pubkey(), &signers).await;
-    let instructions = &crate::signing::ComputeBudget { unit_price, unit_limit }.apply(instructions)[..];
+    let unit_limit = match budget.unit_limit {
+        Some(limit) => Some(limit),
+        None => chain.fitted_compute_limit(instructions, &payer.pubkey(), &signers).await,
+    };
+    let instructions = &crate::signing::ComputeBudget { unit_limit, ..budget }.apply(instructions)[..];
     let blockhash = chain.latest_blockhash().await.map_err(|error| Failure::Ledger(error.to_string()))?;
     let transaction = solana_transaction::Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &signers, blockhash);
     chain.send(transaction).await.map(|_| ())
@@ -269,7 +272,7 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
                 continue;
             }
             transactions_sent += 1;
-            let outcome = send(chain, &instructions, payer, denylister, global.with_compute_unit_price).await;
+            let outcome = send(chain, &instructions, payer, denylister, crate::signing::ComputeBudget::of(global)).await;
             let results: Vec<(&Change, Result<(), Failure>)> = match outcome {
                 Ok(()) => batch.iter().map(|change| (change, Ok(()))).collect(),
                 // Find which change failed: one transaction each.
@@ -277,7 +280,7 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
                     let mut results = Vec::new();
                     for change in &batch {
                         transactions_sent += 1;
-                        results.push((change, send(chain, std::slice::from_ref(&change.instruction), payer, denylister, global.with_compute_unit_price).await));
+                        results.push((change, send(chain, std::slice::from_ref(&change.instruction), payer, denylister, crate::signing::ComputeBudget::of(global)).await));
                     }
                     results
                 }

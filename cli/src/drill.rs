@@ -269,8 +269,9 @@ pub struct Runner {
     event_counts: BTreeMap<String, u64>,
     record: Option<std::fs::File>,
     sent: std::collections::HashSet<solana_signature::Signature>,
-    /// The priority fee every step's transaction carries (`--with-compute-unit-price`).
-    pub unit_price: Option<u64>,
+    /// The priority fee every step's transaction carries (`--with-compute-unit-price`), and a
+    /// limit when `--compute-unit-limit` names one.
+    pub budget: signing::ComputeBudget,
 }
 
 impl Runner {
@@ -281,7 +282,7 @@ impl Runner {
         };
         let mut identities = Identities { keypairs: BTreeMap::new(), pending_funding: vec![], touched: vec![] };
         let fee_payer = identities.key("fee-payer")?;
-        let mut runner = Runner { chain, identities, mint: Keypair::new(), fee_payer, decimals: None, event_counts: BTreeMap::new(), record, sent: Default::default(), unit_price: None };
+        let mut runner = Runner { chain, identities, mint: Keypair::new(), fee_payer, decimals: None, event_counts: BTreeMap::new(), record, sent: Default::default(), budget: Default::default() };
         runner.identities.fund_new(&mut runner.chain).await?;
         Ok(runner)
     }
@@ -358,10 +359,10 @@ impl Runner {
         let mut signing_keys = vec![&payer, &signer, &mint_keypair];
         signing_keys.extend(named.iter());
         // As the CLI's ops do: the published limit, or a fitted one when a key's address search runs long.
-        let budget = signing::ComputeBudget {
-            unit_price: self.unit_price,
-            unit_limit: self.chain.fitted_compute_limit(&instructions, &self.fee_payer, &signing_keys).await,
-        };
+        let mut budget = self.budget;
+        if budget.unit_limit.is_none() {
+            budget.unit_limit = self.chain.fitted_compute_limit(&instructions, &self.fee_payer, &signing_keys).await;
+        }
         loop {
             let message = signing::build_message(&instructions, &self.fee_payer, None, blockhash, budget);
             transaction = signing::sign(message, &signing_keys, &[])?;
@@ -511,7 +512,7 @@ pub async fn run_file(global: &GlobalArgs, path: &Path, record: Option<&Path>) -
         (None, ledger) => Chain::embedded(ledger.clone(), &crate::commands::announce_program_build(global)?).await?,
     };
     let mut runner = Runner::new(chain, record).await?;
-    runner.unit_price = global.with_compute_unit_price;
+    runner.budget = signing::ComputeBudget::of(global);
     let (mut passed, mut failed) = (0usize, 0usize);
     for (index, step) in drill.steps.iter().enumerate() {
         let report = runner.run_step(step).await.with_context(|| format!("step {index} ({})", step.op))?;

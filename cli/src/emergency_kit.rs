@@ -127,19 +127,32 @@ async fn create_nonce(chain: &mut Chain, payer: &Keypair) -> anyhow::Result<Pubk
 
 /// The priority fee a kit is signed with when `--with-compute-unit-price` is not given: a kit is
 /// fired when the cluster may be busiest and cannot be re-priced once signed. One lamport per
-/// unit: about 0.00003 SOL for a pause under its limit.
+/// unit: about 0.00006 SOL for a pause under its limit.
 pub const DEFAULT_KIT_UNIT_PRICE: u64 = 1_000_000;
 
 /// Sign `instruction` under a fresh nonce account; the role key signs if it is at hand.
 #[allow(clippy::too_many_arguments)]
-async fn prepare_one(chain: &mut Chain, payer: &Keypair, role: &SignerSource, instruction: Instruction, what: String, op: &str, now: i64, unit_price: u64) -> anyhow::Result<KitEntry> {
+async fn prepare_one(
+    chain: &mut Chain,
+    payer: &Keypair,
+    role: &SignerSource,
+    instruction: Instruction,
+    what: String,
+    op: &str,
+    now: i64,
+    (unit_price, unit_limit): (u64, Option<u32>),
+) -> anyhow::Result<KitEntry> {
     let nonce = create_nonce(chain, payer).await?;
     let nonce_value: Hash = chain.nonce_blockhash(&nonce).await?;
-    let compute_unit_limit = usd1_client::compute_budget::transaction_units(&[
-        solana_system_interface::instruction::advance_nonce_account(&nonce, &payer.pubkey()),
-        instruction.clone(),
-    ]);
-    let budget = signing::ComputeBudget { unit_price: Some(unit_price), unit_limit: None };
+    // An explicit limit, recorded in the file: a role key signing elsewhere passes the same
+    // --compute-unit-limit and --with-compute-unit-price, whatever its CLI's published table says.
+    let compute_unit_limit = unit_limit.unwrap_or_else(|| {
+        usd1_client::compute_budget::transaction_units(&[
+            solana_system_interface::instruction::advance_nonce_account(&nonce, &payer.pubkey()),
+            instruction.clone(),
+        ])
+    });
+    let budget = signing::ComputeBudget { unit_price: Some(unit_price), unit_limit: Some(compute_unit_limit) };
     let message = signing::build_message(&[instruction], &payer.pubkey(), Some((&nonce, &payer.pubkey())), nonce_value, budget);
     let keypairs: Vec<&Keypair> = [Some(payer), role.keypair()].into_iter().flatten().collect();
     let transaction = signing::sign(message, &keypairs, &[])?;
@@ -183,7 +196,7 @@ pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_mint
         Ok(())
     };
     let pause = instructions::pause(&pauser.pubkey(), &mint, PauseScope::All);
-    let entry = prepare_one(chain, &payer, &pauser, pause, "pause everything (mint, redeem, transfers; Token-2022 Pausable)".into(), "pause --scope all", now, unit_price).await?;
+    let entry = prepare_one(chain, &payer, &pauser, pause, "pause everything (mint, redeem, transfers; Token-2022 Pausable)".into(), "pause --scope all", now, (unit_price, global.compute_unit_limit)).await?;
     write("pause-all.json".into(), &entry)?;
     let config_key = pda::config_address(&mint);
     let mut minters: Vec<Minter> = Vec::new();
@@ -199,7 +212,7 @@ pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_mint
     for minter in &minters {
         let remove = instructions::remove_minter(&master_minter.pubkey(), &mint, &minter.minter);
         let what = format!("remove minter {} (its remaining allowance is forfeited)", minter.minter);
-        let entry = prepare_one(chain, &payer, &master_minter, remove, what, &format!("remove-minter --minter {}", minter.minter), now, unit_price).await?;
+        let entry = prepare_one(chain, &payer, &master_minter, remove, what, &format!("remove-minter --minter {}", minter.minter), now, (unit_price, global.compute_unit_limit)).await?;
         write(format!("remove-minter-{}.json", minter.minter), &entry)?;
     }
     let manifest = Manifest { mint: mint.to_string(), program_id: usd1_client::PROGRAM_ID.to_string(), created_at: now, files: files.clone() };
@@ -211,7 +224,7 @@ pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_mint
         let mut text = format!("emergency kit in {}: {} transaction(s) (pause all, remove {} minter(s))", out.display(), files.len(), minters.len());
         if !absent.is_empty() {
             text.push_str(&format!(
-                "\n  still to be signed by the role key elsewhere: the same op with --sign-only, the file's nonce and --with-compute-unit-price {unit_price}, then `fire --signer`"
+                "\n  still to be signed by the role key elsewhere: the same op with --sign-only, the file's nonce_value as --blockhash, and the file's compute_unit_price and compute_unit_limit as --with-compute-unit-price and --compute-unit-limit; then `fire --signer`"
             ));
         }
         text

@@ -119,8 +119,24 @@ pub fn sign_only_report(transaction: &Transaction) -> Value {
         .collect();
     let absent: Vec<String> = absent_signers(transaction).iter().map(Pubkey::to_string).collect();
     let complete = absent.is_empty();
+    // What every other machine passes to build the same message (--compute-unit-limit,
+    // --with-compute-unit-price), so that a CLI with another limit table still agrees.
+    let (mut unit_limit, mut unit_price) = (Value::Null, Value::Null);
+    let message = &transaction.message;
+    for instruction in &message.instructions {
+        if message.account_keys.get(usize::from(instruction.program_id_index)) != Some(&solana_sdk_ids::compute_budget::ID) {
+            continue;
+        }
+        match instruction.data.split_first() {
+            Some((2, units)) if units.len() == 4 => unit_limit = json!(u32::from_le_bytes(units.try_into().expect("4 bytes"))),
+            Some((3, price)) if price.len() == 8 => unit_price = json!(u64::from_le_bytes(price.try_into().expect("8 bytes"))),
+            _ => {}
+        }
+    }
     json!({
         "blockhash": transaction.message.recent_blockhash.to_string(),
+        "compute_unit_limit": unit_limit,
+        "compute_unit_price": unit_price,
         "message": engine.encode(transaction.message_data()),
         "signers": signed,
         "absent": absent,

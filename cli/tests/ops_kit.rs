@@ -327,15 +327,18 @@ fn a_kit_whose_role_key_lives_elsewhere_is_signed_with_the_sign_only_flow() {
     // The kit was signed with a priority fee (by default); the same message carries the same one.
     let price = entry["compute_unit_price"].as_u64().unwrap().to_string();
     assert_eq!(price, "1000000", "kits carry a priority fee by default");
+    let limit = entry["compute_unit_limit"].as_u64().unwrap().to_string();
     let mint = keygen(&deployment.path("mint.json"));
     let signed = usd1()
         .args(["--keypair", &deployment.path("p.json"), "--fee-payer", &ops_key, "--nonce", nonce, "--nonce-authority", &ops_key, "--blockhash", nonce_value])
-        .args(["--with-compute-unit-price", &price])
+        .args(["--with-compute-unit-price", &price, "--compute-unit-limit", &limit])
         .args(["--decimals", "6", "--mint", &mint, "--output", "json", "--sign-only", "pause", "--scope", "all"])
         .output()
         .unwrap();
     assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
     let signed: Value = serde_json::from_str(stdout(&signed).trim()).unwrap();
+    // The sign-only report names the budget it signed, for the next machine to pass.
+    assert_eq!((signed["compute_unit_limit"].to_string(), signed["compute_unit_price"].to_string()), (limit.clone(), price.clone()));
     let signature = signed["signers"][0]["signer"].as_str().unwrap().to_string();
     let (ok, fired) = deployment.json("admin", &["--signer", &signature, "emergency-kit", "fire", &file]);
     assert!(ok, "{fired}");
