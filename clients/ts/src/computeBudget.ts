@@ -37,14 +37,14 @@ export const MEASURED: Record<string, MeasuredCost> = {
   pause: cost(14_000),
   unpause: cost(14_000),
   configure_minter: cost(26_000),
-  remove_minter: cost(18_000),
-  decrease_allowance: cost(18_000),
+  remove_minter: cost(19_000),
+  decrease_allowance: cost(19_000),
   propose: cost(35_000),
   approve: cost(24_000),
   reject: cost(15_000),
   execute: cost(30_000, 12, 10_500),
   cancel: cost(14_000),
-  mint: cost(45_000),
+  mint: cost(49_000),
   request_redemption: cost(46_000),
   complete_redemption: cost(23_000),
   reject_redemption: cost(47_000),
@@ -52,15 +52,15 @@ export const MEASURED: Record<string, MeasuredCost> = {
   sweep_escrow: cost(43_000),
   denylist_add: cost(22_000, 9, 4_600),
   denylist_remove: cost(18_000, 8, 4_200),
-  freeze: cost(24_000),
-  thaw: cost(24_000),
+  freeze: cost(26_000),
+  thaw: cost(26_000),
   attest_reserves: cost(12_000),
   check_supply: cost(13_000),
 };
 /** A Token-2022 TransferChecked of the USD1 mint, through the hook. */
 export const HOOKED_TRANSFER = cost(38_000);
 /** Creating an associated token account of the USD1 mint. */
-export const CREATE_ASSOCIATED_ACCOUNT = cost(22_000);
+export const CREATE_ASSOCIATED_ACCOUNT = cost(26_000);
 
 /** `units` plus the margins, rounded up to a thousand, at most the transaction ceiling. */
 export function withMargin(units: number): number {

@@ -74,14 +74,14 @@ pub const MEASURED: &[(&[u8], MeasuredCost)] = &[
     (program_instruction::Pause::DISCRIMINATOR, cost("pause", 14_000, 0, 0)),
     (program_instruction::Unpause::DISCRIMINATOR, cost("unpause", 14_000, 0, 0)),
     (program_instruction::ConfigureMinter::DISCRIMINATOR, cost("configure_minter", 26_000, 0, 0)),
-    (program_instruction::RemoveMinter::DISCRIMINATOR, cost("remove_minter", 18_000, 0, 0)),
-    (program_instruction::DecreaseAllowance::DISCRIMINATOR, cost("decrease_allowance", 18_000, 0, 0)),
+    (program_instruction::RemoveMinter::DISCRIMINATOR, cost("remove_minter", 19_000, 0, 0)),
+    (program_instruction::DecreaseAllowance::DISCRIMINATOR, cost("decrease_allowance", 19_000, 0, 0)),
     (program_instruction::Propose::DISCRIMINATOR, cost("propose", 35_000, 0, 0)),
     (program_instruction::Approve::DISCRIMINATOR, cost("approve", 24_000, 0, 0)),
     (program_instruction::Reject::DISCRIMINATOR, cost("reject", 15_000, 0, 0)),
     (program_instruction::Execute::DISCRIMINATOR, cost("execute", 30_000, 12, 10_500)),
     (program_instruction::Cancel::DISCRIMINATOR, cost("cancel", 14_000, 0, 0)),
-    (program_instruction::Mint::DISCRIMINATOR, cost("mint", 45_000, 0, 0)),
+    (program_instruction::Mint::DISCRIMINATOR, cost("mint", 49_000, 0, 0)),
     (program_instruction::RequestRedemption::DISCRIMINATOR, cost("request_redemption", 46_000, 0, 0)),
     (program_instruction::CompleteRedemption::DISCRIMINATOR, cost("complete_redemption", 23_000, 0, 0)),
     (program_instruction::RejectRedemption::DISCRIMINATOR, cost("reject_redemption", 47_000, 0, 0)),
@@ -89,8 +89,8 @@ pub const MEASURED: &[(&[u8], MeasuredCost)] = &[
     (program_instruction::SweepEscrow::DISCRIMINATOR, cost("sweep_escrow", 43_000, 0, 0)),
     (program_instruction::DenylistAdd::DISCRIMINATOR, cost("denylist_add", 22_000, 9, 4_600)),
     (program_instruction::DenylistRemove::DISCRIMINATOR, cost("denylist_remove", 18_000, 8, 4_200)),
-    (program_instruction::Freeze::DISCRIMINATOR, cost("freeze", 24_000, 0, 0)),
-    (program_instruction::Thaw::DISCRIMINATOR, cost("thaw", 24_000, 0, 0)),
+    (program_instruction::Freeze::DISCRIMINATOR, cost("freeze", 26_000, 0, 0)),
+    (program_instruction::Thaw::DISCRIMINATOR, cost("thaw", 26_000, 0, 0)),
     (program_instruction::AttestReserves::DISCRIMINATOR, cost("attest_reserves", 12_000, 0, 0)),
     (program_instruction::CheckSupply::DISCRIMINATOR, cost("check_supply", 13_000, 0, 0)),
 ];
@@ -100,7 +100,7 @@ pub const MEASURED: &[(&[u8], MeasuredCost)] = &[
 pub const HOOKED_TRANSFER: MeasuredCost = cost("transfer_checked (through the hook)", 38_000, 0, 0);
 /// Creating an associated token account (idempotent) of the USD1 mint: ImmutableOwner and the
 /// DefaultAccountState extension's freeze included.
-pub const CREATE_ASSOCIATED_ACCOUNT: MeasuredCost = cost("create associated token account", 22_000, 0, 0);
+pub const CREATE_ASSOCIATED_ACCOUNT: MeasuredCost = cost("create associated token account", 26_000, 0, 0);
 
 /// `units` plus the margins, rounded up to a thousand.
 pub const fn with_margin(units: u32) -> u32 {
