@@ -343,16 +343,7 @@ impl Chain {
         let probe = with_compute_unit_limit(instructions, MAX_TRANSACTION_UNITS, None);
         let mut message = solana_message::Message::new(&probe, Some(payer));
         message.recent_blockhash = blockhash;
-        let mut transaction = Transaction::new_unsigned(message);
-        let required = &transaction.message.account_keys[..usize::from(transaction.message.header.num_required_signatures)];
-        let mut usable: Vec<&solana_keypair::Keypair> = Vec::new();
-        for keypair in keypairs.iter().copied() {
-            let key = solana_signer::Signer::pubkey(keypair);
-            if required.contains(&key) && !usable.iter().any(|kept| solana_signer::Signer::pubkey(*kept) == key) {
-                usable.push(keypair);
-            }
-        }
-        transaction.try_partial_sign(&usable, blockhash).ok()?;
+        let transaction = crate::signing::sign(message, keypairs, &[]).ok()?;
         let used = u32::try_from(self.simulated_units(transaction).await.ok()?).ok()?;
         fitted_limit(published, used)
     }
