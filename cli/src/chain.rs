@@ -66,6 +66,10 @@ struct StateFile {
     /// What `usd1 localnet` served: each transaction with its status meta (see `localnet.rs`).
     #[serde(default)]
     rpc_history: Vec<Value>,
+    /// The genesis hash the ledger was first started with: a restarted ledger is the same
+    /// cluster (as agave's is), so indexes keyed by it stay valid.
+    #[serde(default)]
+    genesis_hash: Option<String>,
 }
 
 pub struct Embedded {
@@ -77,6 +81,8 @@ pub struct Embedded {
     transactions: Vec<Value>,
     /// `usd1 localnet`'s transaction history, kept across restarts.
     pub(crate) rpc_history: Vec<Value>,
+    /// This ledger's cluster identity: the first start's genesis hash, kept in the state file.
+    pub(crate) genesis_hash: Hash,
 }
 
 impl Embedded {
@@ -116,7 +122,8 @@ impl Chain {
     /// A fresh embedded ledger running `program_build`, or the one stored in `state_file` (created if missing).
     pub async fn embedded(state_file: Option<PathBuf>, program_build: &ProgramBuild) -> anyhow::Result<Chain> {
         let ledger = Ledger::try_start(program_build.clone()).await?;
-        let mut embedded = Embedded { ledger, state_file, known: BTreeSet::new(), transactions: vec![], rpc_history: vec![] };
+        let genesis_hash = ledger.genesis_hash();
+        let mut embedded = Embedded { ledger, state_file, known: BTreeSet::new(), transactions: vec![], rpc_history: vec![], genesis_hash };
         if let Some(path) = &embedded.state_file {
             if path.exists() {
                 let text = std::fs::read_to_string(path).with_context(|| format!("reading ledger state {}", path.display()))?;
@@ -136,6 +143,9 @@ impl Chain {
                 }
                 embedded.transactions = state.transactions;
                 embedded.rpc_history = state.rpc_history;
+                if let Some(stored) = state.genesis_hash {
+                    embedded.genesis_hash = stored.parse().map_err(|_| anyhow!("ledger state: bad genesis hash {stored}"))?;
+                }
             }
         }
         Ok(Chain::Embedded(Box::new(embedded)))
@@ -159,6 +169,7 @@ impl Chain {
             unix_timestamp: embedded.ledger.clock().await?.unix_timestamp,
             slot: point.slot,
             tick_counter: point.tick_counter,
+            genesis_hash: Some(embedded.genesis_hash.to_string()),
             ..Default::default()
         };
         for key in embedded.known.clone() {
@@ -188,6 +199,14 @@ impl Chain {
         std::fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
         std::fs::rename(&temporary, &path).with_context(|| format!("replacing {}", path.display()))?;
         Ok(())
+    }
+
+    /// The cluster's genesis hash: what tells two clusters apart (a deployment is a cluster and a mint).
+    pub async fn genesis_hash(&mut self) -> anyhow::Result<Hash> {
+        match self {
+            Chain::Embedded(embedded) => Ok(embedded.genesis_hash),
+            Chain::Rpc(client) => Ok(client.get_genesis_hash().await?),
+        }
     }
 
     pub async fn latest_blockhash(&mut self) -> anyhow::Result<Hash> {
@@ -337,7 +356,7 @@ impl Chain {
     /// (which a hostile wallet can grind for) needs more than the measured worst case. None when
     /// the published limit has its margin, or the simulation could not run (the send reports why).
     pub async fn fitted_compute_limit(&mut self, instructions: &[solana_instruction::Instruction], payer: &Pubkey, keypairs: &[&solana_keypair::Keypair]) -> Option<u32> {
-        use usd1_client::compute_budget::{transaction_units, with_compute_unit_limit, with_margin, MAX_TRANSACTION_UNITS};
+        use usd1_client::compute_budget::{transaction_units, with_compute_unit_limit, MAX_TRANSACTION_UNITS};
         let published = transaction_units(instructions);
         let blockhash = self.latest_blockhash().await.ok()?;
         let probe = with_compute_unit_limit(instructions, MAX_TRANSACTION_UNITS, None);

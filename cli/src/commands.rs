@@ -44,6 +44,36 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index { db, from_file, quiet, page_size } => offchain::index(&global, &db, from_file.as_deref(), quiet, usize::from(page_size)).await,
         Command::Reconcile { db, reserves } => offchain::reconcile(&global, &db, &reserves).await,
         Command::Monitor { db, rules } => offchain::monitor(&db, &rules),
+        Command::Report {
+            db,
+            reserves,
+            from,
+            to,
+            out,
+            deployments,
+            deployments_file,
+            business_days_only,
+            cutoff,
+            tz,
+            redemption_deadline_business_days,
+            rules,
+        } => {
+            let request = offchain::ReportRequest {
+                db: &db,
+                reserves: &reserves,
+                from: from.as_deref(),
+                to: to.as_deref(),
+                out: &out,
+                deployments: &deployments,
+                deployments_file: deployments_file.as_deref(),
+                business_days_only,
+                cutoff: cutoff.as_deref(),
+                tz: &tz,
+                redemption_deadline_business_days,
+                rules: rules.as_deref(),
+            };
+            offchain::report(&global, request).await
+        }
         Command::Drill(DrillCommand::Run { file, record }) => drill::run_file(&global, &file, record.as_deref()).await,
         Command::Demo => demo::run(&announce_program_build(&global)?).await,
         Command::Localnet { port } => serve_localnet(&global, port).await,

@@ -408,7 +408,7 @@ fn module(shared: Shared) -> RpcModule<Shared> {
     let mut module = RpcModule::new(shared);
     method!(module, "getHealth", |_values, _state| "ok");
     method!(module, "getVersion", |_values, _state| RpcVersionInfo { solana_core: "3.1.12".into(), feature_set: None });
-    method!(module, "getGenesisHash", |_values, state| state.ledger().genesis_hash().to_string());
+    method!(module, "getGenesisHash", |_values, state| state.embedded().genesis_hash.to_string());
     method!(module, "getSlot", |_values, state| state.ledger().slot().await.map_err(internal)?);
     method!(module, "getBlockHeight", |_values, state| state.ledger().block_height().await.map_err(internal)?);
     method!(module, "getEpochInfo", |_values, state| {

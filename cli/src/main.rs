@@ -130,6 +130,48 @@ pub enum Command {
         #[arg(long)]
         reserves: PathBuf,
     },
+    /// The monthly attestation report (SPEC 16): end-of-day supply per deployment and in total
+    /// against reserves, daily flows and redemptions (CSV), a summary with the period's findings,
+    /// and charts (PNG and SVG), written into --out. Exit 1 when there is any finding.
+    Report {
+        /// The event index (`usd1 index`); deployments named with a URL are indexed into it first.
+        #[arg(long)]
+        db: PathBuf,
+        /// The reserve ledger: CSV `date,amount,source` (or `as_of,amount`), amounts in dollars.
+        #[arg(long)]
+        reserves: PathBuf,
+        /// First day (YYYY-MM-DD); default: the first day of last month.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD), included; default: the last day of last month.
+        #[arg(long)]
+        to: Option<String>,
+        /// The directory the files are written into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// A deployment: NAME=URL,MINT (indexed from that cluster and checked against its chain)
+        /// or NAME=MINT (as the index holds it). Repeat for several; default: every mint in the index.
+        #[arg(long = "deployment")]
+        deployments: Vec<String>,
+        /// A TOML file of deployments: `[[deployment]]` tables with `name`, `mint` and optionally `url`.
+        #[arg(long)]
+        deployments_file: Option<PathBuf>,
+        /// Monday to Friday only (weekend events count on the Monday).
+        #[arg(long)]
+        business_days_only: bool,
+        /// The time a day closes at (HH:MM in --tz); default: midnight at the day's end.
+        #[arg(long)]
+        cutoff: Option<String>,
+        /// The IANA time zone of the days and the cutoff.
+        #[arg(long, default_value = "UTC")]
+        tz: String,
+        /// Business days a redemption may stay pending before the report flags it.
+        #[arg(long, default_value_t = 2)]
+        redemption_deadline_business_days: u32,
+        /// Monitoring rules (TOML, as `usd1 monitor`); default: governance, pause and denylist changes.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
     /// Evaluate monitoring rules (TOML) over indexed events; one JSON line per alert.
     Monitor {
         #[arg(long)]

@@ -9,9 +9,10 @@ use anyhow::{bail, Context};
 use serde_json::json;
 use std::{io::IsTerminal, path::Path, process::ExitCode};
 use usd1_indexer::{
-    index_file, index_records,
+    index_cluster_records, index_file, index_records,
     monitor::{evaluate, parse_rules},
     reconcile::{self, decimals_of, read_reserves},
+    report,
     IndexSummary, Store,
 };
 
@@ -60,13 +61,15 @@ pub async fn index(global: &GlobalArgs, db: &Path, from_file: Option<&Path>, qui
                 bail!("index needs --from-file FILE, or a chain (--url or --ledger) and --mint");
             };
             let mint = mint_from_args(global)?;
-            // Resume after the newest transaction indexed from this chain for this mint.
-            let source = format!("chain:{mint}");
+            // Resume after the newest transaction indexed from this chain for this mint; events
+            // are keyed by the cluster's genesis hash and the mint (a deployment).
+            let cluster = chain.genesis_hash().await?.to_string();
+            let source = format!("chain:{cluster}:{mint}");
             let cursor = store.cursor(&source)?;
             let (records, pages) = chain.recorded_transactions(&mint, cursor.as_deref(), page_size).await?;
             signature_pages = pages;
             let newest = records.last().and_then(|record| record["signature"].as_str()).map(str::to_string);
-            let summary = index_records(&mut store, records)?;
+            let summary = index_cluster_records(&mut store, &cluster, records)?;
             if let Some(newest) = newest {
                 store.set_cursor(&source, &newest)?;
             }
@@ -219,4 +222,188 @@ fn hex_to_hash(text: &str) -> anyhow::Result<[u8; 32]> {
         .collect::<Option<_>>()
         .ok_or_else(|| anyhow::anyhow!("`{text}` is not a hex hash"))?;
     bytes.try_into().map_err(|_| anyhow::anyhow!("`{text}` is not 32 bytes"))
+}
+
+/// `usd1 report`'s arguments.
+pub struct ReportRequest<'a> {
+    pub db: &'a Path,
+    pub reserves: &'a Path,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub out: &'a Path,
+    pub deployments: &'a [String],
+    pub deployments_file: Option<&'a Path>,
+    pub business_days_only: bool,
+    pub cutoff: Option<&'a str>,
+    pub tz: &'a str,
+    pub redemption_deadline_business_days: u32,
+    pub rules: Option<&'a Path>,
+}
+
+/// A deployment as named on the command line or in a deployments file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedDeployment {
+    pub name: String,
+    pub url: Option<String>,
+    pub mint: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeploymentsFile {
+    deployment: Vec<NamedDeployment>,
+}
+
+/// `NAME=URL,MINT` or `NAME=MINT`.
+pub fn parse_deployment(text: &str) -> anyhow::Result<NamedDeployment> {
+    let usage = || anyhow::anyhow!("--deployment `{text}`: expected NAME=URL,MINT or NAME=MINT");
+    let (name, rest) = text.split_once('=').ok_or_else(usage)?;
+    let (url, mint) = match rest.rsplit_once(',') {
+        Some((url, mint)) => (Some(url.trim().to_string()), mint.trim()),
+        None => (None, rest.trim()),
+    };
+    let name = name.trim();
+    if name.is_empty() || mint.is_empty() || url.as_deref() == Some("") {
+        return Err(usage());
+    }
+    mint.parse::<solana_pubkey::Pubkey>().map_err(|_| anyhow::anyhow!("--deployment `{text}`: `{mint}` is not a mint address"))?;
+    Ok(NamedDeployment { name: name.to_string(), url, mint: mint.to_string() })
+}
+
+fn parse_date(text: &str, flag: &str) -> anyhow::Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| anyhow::anyhow!("{flag} `{text}` is not a date (YYYY-MM-DD)"))
+}
+
+/// The first and last day of the month before today's (UTC).
+fn last_month() -> (chrono::NaiveDate, chrono::NaiveDate) {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    let first_of_this_month = today.with_day(1).unwrap_or(today);
+    let last = first_of_this_month.pred_opt().unwrap_or(first_of_this_month);
+    (last.with_day(1).unwrap_or(last), last)
+}
+
+/// Index a named deployment from its cluster and say whether the index is complete.
+async fn index_deployment(store: &mut Store, named: &NamedDeployment, url: &str) -> anyhow::Result<report::Deployment> {
+    let mut chain = Chain::rpc(url);
+    let mint: solana_pubkey::Pubkey = named.mint.parse()?;
+    let cluster = chain.genesis_hash().await.with_context(|| format!("deployment {}: reading {url}", named.name))?.to_string();
+    let source = format!("chain:{cluster}:{mint}");
+    let cursor = store.cursor(&source)?;
+    let (records, _) = chain.recorded_transactions(&mint, cursor.as_deref(), 1_000).await.with_context(|| format!("deployment {}: reading {url}", named.name))?;
+    let newest = records.last().and_then(|record| record["signature"].as_str()).map(str::to_string);
+    index_cluster_records(store, &cluster, records)?;
+    if let Some(newest) = newest {
+        store.set_cursor(&source, &newest)?;
+    }
+    let chain_seq = chain.config(&mint).await.with_context(|| format!("deployment {}: reading {url}", named.name))?.event_seq;
+    let indexed_seq = store.last_seq(&cluster, &named.mint)?;
+    let freshness = if indexed_seq >= chain_seq { report::Freshness::Current { chain_seq } } else { report::Freshness::Behind { indexed_seq, chain_seq } };
+    Ok(report::Deployment { name: named.name.clone(), cluster, mint: named.mint.clone(), freshness })
+}
+
+/// The index's deployment of a mint named without a URL: it must be held under one cluster only.
+fn indexed_deployment(store: &Store, named: &NamedDeployment, freshness: report::Freshness, db: &Path) -> anyhow::Result<report::Deployment> {
+    let clusters: Vec<String> = store.deployments()?.into_iter().filter(|(_, mint)| *mint == named.mint).map(|(cluster, _)| cluster).collect();
+    match clusters.as_slice() {
+        [cluster] => Ok(report::Deployment { name: named.name.clone(), cluster: cluster.clone(), mint: named.mint.clone(), freshness }),
+        [] => bail!("deployment {}: {} holds no events of mint {} (run `usd1 index`, or name its cluster: {}=URL,{})", named.name, db.display(), named.mint, named.name, named.mint),
+        many => bail!(
+            "deployment {}: {} holds mint {} from {} clusters (genesis {}): name its cluster with {}=URL,{}",
+            named.name,
+            db.display(),
+            named.mint,
+            many.len(),
+            many.iter().map(|cluster| if cluster.is_empty() { "unknown (a record file)" } else { cluster.as_str() }).collect::<Vec<_>>().join(", "),
+            named.name,
+            named.mint
+        ),
+    }
+}
+
+pub async fn report(global: &GlobalArgs, request: ReportRequest<'_>) -> anyhow::Result<ExitCode> {
+    use usd1_indexer::monitor::parse_rules;
+    // Check every argument before touching the index or a chain.
+    let (default_from, default_to) = last_month();
+    let from = request.from.map(|text| parse_date(text, "--from")).transpose()?.unwrap_or(default_from);
+    let to = request.to.map(|text| parse_date(text, "--to")).transpose()?.unwrap_or(default_to);
+    if from > to {
+        bail!("the period is empty: --from {from} is after --to {to}");
+    }
+    let cutoff = request.cutoff.map(report::parse_cutoff).transpose().map_err(|error| anyhow::anyhow!("--cutoff: {error}"))?;
+    let tz = report::parse_tz(request.tz).map_err(|error| anyhow::anyhow!("--tz: {error}"))?;
+    let rules = match request.rules {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            parse_rules(&text).with_context(|| format!("{}", path.display()))?
+        }
+        None => report::default_rules(),
+    };
+    let mut named: Vec<NamedDeployment> = request.deployments.iter().map(|text| parse_deployment(text)).collect::<anyhow::Result<_>>()?;
+    if let Some(path) = request.deployments_file {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let file: DeploymentsFile = toml::from_str(&text).with_context(|| format!("{}: expected [[deployment]] tables with name, mint and optionally url", path.display()))?;
+        named.extend(file.deployment);
+    }
+    for (index, deployment) in named.iter().enumerate() {
+        if named[..index].iter().any(|other| other.name == deployment.name) {
+            bail!("deployment name `{}` is given twice", deployment.name);
+        }
+    }
+    if !request.db.exists() && named.iter().all(|deployment| deployment.url.is_none()) {
+        bail!("{} does not exist: run `usd1 index --db {}` first, or name a deployment with its URL", request.db.display(), request.db.display());
+    }
+
+    let mut store = Store::open(request.db).with_context(|| format!("opening {}", request.db.display()))?;
+    let mut deployments = Vec::new();
+    for deployment in &named {
+        let resolved = match &deployment.url {
+            Some(url) => match index_deployment(&mut store, deployment, url).await {
+                Ok(resolved) => resolved,
+                // The chain is out of reach: report what the index holds, named as unchecked.
+                Err(error) => indexed_deployment(&store, deployment, report::Freshness::Unreachable(format!("{error:#}")), request.db)
+                    .with_context(|| format!("{error:#}"))?,
+            },
+            None => indexed_deployment(&store, deployment, report::Freshness::NotChecked, request.db)?,
+        };
+        if deployments.iter().any(|other: &report::Deployment| other.cluster == resolved.cluster && other.mint == resolved.mint) {
+            bail!("deployment {} is named twice (the same cluster and mint)", deployment.name);
+        }
+        deployments.push(resolved);
+    }
+    if named.is_empty() {
+        for (cluster, mint) in store.deployments()? {
+            let name = if cluster.is_empty() { mint.chars().take(8).collect() } else { format!("{}@{}", &mint[..8.min(mint.len())], &cluster[..8.min(cluster.len())]) };
+            deployments.push(report::Deployment { name, cluster, mint, freshness: report::Freshness::NotChecked });
+        }
+        if deployments.is_empty() {
+            bail!("{} holds no events: run `usd1 index` first, or name a deployment with --deployment NAME=URL,MINT", request.db.display());
+        }
+    }
+    let decimals = decimals_of(&store, &deployments[0].mint)?;
+    let reserves = read_reserves(request.reserves, decimals).with_context(|| format!("{}", request.reserves.display()))?;
+    let options = report::ReportOptions {
+        from,
+        to,
+        business_days_only: request.business_days_only,
+        cutoff,
+        tz,
+        redemption_deadline_business_days: request.redemption_deadline_business_days,
+        rules,
+    };
+    let built = report::build(&store, &deployments, &reserves, &options)?;
+    let files = built.write(request.out).with_context(|| format!("writing the report into {}", request.out.display()))?;
+    let findings = built.findings();
+    let mut summary = built.summary();
+    summary["files"] = json!(files.iter().map(|path| path.display().to_string()).collect::<Vec<_>>());
+    print_value(global.output, &summary, || {
+        let mut text = built.summary_text();
+        text.push_str(&format!("\nwritten into {}:\n", request.out.display()));
+        for path in &files {
+            text.push_str(&format!("  {}\n", path.file_name().map(|name| name.to_string_lossy().to_string()).unwrap_or_default()));
+        }
+        text.trim_end().to_string()
+    });
+    Ok(if findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

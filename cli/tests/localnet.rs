@@ -452,3 +452,80 @@ fn the_ops_kit_works_through_localnet() {
     let transaction = localnet.call("getTransaction", json!([signature, {"encoding": "json"}]));
     assert!(transaction["result"]["meta"]["err"].is_object() && transaction["result"]["meta"]["fee"].as_u64() > Some(0), "{transaction}");
 }
+
+/// SPEC 16: `usd1 report` over the demo's index (a record file: cluster unknown) plus a second
+/// deployment on localnet, indexed from its URL and checked against its chain. The totals add
+/// up across the two; a day with reserves below the total is flagged (exit 1), and with ample
+/// reserves the report is clean (exit 0).
+#[test]
+fn report_sums_the_demo_index_and_a_localnet_deployment_and_flags_a_short_day() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = |name: &str| directory.path().join(name).to_str().unwrap().to_string();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo.json");
+    let recorded = usd1().args(["drill", "run", demo.to_str().unwrap(), "--record", &path("demo.jsonl")]).output().unwrap();
+    assert!(recorded.status.success(), "demo drill: {}\n{}", stdout(&recorded), stderr(&recorded));
+    let first_record: Value = serde_json::from_str(std::fs::read_to_string(path("demo.jsonl")).unwrap().lines().next().unwrap()).unwrap();
+    let demo_mint = first_record["events"][0]["mint"].as_str().unwrap().to_string();
+    let db = path("index.sqlite");
+    let indexed = usd1().args(["index", "--db", &db, "--from-file", &path("demo.jsonl"), "--quiet"]).output().unwrap();
+    assert!(indexed.status.success(), "{}", stderr(&indexed));
+
+    let localnet = Localnet::start(None);
+    let deployment = Deployment::new(&localnet);
+    let alice = deployment.path("alice.json");
+    for (index, amount) in ["10", "20.5", "30"].iter().enumerate() {
+        deployment.ok("minter", &["mint", "--to", &alice, "--amount", amount, "--reference", &format!("wire-{index}")]);
+    }
+    let second_mint = deployment.json("admin", &["status"])["mint"].as_str().unwrap().to_string();
+
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = ((today - chrono::Duration::days(1)).to_string(), (today + chrono::Duration::days(1)).to_string());
+    let report = |reserves: &str, out: &str| {
+        std::fs::write(path("reserves.csv"), format!("date,amount,source\n{from},{reserves},bank statement\n")).unwrap();
+        usd1()
+            .args(["--output", "json", "report", "--db", &db, "--reserves", &path("reserves.csv"), "--from", &from, "--to", &to, "--out", &path(out)])
+            .args(["--deployment", &format!("demo={demo_mint}"), "--deployment", &format!("second={},{second_mint}", localnet.url)])
+            .output()
+            .unwrap()
+    };
+    // 2,100 (demo) + 60.5 (localnet) = 2,160.5 against 2,150 of reserves: short.
+    let short = report("2150", "short");
+    assert_eq!(short.status.code(), Some(1), "{}\n{}", stdout(&short), stderr(&short));
+    let summary: Value = serde_json::from_str(stdout(&short).trim()).unwrap_or_else(|_| panic!("one JSON document: {}", stdout(&short)));
+    assert_eq!(summary["total"]["supply_at_end"], "2160.5", "{summary}");
+    assert_eq!(summary["deployments"][0]["supply_at_end"], "2100");
+    assert_eq!(summary["deployments"][0]["index"]["status"], "not checked (no chain named)");
+    assert_eq!(summary["deployments"][1]["supply_at_end"], "60.5");
+    assert_eq!(summary["deployments"][1]["index"]["status"], "current", "{summary}");
+    assert_eq!(summary["total"]["minted"], "2560.5");
+    assert_eq!(summary["total"]["redeemed"], "400");
+    assert!(summary["coverage"]["short_days"].as_array().is_some_and(|days| days.contains(&json!(today.to_string()))), "{summary}");
+    assert!(summary["findings"].as_array().unwrap().iter().any(|finding| finding.as_str().unwrap().contains("reserves 2150 below total supply 2160.5")), "{summary}");
+    let csv = std::fs::read_to_string(path("short/supply_eod.csv")).unwrap();
+    assert!(csv.lines().any(|line| line.starts_with(&format!("{today},")) && line.contains(",TOTAL,,,2160.5,2150,") && line.ends_with(",SHORT")), "{csv}");
+    for chart in ["supply_vs_reserves", "daily_flows", "redemption_ages"] {
+        for extension in ["png", "svg"] {
+            assert!(std::fs::metadata(path(&format!("short/{chart}.{extension}"))).is_ok_and(|metadata| metadata.len() > 1_000), "{chart}.{extension}");
+        }
+    }
+
+    // Ample reserves: a clean report, exit 0; the second deployment is not indexed twice.
+    let clean = report("3000", "clean");
+    let summary: Value = serde_json::from_str(stdout(&clean).trim()).unwrap();
+    assert_eq!(clean.status.code(), Some(0), "{summary}");
+    assert_eq!((summary["ok"].as_bool(), summary["total"]["supply_at_end"].as_str()), (Some(true), Some("2160.5")), "{summary}");
+    assert_eq!(summary["coverage"]["worst_day"]["coverage_ratio"], "1.3885");
+    // The demo's denylisting and pause are listed as the period's monitoring alerts, not findings.
+    let alerts: Vec<&str> = summary["alerts"].as_array().unwrap().iter().map(|alert| alert["event"].as_str().unwrap()).collect();
+    assert_eq!(alerts, ["Denylisted", "Paused", "Unpaused"], "{summary}");
+
+    // A deployment the index does not hold is refused by name, before anything is written.
+    let unknown = usd1()
+        .args(["report", "--db", &db, "--reserves", &path("reserves.csv"), "--from", &from, "--to", &to, "--out", &path("none")])
+        .args(["--deployment", "ghost=11111111111111111111111111111111"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).contains("deployment ghost:") && stderr(&unknown).contains("holds no events of mint 11111111111111111111111111111111"), "{}", stderr(&unknown));
+    assert!(!Path::new(&path("none")).exists());
+}

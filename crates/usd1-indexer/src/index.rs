@@ -38,10 +38,11 @@ struct Record<'a> {
     events: Vec<&'a serde_json::value::RawValue>,
 }
 
-fn insert_record(inserter: &mut Inserter, record: &Record, summary: &mut IndexSummary) -> Result<(), IndexError> {
+fn insert_record(inserter: &mut Inserter, cluster: &str, record: &Record, summary: &mut IndexSummary) -> Result<(), IndexError> {
     for (event_index, raw) in record.events.iter().enumerate() {
         let fields: EventFields = serde_json::from_str(raw.get()).map_err(|error| IndexError::Malformed(format!("event {event_index}: {error}")))?;
         let row = EventRow {
+            cluster,
             signature: &record.signature,
             event_index: event_index as i64,
             slot: record.slot as i64,
@@ -59,8 +60,14 @@ fn insert_record(inserter: &mut Inserter, record: &Record, summary: &mut IndexSu
     Ok(())
 }
 
-/// Index records produced elsewhere (e.g. read from a cluster), in one transaction.
+/// Index records produced elsewhere, in one transaction, with no cluster named.
 pub fn index_records(store: &mut Store, records: impl IntoIterator<Item = Value>) -> Result<IndexSummary, IndexError> {
+    index_cluster_records(store, "", records)
+}
+
+/// Index records read from the cluster whose genesis hash is `cluster`, in one transaction.
+/// Deployments are keyed by (cluster, mint): the same mint address on two clusters is two deployments.
+pub fn index_cluster_records(store: &mut Store, cluster: &str, records: impl IntoIterator<Item = Value>) -> Result<IndexSummary, IndexError> {
     let mut summary = IndexSummary::default();
     let transaction = store.connection.transaction()?;
     {
@@ -68,7 +75,7 @@ pub fn index_records(store: &mut Store, records: impl IntoIterator<Item = Value>
         for record in records {
             let text = record.to_string();
             let record: Record = serde_json::from_str(&text).map_err(|error| IndexError::Malformed(format!("record: {error}")))?;
-            insert_record(&mut inserter, &record, &mut summary)?;
+            insert_record(&mut inserter, cluster, &record, &mut summary)?;
         }
     }
     transaction.commit()?;
@@ -119,7 +126,7 @@ pub fn index_file(store: &mut Store, path: &Path, show_progress: bool) -> Result
                 if !text.is_empty() {
                     let record: Record = serde_json::from_str(text)
                         .map_err(|error| IndexError::MalformedLine { line: line_number, reason: error.to_string() })?;
-                    insert_record(&mut inserter, &record, &mut summary).map_err(|error| match error {
+                    insert_record(&mut inserter, "", &record, &mut summary).map_err(|error| match error {
                         IndexError::Malformed(reason) => IndexError::MalformedLine { line: line_number, reason },
                         other => other,
                     })?;

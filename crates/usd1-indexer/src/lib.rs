@@ -9,9 +9,11 @@ pub mod index;
 pub mod monitor;
 pub mod reconcile;
 pub mod redemptions;
+pub mod report;
+pub mod charts;
 pub mod store;
 
-pub use index::{index_file, index_records, IndexSummary};
+pub use index::{index_cluster_records, index_file, index_records, IndexSummary};
 pub use store::Store;
 
 #[derive(Debug, thiserror::Error)]

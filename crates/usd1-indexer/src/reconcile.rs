@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use std::path::Path;
 use usd1_client::amount::{format_amount, parse_amount};
 
-/// One row of the reserve ledger (`as_of,amount`, amount in dollars).
+/// One row of the reserve ledger (`as_of,amount[,source]` or `date,amount,source`, amount in dollars).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReserveEntry {
     pub as_of: String,
@@ -15,6 +15,8 @@ pub struct ReserveEntry {
     pub as_of_secs: i64,
     /// Base units of the token (1 token = 1 dollar).
     pub amount: u64,
+    /// Where the figure comes from (a bank statement, a custodian's report); '' when not given.
+    pub source: String,
 }
 
 fn parse_as_of(text: &str) -> Option<i64> {
@@ -26,23 +28,32 @@ fn parse_as_of(text: &str) -> Option<i64> {
 
 /// Read the reserve ledger. A bad row is an error naming its line; nothing is read past it.
 pub fn read_reserves(path: &Path, decimals: u8) -> Result<Vec<ReserveEntry>, IndexError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_path(path).map_err(|error| IndexError::Malformed(format!("{}: {error}", path.display())))?;
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_path(path).map_err(|error| IndexError::Malformed(format!("{}: {error}", path.display())))?;
     let headers = reader.headers().map_err(|error| IndexError::Malformed(format!("{}: {error}", path.display())))?.clone();
-    if headers.iter().collect::<Vec<_>>() != ["as_of", "amount"] {
-        return Err(IndexError::MalformedLine { line: 1, reason: format!("the header must be `as_of,amount`, found `{}`", headers.iter().collect::<Vec<_>>().join(",")) });
-    }
+    let header: Vec<&str> = headers.iter().collect();
+    let columns = match header.as_slice() {
+        ["as_of", "amount"] => 2,
+        ["as_of" | "date", "amount", "source"] => 3,
+        _ => {
+            return Err(IndexError::MalformedLine {
+                line: 1,
+                reason: format!("the header must be `as_of,amount` or `date,amount,source`, found `{}`", header.join(",")),
+            })
+        }
+    };
     let mut entries = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let line = index as u64 + 2;
         let record = record.map_err(|error| IndexError::MalformedLine { line, reason: error.to_string() })?;
-        if record.len() != 2 {
-            return Err(IndexError::MalformedLine { line, reason: format!("expected 2 fields, found {}", record.len()) });
+        if record.len() != columns {
+            return Err(IndexError::MalformedLine { line, reason: format!("expected {columns} fields, found {}", record.len()) });
         }
         let as_of = record[0].to_string();
         let as_of_secs = parse_as_of(&as_of)
             .ok_or_else(|| IndexError::MalformedLine { line, reason: format!("as_of `{as_of}` is not a date (YYYY-MM-DD) or RFC 3339 time") })?;
         let amount = parse_amount(&record[1], decimals).map_err(|error| IndexError::MalformedLine { line, reason: format!("amount: {error}") })?;
-        entries.push(ReserveEntry { as_of, as_of_secs, amount });
+        let source = if columns == 3 { record[2].to_string() } else { String::new() };
+        entries.push(ReserveEntry { as_of, as_of_secs, amount, source });
     }
     if entries.is_empty() {
         return Err(IndexError::Malformed(format!("{}: no reserve rows", path.display())));

@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS events (
     signature TEXT NOT NULL,
     event_index INTEGER NOT NULL,
     signature_key INTEGER NOT NULL,
+    cluster TEXT NOT NULL DEFAULT '',
     slot INTEGER NOT NULL,
     block_time INTEGER,
     mint TEXT NOT NULL,
@@ -26,7 +27,6 @@ CREATE TABLE IF NOT EXISTS events (
 -- halves indexing speed once it outgrows the page cache. A digest match with a
 -- different full signature is reported as a conflict, never taken as a duplicate.
 CREATE UNIQUE INDEX IF NOT EXISTS events_by_signature ON events (signature_key, event_index);
-CREATE UNIQUE INDEX IF NOT EXISTS events_by_seq ON events (mint, seq);
 CREATE TABLE IF NOT EXISTS sources (
     source TEXT PRIMARY KEY,
     position INTEGER NOT NULL,
@@ -118,6 +118,8 @@ pub struct Store {
 
 /// One event row, extracted from a recorded transaction.
 pub struct EventRow<'a> {
+    /// The genesis hash of the cluster the event was read from ('' when unknown: a record file).
+    pub cluster: &'a str,
     pub signature: &'a str,
     pub event_index: i64,
     pub slot: i64,
@@ -144,6 +146,7 @@ impl Store {
         // A fixed 128 MiB page cache holds both indexes of a million-event store.
         connection.pragma_update(None, "cache_size", -131_072)?;
         connection.execute_batch(SCHEMA)?;
+        migrate_to_clusters(&connection)?;
         Ok(Store { connection })
     }
 
@@ -181,14 +184,27 @@ impl Store {
         Ok(mints)
     }
 
+    /// The (cluster, mint) pairs present in the store: its deployments.
+    pub fn deployments(&self) -> Result<Vec<(String, String)>, IndexError> {
+        let mut statement = self.connection.prepare("SELECT DISTINCT cluster, mint FROM events ORDER BY cluster, mint")?;
+        let pairs = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<Vec<(String, String)>, _>>()?;
+        Ok(pairs)
+    }
+
+    /// The highest seq indexed for a deployment (0 when none).
+    pub fn last_seq(&self, cluster: &str, mint: &str) -> Result<u64, IndexError> {
+        let seq: i64 = self.connection.query_row("SELECT COALESCE(MAX(seq), 0) FROM events WHERE cluster = ?1 AND mint = ?2", params![cluster, mint], |row| row.get(0))?;
+        Ok(seq.max(0) as u64)
+    }
+
     /// Ranges of `seq` missing per mint: (mint, first missing, last missing).
     pub fn gaps(&self) -> Result<Vec<(String, u64, u64)>, IndexError> {
         let mut statement = self.connection.prepare(
             "SELECT mint, prev + 1, seq - 1 FROM (
-                 SELECT mint, seq, LAG(seq) OVER (PARTITION BY mint ORDER BY seq) AS prev FROM events
+                 SELECT mint, seq, LAG(seq) OVER (PARTITION BY cluster, mint ORDER BY seq) AS prev FROM events
              ) WHERE prev IS NOT NULL AND seq > prev + 1
              UNION ALL
-             SELECT mint, 1, MIN(seq) - 1 FROM events GROUP BY mint HAVING MIN(seq) > 1
+             SELECT mint, 1, MIN(seq) - 1 FROM events GROUP BY cluster, mint HAVING MIN(seq) > 1
              ORDER BY 1, 2",
         )?;
         let gaps = statement
@@ -198,9 +214,25 @@ impl Store {
     }
 }
 
+/// Stores made before deployments were keyed by cluster have no `cluster` column and
+/// a unique (mint, seq) index: add the column (their events' cluster is unknown: '')
+/// and key `seq` by (cluster, mint, seq). Idempotent.
+fn migrate_to_clusters(connection: &Connection) -> Result<(), IndexError> {
+    let has_cluster: bool = connection.query_row("SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'cluster'", [], |row| row.get::<_, i64>(0))? > 0;
+    if !has_cluster {
+        connection.execute_batch("ALTER TABLE events ADD COLUMN cluster TEXT NOT NULL DEFAULT ''")?;
+    }
+    connection.execute_batch(
+        "DROP INDEX IF EXISTS events_by_seq;
+         CREATE UNIQUE INDEX IF NOT EXISTS events_by_cluster_seq ON events (cluster, mint, seq);",
+    )?;
+    Ok(())
+}
+
 /// A prepared insert inside one SQLite transaction.
 pub struct Inserter<'a> {
     statement: rusqlite::Statement<'a>,
+    adopt_cluster: rusqlite::Statement<'a>,
     existing: rusqlite::Statement<'a>,
     same_key: rusqlite::Statement<'a>,
 }
@@ -216,11 +248,14 @@ impl<'a> Inserter<'a> {
     pub fn new(transaction: &'a rusqlite::Transaction<'a>) -> Result<Inserter<'a>, IndexError> {
         Ok(Inserter {
             statement: transaction.prepare(
-                "INSERT INTO events (signature, event_index, signature_key, slot, block_time, mint, seq, name, amount, reference_hash, actor, subject, supply, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                "INSERT INTO events (signature, event_index, signature_key, slot, block_time, mint, seq, name, amount, reference_hash, actor, subject, supply, body, cluster)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
                  ON CONFLICT (signature_key, event_index) DO NOTHING",
             )?,
-            existing: transaction.prepare("SELECT signature FROM events WHERE mint = ?1 AND seq = ?2")?,
+            adopt_cluster: transaction.prepare(
+                "UPDATE events SET cluster = ?3 WHERE signature_key = ?1 AND event_index = ?2 AND cluster = '' AND ?3 != ''",
+            )?,
+            existing: transaction.prepare("SELECT signature FROM events WHERE cluster = ?1 AND mint = ?2 AND seq = ?3")?,
             same_key: transaction.prepare("SELECT signature FROM events WHERE signature_key = ?1 AND event_index = ?2")?,
         })
     }
@@ -247,6 +282,7 @@ impl<'a> Inserter<'a> {
             fields.subject(),
             integer(fields.supply, "supply")?,
             row.body,
+            row.cluster,
         ]);
         match result {
             Ok(1) => Ok(true),
@@ -254,13 +290,16 @@ impl<'a> Inserter<'a> {
                 // Already there: it must be this very signature, not a digest collision.
                 let stored: String = self.same_key.query_row(params![key, row.event_index], |found| found.get(0))?;
                 if stored == row.signature {
+                    // The same transaction read again, now from a named cluster: the event
+                    // indexed from a record file (cluster unknown) learns its cluster.
+                    self.adopt_cluster.execute(params![key, row.event_index, row.cluster])?;
                     Ok(false)
                 } else {
                     Err(IndexError::Conflict { mint: mint.to_string(), seq: seq as u64, first: stored, second: row.signature.to_string() })
                 }
             }
             Err(rusqlite::Error::SqliteFailure(error, _)) if error.code == rusqlite::ErrorCode::ConstraintViolation => {
-                let other: String = self.existing.query_row(params![mint, seq], |found| found.get(0))?;
+                let other: String = self.existing.query_row(params![row.cluster, mint, seq], |found| found.get(0))?;
                 Err(IndexError::Conflict { mint: mint.to_string(), seq: seq as u64, first: other, second: row.signature.to_string() })
             }
             Err(error) => Err(error.into()),

@@ -221,6 +221,7 @@ fn a_bad_reserve_row_is_refused_with_its_line_number() {
     let directory = tempfile::tempdir().unwrap();
     let cases = [
         ("date,amount\n2026-11-01,1\n", 1, "header"),
+        ("date,amount,source\n2026-11-01,1\n", 2, "expected 3 fields"),
         ("as_of,amount\n2026-11-01,1\n2026-13-01,5\n", 3, "not a date"),
         ("as_of,amount\n2026-11-01,1.0000001\n", 2, "decimals"),
         ("as_of,amount\n2026-11-01,-4\n", 2, "negative"),
@@ -236,6 +237,74 @@ fn a_bad_reserve_row_is_refused_with_its_line_number() {
         }
     }
     assert!(read_reserves(&reserves_file(directory.path(), "as_of,amount\n"), 6).is_err());
+    // Dated rows with their source (the attestation report's form).
+    let entries = read_reserves(&reserves_file(directory.path(), "date,amount,source\n2026-11-02,1500.5,bank statement 11/02\n"), 6).unwrap();
+    assert_eq!((entries[0].amount, entries[0].source.as_str(), entries[0].as_of.as_str()), (1_500_500_000, "bank statement 11/02", "2026-11-02"));
+}
+
+/// Deployments are (cluster, mint): the same mint address on two clusters keeps two seq
+/// sequences; an event first indexed from a file learns its cluster when read from a chain;
+/// a store made before clusters is migrated in place.
+#[test]
+fn the_same_mint_on_two_clusters_is_two_deployments_and_old_stores_are_migrated() {
+    use usd1_indexer::index_cluster_records;
+    let directory = tempfile::tempdir().unwrap();
+    let mut scenario = Scenario::new();
+    scenario.mint_tokens(T0 + 10, 5 * TOKEN);
+    let records: Vec<serde_json::Value> = scenario.lines.iter().map(|line| serde_json::from_str(line).unwrap()).collect();
+    let mut store = Store::open(&directory.path().join("index.sqlite")).unwrap();
+    index_cluster_records(&mut store, "devnet-genesis", records.clone()).unwrap();
+    // Same mint, same seqs, other transactions, other cluster: no conflict, no gap.
+    let other_cluster: Vec<serde_json::Value> = records
+        .iter()
+        .map(|record| {
+            let mut record = record.clone();
+            record["signature"] = json!(format!("{}-mainnet", record["signature"].as_str().unwrap()));
+            record
+        })
+        .collect();
+    let summary = index_cluster_records(&mut store, "mainnet-genesis", other_cluster.clone()).unwrap();
+    assert_eq!((summary.events_inserted, summary.gaps.len()), (2, 0));
+    let mint = scenario.mint.to_string();
+    assert_eq!(store.deployments().unwrap(), vec![("devnet-genesis".to_string(), mint.clone()), ("mainnet-genesis".to_string(), mint.clone())]);
+    // The same seq twice on one cluster is still a conflict.
+    let mut clash = other_cluster[1].clone();
+    clash["signature"] = json!("another-transaction");
+    assert!(matches!(index_cluster_records(&mut store, "mainnet-genesis", [clash]), Err(IndexError::Conflict { seq: 2, .. })));
+
+    // A record file first (cluster unknown), then the chain: the events take the cluster.
+    let file = directory.path().join("record.jsonl");
+    scenario.write(&file);
+    let mut fresh = Store::open(&directory.path().join("fresh.sqlite")).unwrap();
+    index_file(&mut fresh, &file, false).unwrap();
+    assert_eq!(fresh.deployments().unwrap(), vec![(String::new(), mint.clone())]);
+    let again = index_cluster_records(&mut fresh, "devnet-genesis", records).unwrap();
+    assert_eq!((again.events_inserted, again.events_already_indexed), (0, 2));
+    assert_eq!(fresh.deployments().unwrap(), vec![("devnet-genesis".to_string(), mint.clone())]);
+
+    // A store of the previous schema: no cluster column, seq unique per mint.
+    let old = directory.path().join("old.sqlite");
+    {
+        let connection = rusqlite::Connection::open(&old).unwrap();
+        connection
+            .execute_batch(
+                "CREATE TABLE events (signature TEXT NOT NULL, event_index INTEGER NOT NULL, signature_key INTEGER NOT NULL, slot INTEGER NOT NULL,
+                     block_time INTEGER, mint TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, amount INTEGER, reference_hash TEXT,
+                     actor TEXT, subject TEXT, supply INTEGER, body TEXT NOT NULL);
+                 CREATE UNIQUE INDEX events_by_signature ON events (signature_key, event_index);
+                 CREATE UNIQUE INDEX events_by_seq ON events (mint, seq);
+                 INSERT INTO events VALUES ('old-1', 0, 1, 1, 1790000000, 'OldMint', 1, 'Minted', 5, NULL, NULL, NULL, 5, '{}');",
+            )
+            .unwrap();
+    }
+    let mut migrated = Store::open(&old).unwrap();
+    assert_eq!(migrated.deployments().unwrap(), vec![(String::new(), "OldMint".to_string())]);
+    assert_eq!(migrated.last_seq("", "OldMint").unwrap(), 1);
+    // Opening it again is a no-op, and the new key accepts the same mint on a named cluster.
+    drop(migrated);
+    migrated = Store::open(&old).unwrap();
+    let same_mint_elsewhere = json!({"signature": "new-1", "slot": 1, "block_time": T0, "events": [{"mint": "OldMint", "event": "Minted", "seq": 1, "amount": 5, "supply": 5}]});
+    assert_eq!(index_cluster_records(&mut migrated, "mainnet-genesis", [same_mint_elsewhere]).unwrap().events_inserted, 1);
 }
 
 #[test]
