@@ -124,6 +124,7 @@ impl Chain {
         let ledger = Ledger::try_start(program_build.clone()).await?;
         let genesis_hash = ledger.genesis_hash();
         let mut embedded = Embedded { ledger, state_file, known: BTreeSet::new(), transactions: vec![], rpc_history: vec![], genesis_hash };
+        let mut record_genesis = false;
         if let Some(path) = &embedded.state_file {
             if path.exists() {
                 let text = std::fs::read_to_string(path).with_context(|| format!("reading ledger state {}", path.display()))?;
@@ -143,12 +144,19 @@ impl Chain {
                 }
                 embedded.transactions = state.transactions;
                 embedded.rpc_history = state.rpc_history;
-                if let Some(stored) = state.genesis_hash {
-                    embedded.genesis_hash = stored.parse().map_err(|_| anyhow!("ledger state: bad genesis hash {stored}"))?;
+                match state.genesis_hash {
+                    Some(stored) => embedded.genesis_hash = stored.parse().map_err(|_| anyhow!("ledger state: bad genesis hash {stored}"))?,
+                    // A state file from before the genesis hash was kept: this start's becomes the
+                    // ledger's for good, written now (read-only commands never save).
+                    None => record_genesis = true,
                 }
             }
         }
-        Ok(Chain::Embedded(Box::new(embedded)))
+        let mut chain = Chain::Embedded(Box::new(embedded));
+        if record_genesis {
+            chain.save().await?;
+        }
+        Ok(chain)
     }
 
     /// Whether the program's log lines already reach stderr (see [`Embedded::program_prints_its_logs`]).
@@ -199,6 +207,18 @@ impl Chain {
         std::fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
         std::fs::rename(&temporary, &path).with_context(|| format!("replacing {}", path.display()))?;
         Ok(())
+    }
+
+    /// Whether this chain executed the transaction `signature` (searching its whole history).
+    pub async fn has_transaction(&mut self, signature: &str) -> anyhow::Result<bool> {
+        match self {
+            Chain::Embedded(embedded) => Ok(embedded.transactions.iter().any(|record| record["signature"] == signature)),
+            Chain::Rpc(client) => {
+                let parsed: solana_signature::Signature = signature.parse().map_err(|_| anyhow!("bad signature {signature}"))?;
+                let statuses = client.get_signature_statuses_with_history(&[parsed]).await?;
+                Ok(statuses.value.first().is_some_and(Option::is_some))
+            }
+        }
     }
 
     /// The cluster's genesis hash: what tells two clusters apart (a deployment is a cluster and a mint).

@@ -56,6 +56,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             cutoff,
             tz,
             redemption_deadline_business_days,
+            max_reserves_age_days,
             rules,
         } => {
             let request = offchain::ReportRequest {
@@ -70,6 +71,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 cutoff: cutoff.as_deref(),
                 tz: &tz,
                 redemption_deadline_business_days,
+                max_reserves_age_days,
                 rules: rules.as_deref(),
             };
             offchain::report(&global, request).await

@@ -123,7 +123,7 @@ pub enum Command {
         #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u16).range(1..=1000))]
         page_size: u16,
     },
-    /// Compare on-chain supply, event-derived supply and the reserve ledger (CSV `as_of,amount`).
+    /// Compare on-chain supply, event-derived supply and the reserve ledger (CSV `as_of,amount` or `date,amount,source`).
     Reconcile {
         #[arg(long)]
         db: PathBuf,
@@ -168,6 +168,9 @@ pub enum Command {
         /// Business days a redemption may stay pending before the report flags it.
         #[arg(long, default_value_t = 2)]
         redemption_deadline_business_days: u32,
+        /// A reserves figure older than this many days at a day's close is stale (a finding).
+        #[arg(long, default_value_t = 7)]
+        max_reserves_age_days: u32,
         /// Monitoring rules (TOML, as `usd1 monitor`); default: governance, pause and denylist changes.
         #[arg(long)]
         rules: Option<PathBuf>,

@@ -25,16 +25,47 @@ async fn explicit_chain(global: &GlobalArgs) -> anyhow::Result<Option<Chain>> {
     })
 }
 
-/// The mint an index command is about: `--mint`, or the only mint the index holds.
+/// The mint an index command is about: `--mint`, or the only mint the index holds. It must be
+/// one deployment: these commands read a mint's events without telling clusters apart.
 fn indexed_mint(global: &GlobalArgs, store: &Store, db: &Path) -> anyhow::Result<String> {
-    Ok(match &global.mint {
+    let mint = match &global.mint {
         Some(_) => mint_from_args(global)?.to_string(),
         None => match store.mints()?.as_slice() {
             [only] => only.clone(),
             [] => bail!("{} holds no events: run `usd1 index` first", db.display()),
             many => bail!("{} holds several mints; name one with --mint ({})", db.display(), many.join(", ")),
         },
-    })
+    };
+    let clusters = store.clusters_of(&mint)?;
+    if clusters.len() > 1 {
+        bail!(
+            "{} holds mint {mint} from {} clusters (genesis {}): this command reads one deployment; use `usd1 report --deployment`, or one index per cluster",
+            db.display(),
+            clusters.len(),
+            clusters.iter().map(|cluster| if cluster.is_empty() { "unknown (a record file)" } else { cluster.as_str() }).collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(mint)
+}
+
+/// Where indexing a mint from `chain` resumes: its cursor for (cluster, mint). A store indexed
+/// before deployments were keyed by cluster has a cursor per mint and events without a cluster:
+/// when this chain executed that cursor's transaction, those events are this chain's; they take
+/// its cluster and the cursor carries over (no re-read of the whole history).
+async fn chain_cursor(store: &Store, chain: &mut Chain, cluster: &str, mint: &solana_pubkey::Pubkey) -> anyhow::Result<(String, Option<String>)> {
+    let source = format!("chain:{cluster}:{mint}");
+    if let Some(cursor) = store.cursor(&source)? {
+        return Ok((source, Some(cursor)));
+    }
+    let legacy = format!("chain:{mint}");
+    if let Some(cursor) = store.cursor(&legacy)? {
+        if chain.has_transaction(&cursor).await? {
+            store.adopt_unnamed_cluster(&mint.to_string(), cluster)?;
+            store.set_cursor(&source, &cursor)?;
+            return Ok((source, Some(cursor)));
+        }
+    }
+    Ok((source, None))
 }
 
 fn report_gaps(summary: &IndexSummary) -> bool {
@@ -64,8 +95,7 @@ pub async fn index(global: &GlobalArgs, db: &Path, from_file: Option<&Path>, qui
             // Resume after the newest transaction indexed from this chain for this mint; events
             // are keyed by the cluster's genesis hash and the mint (a deployment).
             let cluster = chain.genesis_hash().await?.to_string();
-            let source = format!("chain:{cluster}:{mint}");
-            let cursor = store.cursor(&source)?;
+            let (source, cursor) = chain_cursor(&store, &mut chain, &cluster, &mint).await?;
             let (records, pages) = chain.recorded_transactions(&mint, cursor.as_deref(), page_size).await?;
             signature_pages = pages;
             let newest = records.last().and_then(|record| record["signature"].as_str()).map(str::to_string);
@@ -237,6 +267,7 @@ pub struct ReportRequest<'a> {
     pub cutoff: Option<&'a str>,
     pub tz: &'a str,
     pub redemption_deadline_business_days: u32,
+    pub max_reserves_age_days: u32,
     pub rules: Option<&'a Path>,
 }
 
@@ -284,22 +315,40 @@ fn last_month() -> (chrono::NaiveDate, chrono::NaiveDate) {
     (last.with_day(1).unwrap_or(last), last)
 }
 
+/// A URL as it may be shown or written into a report: without user information or query
+/// (RPC providers put API keys there).
+pub fn redact_url(url: &str) -> String {
+    let url = url.split(['?', '#']).next().unwrap_or_default();
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (host, path) = rest.split_once('/').map(|(host, path)| (host, format!("/{path}"))).unwrap_or((rest, String::new()));
+            let host = host.rsplit_once('@').map(|(_, host)| host).unwrap_or(host);
+            format!("{scheme}://{host}{path}")
+        }
+        None => url.to_string(),
+    }
+}
+
 /// Index a named deployment from its cluster and say whether the index is complete.
 async fn index_deployment(store: &mut Store, named: &NamedDeployment, url: &str) -> anyhow::Result<report::Deployment> {
     let mut chain = Chain::rpc(url);
     let mint: solana_pubkey::Pubkey = named.mint.parse()?;
-    let cluster = chain.genesis_hash().await.with_context(|| format!("deployment {}: reading {url}", named.name))?.to_string();
-    let source = format!("chain:{cluster}:{mint}");
-    let cursor = store.cursor(&source)?;
-    let (records, _) = chain.recorded_transactions(&mint, cursor.as_deref(), 1_000).await.with_context(|| format!("deployment {}: reading {url}", named.name))?;
+    let shown = redact_url(url);
+    let cluster = chain.genesis_hash().await.with_context(|| format!("deployment {}: reading {shown}", named.name))?.to_string();
+    let (source, cursor) = chain_cursor(store, &mut chain, &cluster, &mint).await.with_context(|| format!("deployment {}: reading {shown}", named.name))?;
+    let (records, _) = chain.recorded_transactions(&mint, cursor.as_deref(), 1_000).await.with_context(|| format!("deployment {}: reading {shown}", named.name))?;
     let newest = records.last().and_then(|record| record["signature"].as_str()).map(str::to_string);
     index_cluster_records(store, &cluster, records)?;
     if let Some(newest) = newest {
         store.set_cursor(&source, &newest)?;
     }
-    let chain_seq = chain.config(&mint).await.with_context(|| format!("deployment {}: reading {url}", named.name))?.event_seq;
+    let chain_seq = chain.config(&mint).await.with_context(|| format!("deployment {}: reading {shown}", named.name))?.event_seq;
     let indexed_seq = store.last_seq(&cluster, &named.mint)?;
-    let freshness = if indexed_seq >= chain_seq { report::Freshness::Current { chain_seq } } else { report::Freshness::Behind { indexed_seq, chain_seq } };
+    let freshness = match indexed_seq.cmp(&chain_seq) {
+        std::cmp::Ordering::Equal => report::Freshness::Current { chain_seq },
+        std::cmp::Ordering::Less => report::Freshness::Behind { indexed_seq, chain_seq },
+        std::cmp::Ordering::Greater => report::Freshness::Ahead { indexed_seq, chain_seq },
+    };
     Ok(report::Deployment { name: named.name.clone(), cluster, mint: named.mint.clone(), freshness })
 }
 
@@ -351,30 +400,45 @@ pub async fn report(global: &GlobalArgs, request: ReportRequest<'_>) -> anyhow::
             bail!("deployment name `{}` is given twice", deployment.name);
         }
     }
+    if !request.reserves.is_file() {
+        bail!("--reserves {}: no such file", request.reserves.display());
+    }
     if !request.db.exists() && named.iter().all(|deployment| deployment.url.is_none()) {
         bail!("{} does not exist: run `usd1 index --db {}` first, or name a deployment with its URL", request.db.display(), request.db.display());
     }
 
     let mut store = Store::open(request.db).with_context(|| format!("opening {}", request.db.display()))?;
     let mut deployments = Vec::new();
-    for deployment in &named {
-        let resolved = match &deployment.url {
-            Some(url) => match index_deployment(&mut store, deployment, url).await {
-                Ok(resolved) => resolved,
-                // The chain is out of reach: report what the index holds, named as unchecked.
-                Err(error) => indexed_deployment(&store, deployment, report::Freshness::Unreachable(format!("{error:#}")), request.db)
-                    .with_context(|| format!("{error:#}"))?,
-            },
-            None => indexed_deployment(&store, deployment, report::Freshness::NotChecked, request.db)?,
+    // Chains first: indexing one may give events of a record file their cluster, which the
+    // deployments named without a URL must then see.
+    let (with_url, without_url): (Vec<&NamedDeployment>, Vec<&NamedDeployment>) = named.iter().partition(|deployment| deployment.url.is_some());
+    let mut resolved_in_order = Vec::new();
+    for deployment in &with_url {
+        let url = deployment.url.as_deref().unwrap_or_default();
+        let resolved = match index_deployment(&mut store, deployment, url).await {
+            Ok(resolved) => resolved,
+            // The chain is out of reach: report what the index holds, named as unchecked.
+            Err(error) => indexed_deployment(&store, deployment, report::Freshness::Unreachable(format!("{error:#}")), request.db).with_context(|| format!("{error:#}"))?,
         };
-        if deployments.iter().any(|other: &report::Deployment| other.cluster == resolved.cluster && other.mint == resolved.mint) {
+        resolved_in_order.push((deployment.name.clone(), resolved));
+    }
+    for deployment in &without_url {
+        resolved_in_order.push((deployment.name.clone(), indexed_deployment(&store, deployment, report::Freshness::NotChecked, request.db)?));
+    }
+    // Back in the order given.
+    resolved_in_order.sort_by_key(|(name, _)| named.iter().position(|deployment| deployment.name == *name));
+    for (_, resolved) in resolved_in_order {
+        let deployment = &resolved;
+        if deployments.iter().any(|other: &report::Deployment| other.cluster == deployment.cluster && other.mint == deployment.mint) {
             bail!("deployment {} is named twice (the same cluster and mint)", deployment.name);
         }
         deployments.push(resolved);
     }
     if named.is_empty() {
         for (cluster, mint) in store.deployments()? {
-            let name = if cluster.is_empty() { mint.chars().take(8).collect() } else { format!("{}@{}", &mint[..8.min(mint.len())], &cluster[..8.min(cluster.len())]) };
+            let short = |text: &str| text.chars().take(8).collect::<String>();
+            let name = if cluster.is_empty() { short(&mint) } else { format!("{}@{}", short(&mint), short(&cluster)) };
+            let name = if deployments.iter().any(|other: &report::Deployment| other.name == name) { format!("{mint}@{cluster}") } else { name };
             deployments.push(report::Deployment { name, cluster, mint, freshness: report::Freshness::NotChecked });
         }
         if deployments.is_empty() {
@@ -391,6 +455,8 @@ pub async fn report(global: &GlobalArgs, request: ReportRequest<'_>) -> anyhow::
         tz,
         redemption_deadline_business_days: request.redemption_deadline_business_days,
         rules,
+        max_reserves_age_days: request.max_reserves_age_days,
+        now: chrono::Utc::now().timestamp(),
     };
     let built = report::build(&store, &deployments, &reserves, &options)?;
     let files = built.write(request.out).with_context(|| format!("writing the report into {}", request.out.display()))?;
@@ -406,4 +472,28 @@ pub async fn report(global: &GlobalArgs, request: ReportRequest<'_>) -> anyhow::
         text.trim_end().to_string()
     });
     Ok(if findings.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deployments_parse_with_urls_that_carry_equals_signs_and_commas() {
+        let mint = "So11111111111111111111111111111111111111112";
+        let parsed = parse_deployment(&format!("main=https://rpc.example.com/?api-key=a,b,{mint}")).unwrap();
+        assert_eq!(parsed, NamedDeployment { name: "main".into(), url: Some("https://rpc.example.com/?api-key=a,b".into()), mint: mint.into() });
+        assert_eq!(parse_deployment(&format!("archive={mint}")).unwrap(), NamedDeployment { name: "archive".into(), url: None, mint: mint.into() });
+        for bad in ["no-equals", "=mint", &format!("name=,{mint}"), "name=http://x,not-a-mint"] {
+            assert!(parse_deployment(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_deployment("name=http://x,not-a-mint").unwrap_err().to_string(), "--deployment `name=http://x,not-a-mint`: `not-a-mint` is not a mint address");
+    }
+
+    #[test]
+    fn urls_lose_their_keys_before_they_are_shown() {
+        assert_eq!(redact_url("https://user:secret@rpc.example.com/v1/?api-key=abc#frag"), "https://rpc.example.com/v1/");
+        assert_eq!(redact_url("https://mainnet.helius-rpc.com/?api-key=abc"), "https://mainnet.helius-rpc.com/");
+        assert_eq!(redact_url("http://127.0.0.1:8899"), "http://127.0.0.1:8899");
+    }
 }

@@ -509,12 +509,13 @@ fn report_sums_the_demo_index_and_a_localnet_deployment_and_flags_a_short_day() 
         }
     }
 
-    // Ample reserves: a clean report, exit 0; the second deployment is not indexed twice.
+    // Ample reserves: a clean report, exit 0 (tomorrow is listed as not yet closed).
     let clean = report("3000", "clean");
     let summary: Value = serde_json::from_str(stdout(&clean).trim()).unwrap();
     assert_eq!(clean.status.code(), Some(0), "{summary}");
     assert_eq!((summary["ok"].as_bool(), summary["total"]["supply_at_end"].as_str()), (Some(true), Some("2160.5")), "{summary}");
     assert_eq!(summary["coverage"]["worst_day"]["coverage_ratio"], "1.3885");
+    assert!(summary["open_days"].as_array().unwrap().contains(&json!(to)), "{summary}");
     // The demo's denylisting and pause are listed as the period's monitoring alerts, not findings.
     let alerts: Vec<&str> = summary["alerts"].as_array().unwrap().iter().map(|alert| alert["event"].as_str().unwrap()).collect();
     assert_eq!(alerts, ["Denylisted", "Paused", "Unpaused"], "{summary}");

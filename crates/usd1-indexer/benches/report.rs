@@ -75,7 +75,7 @@ fn main() {
     let reserves: Vec<ReserveEntry> = (0..365)
         .map(|day| {
             let date = NaiveDate::from_ymd_opt(2025, 1, 1).expect("date") + chrono::Duration::days(day);
-            ReserveEntry { as_of: date.to_string(), as_of_secs: JANUARY_1_2025 + day * 86_400, amount: u64::MAX / 2, source: "bank".into() }
+            ReserveEntry { as_of: date.to_string(), as_of_secs: JANUARY_1_2025 + day * 86_400, amount: u64::MAX / 2, source: "bank".into(), date: Some(date) }
         })
         .collect();
     let options = ReportOptions {
@@ -86,6 +86,8 @@ fn main() {
         tz: chrono_tz::UTC,
         redemption_deadline_business_days: 2,
         rules: report::default_rules(),
+        max_reserves_age_days: report::DEFAULT_MAX_RESERVES_AGE_DAYS,
+        now: i64::MAX,
     };
     let started = Instant::now();
     let built = report::build(&store, &deployments, &reserves, &options).expect("report");

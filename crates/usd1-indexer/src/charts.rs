@@ -241,7 +241,7 @@ where
     chart
         .draw_series(settled.iter().enumerate().map(|(index, count)| Rectangle::new([(index as f64 - 0.38, 0.0), (index as f64 - 0.02, *count as f64)], settled_color.filled())))
         .map_err(chart_error)?
-        .label("settled in the period (age when settled)")
+        .label("settled in the period, completed or rejected (age then)")
         .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], settled_color.filled()));
     chart
         .draw_series(pending.iter().enumerate().map(|(index, count)| Rectangle::new([(index as f64 + 0.02, 0.0), (index as f64 + 0.38, *count as f64)], pending_color.filled())))

@@ -103,10 +103,11 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
 
     let mut statement = store
         .connection
-        .prepare("SELECT mint, seq, signature, block_time, name, amount, body FROM events ORDER BY mint, seq")?;
+        .prepare("SELECT mint, seq, signature, block_time, name, amount, body, cluster FROM events ORDER BY cluster, mint, seq")?;
     let mut rows = statement.query([])?;
     let mut fired = 0u64;
-    let mut current_mint = String::new();
+    // Rolling state is per deployment (cluster, mint): one chain's attestation does not cover another's mints.
+    let mut current = (String::from("\u{0}"), String::new());
     let mut window: VecDeque<(i64, u64)> = VecDeque::new();
     let mut window_total: u128 = 0;
     let mut last_attestation: Option<i64> = None;
@@ -117,8 +118,9 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
         let block_time: Option<i64> = row.get(3)?;
         let name: String = row.get(4)?;
         let amount: Option<i64> = row.get(5)?;
-        if mint != current_mint {
-            current_mint = mint.clone();
+        let cluster: String = row.get(7)?;
+        if (&cluster, &mint) != (&current.0, &current.1) {
+            current = (cluster.clone(), mint.clone());
             window.clear();
             window_total = 0;
             last_attestation = None;
@@ -128,7 +130,7 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
         let mut raise = |rule: &Rule, detail: String| {
             fired += 1;
             alert(json!({
-                "rule": rule.name(), "mint": mint, "seq": seq, "signature": signature,
+                "rule": rule.name(), "cluster": cluster, "mint": mint, "seq": seq, "signature": signature,
                 "block_time": block_time, "event": name, "detail": detail,
             }));
         };
@@ -194,7 +196,7 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
         for (request, past) in overdue(&requests, limit, now) {
             fired += 1;
             alert(json!({
-                "rule": rule.name(), "mint": request.mint, "seq": request.seq, "signature": request.signature,
+                "rule": rule.name(), "cluster": request.cluster, "mint": request.mint, "seq": request.seq, "signature": request.signature,
                 "block_time": request.requested_at, "event": "RedemptionRequested",
                 "detail": format!("holder {} ticket {} ({} base units) pending {past} s past its deadline", request.holder, request.reference_hash, request.amount),
             }));

@@ -17,6 +17,9 @@ pub struct ReserveEntry {
     pub amount: u64,
     /// Where the figure comes from (a bank statement, a custodian's report); '' when not given.
     pub source: String,
+    /// The row's date when `as_of` is a date (YYYY-MM-DD), not a time: a date is a calendar
+    /// day wherever the reader is, so the report compares it with its days' dates.
+    pub date: Option<NaiveDate>,
 }
 
 fn parse_as_of(text: &str) -> Option<i64> {
@@ -53,7 +56,8 @@ pub fn read_reserves(path: &Path, decimals: u8) -> Result<Vec<ReserveEntry>, Ind
             .ok_or_else(|| IndexError::MalformedLine { line, reason: format!("as_of `{as_of}` is not a date (YYYY-MM-DD) or RFC 3339 time") })?;
         let amount = parse_amount(&record[1], decimals).map_err(|error| IndexError::MalformedLine { line, reason: format!("amount: {error}") })?;
         let source = if columns == 3 { record[2].to_string() } else { String::new() };
-        entries.push(ReserveEntry { as_of, as_of_secs, amount, source });
+        let date = NaiveDate::parse_from_str(&as_of, "%Y-%m-%d").ok();
+        entries.push(ReserveEntry { as_of, as_of_secs, amount, source, date });
     }
     if entries.is_empty() {
         return Err(IndexError::Malformed(format!("{}: no reserve rows", path.display())));

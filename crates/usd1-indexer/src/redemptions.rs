@@ -10,6 +10,8 @@ use std::{collections::BTreeMap, str::FromStr};
 /// One redemption request as the events tell it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redemption {
+    /// The genesis hash of the cluster it was indexed from ('' for a record file).
+    pub cluster: String,
     pub mint: String,
     pub holder: String,
     /// Hex sha256 of the redemption ticket id.
@@ -28,25 +30,27 @@ pub struct Redemption {
 /// Every redemption request of every indexed mint, in request order.
 pub fn redemptions(store: &Store) -> Result<Vec<Redemption>, IndexError> {
     let mut statement = store.connection.prepare(
-        "SELECT mint, seq, signature, block_time, name, amount, body FROM events
-         WHERE name IN ('RedemptionRequested', 'RedemptionCompleted', 'RedemptionRejected') ORDER BY mint, seq",
+        "SELECT mint, seq, signature, block_time, name, amount, body, cluster FROM events
+         WHERE name IN ('RedemptionRequested', 'RedemptionCompleted', 'RedemptionRejected') ORDER BY cluster, mint, seq",
     )?;
     let mut rows = statement.query([])?;
     let mut requests: Vec<Redemption> = Vec::new();
-    let mut open: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    let mut open: BTreeMap<(String, String, String, String), usize> = BTreeMap::new();
     while let Some(row) = rows.next()? {
         let (mint, seq, signature, block_time, name): (String, i64, String, Option<i64>, String) =
             (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?);
         let amount: Option<i64> = row.get(5)?;
         let body: Value = serde_json::from_str(&row.get::<_, String>(6)?).map_err(|error| IndexError::Malformed(format!("event body: {error}")))?;
         let field = |name: &str| body[name].as_str().map(str::to_string).ok_or_else(|| IndexError::Malformed(format!("{name} missing in a redemption event")));
-        let key = (mint.clone(), field("holder")?, field("reference_hash")?);
+        let cluster: String = row.get(7)?;
+        let key = (cluster.clone(), mint.clone(), field("holder")?, field("reference_hash")?);
         if name == "RedemptionRequested" {
             open.insert(key.clone(), requests.len());
             requests.push(Redemption {
+                cluster,
                 mint,
-                holder: key.1,
-                reference_hash: key.2,
+                holder: key.2,
+                reference_hash: key.3,
                 amount: amount.unwrap_or(0).max(0) as u64,
                 requested_at: block_time,
                 seq: seq as u64,

@@ -40,6 +40,8 @@ pub enum Freshness {
     Current { chain_seq: u64 },
     /// The chain has events the index does not.
     Behind { indexed_seq: u64, chain_seq: u64 },
+    /// The index has events the chain does not: another chain under the same genesis, or a reset.
+    Ahead { indexed_seq: u64, chain_seq: u64 },
     /// No chain was named for this deployment: the index is reported as it is.
     NotChecked,
     /// The chain could not be read.
@@ -53,6 +55,7 @@ impl Freshness {
             Freshness::Behind { indexed_seq, chain_seq } => {
                 json!({"status": "behind", "indexed_seq": indexed_seq, "chain_event_seq": chain_seq, "behind_by": chain_seq - indexed_seq})
             }
+            Freshness::Ahead { indexed_seq, chain_seq } => json!({"status": "ahead of its chain", "indexed_seq": indexed_seq, "chain_event_seq": chain_seq}),
             Freshness::NotChecked => json!({"status": "not checked (no chain named)"}),
             Freshness::Unreachable(reason) => json!({"status": "unreachable", "reason": reason}),
         }
@@ -71,7 +74,17 @@ pub struct ReportOptions {
     pub redemption_deadline_business_days: u32,
     /// Monitoring rules whose alerts in the period the summary lists.
     pub rules: Vec<Rule>,
+    /// A reserves figure older than this many days at a day's close is stale (a finding).
+    pub max_reserves_age_days: u32,
+    /// The instant the report is made: days closing after it are still open.
+    pub now: i64,
 }
+
+/// The longest period a report covers (ten years of days).
+pub const MAX_PERIOD_DAYS: i64 = 3_660;
+
+/// Reserves figures older than this at a day's close are stale unless told otherwise.
+pub const DEFAULT_MAX_RESERVES_AGE_DAYS: u32 = 7;
 
 /// The rules a report evaluates when none are given: each needs no threshold.
 pub fn default_rules() -> Vec<Rule> {
@@ -92,11 +105,16 @@ fn is_business_day(date: NaiveDate) -> bool {
 
 fn cutoff_instant(date: NaiveDate, cutoff: Option<NaiveTime>, tz: Tz) -> i64 {
     let local = match cutoff {
-        Some(time) => date.and_time(time),
-        None => date.succ_opt().unwrap_or(date).and_time(NaiveTime::MIN),
+        // 00:00 is the day's end, not its start (a day closing as it opens would be empty).
+        Some(time) if time != NaiveTime::MIN => date.and_time(time),
+        _ => date.succ_opt().unwrap_or(date).and_time(NaiveTime::MIN),
     };
-    // A cutoff inside a daylight-saving gap does not exist locally: take it as UTC.
-    tz.from_local_datetime(&local).earliest().map(|time| time.timestamp()).unwrap_or_else(|| local.and_utc().timestamp())
+    // A cutoff inside a daylight-saving gap does not exist locally: the day closes when the gap
+    // ends, the first local time that exists after it (gaps are whole quarter hours).
+    (0..=16)
+        .find_map(|quarter| tz.from_local_datetime(&(local + chrono::Duration::minutes(15 * quarter))).earliest())
+        .map(|time| time.timestamp())
+        .unwrap_or_else(|| local.and_utc().timestamp())
 }
 
 /// The report's days, each with its window [opens_at, closes_at).
@@ -265,6 +283,8 @@ pub struct DeploymentReport {
     pub days: Vec<DayFlows>,
     pub events_in_period: u64,
     pub undated_events: u64,
+    /// Supply-changing events that did not carry the supply after them.
+    pub events_without_supply: u64,
     pub last_indexed_seq: u64,
     pub seq_gaps: Vec<(u64, u64)>,
     /// On-chain reserve attestations in the period: (seq, as_of, amount).
@@ -292,6 +312,7 @@ fn deployment_report(store: &Store, deployment: &Deployment, days: &[Day], deadl
         days: vec![DayFlows::default(); days.len()],
         events_in_period: 0,
         undated_events: 0,
+        events_without_supply: 0,
         last_indexed_seq: last_indexed_seq as u64,
         seq_gaps,
         attestations: vec![],
@@ -316,6 +337,13 @@ fn deployment_report(store: &Store, deployment: &Deployment, days: &[Day], deadl
         };
         let day = day_of(time);
         // Supply: compare what the program reports with what its events explain.
+        if event.supply.is_none() {
+            if let Some(delta) = supply_delta(event) {
+                // An event that changes supply always reports it; without it, apply the change and say so.
+                supply = u64::try_from(i128::from(supply) + delta).unwrap_or(0);
+                report.events_without_supply += 1;
+            }
+        }
         if let Some(reported) = event.supply {
             let expected = i128::from(supply) + supply_delta(event).unwrap_or(0);
             let reported_wide = i128::from(reported);
@@ -375,8 +403,11 @@ fn deployment_report(store: &Store, deployment: &Deployment, days: &[Day], deadl
             let holder = event.body.as_ref().and_then(|body| body["holder"].as_str()).unwrap_or_default().to_string();
             let key = (holder, event.reference_hash.clone().unwrap_or_default());
             if event.name == "RedemptionRequested" {
-                requests.insert(key.clone(), Request { amount: event.amount, requested_at: time, settled_at: None });
-                all_requests.push(key);
+                // A key is requested once (the program refuses a pending duplicate); a repeat in the
+                // index replaces the request rather than counting it twice.
+                if requests.insert(key.clone(), Request { amount: event.amount, requested_at: time, settled_at: None }).is_none() {
+                    all_requests.push(key);
+                }
             } else if let Some(request) = requests.get_mut(&key) {
                 if request.settled_at.is_none() {
                     request.settled_at = Some(time);
@@ -449,6 +480,8 @@ fn seq_gaps(store: &Store, deployment: &Deployment) -> Result<Vec<(u64, u64)>, I
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReservesFigure {
     pub amount: u64,
+    /// Days between the figure's date and the day it judges.
+    pub age_days: i64,
     /// The figure's date (`as_of` of the file's row, or of the attestation).
     pub as_of: String,
     pub source: String,
@@ -466,6 +499,9 @@ pub struct Report {
     pub alerts: Vec<Value>,
     /// `usd1 reconcile` runs recorded in the period for these mints: (mint, checked_at, chain supply, reserves, ok).
     pub reconciliations: Vec<(String, i64, u64, u64, bool)>,
+    /// On-chain attestations below the reserves file's figure for their date:
+    /// (deployment, seq, as_of, attested amount, file amount, file row's as_of).
+    pub attestation_mismatches: Vec<(String, u64, i64, u64, u64, String)>,
 }
 
 /// Compute the report. Refuses an empty period, deployments of different decimals, and a
@@ -473,6 +509,9 @@ pub struct Report {
 pub fn build(store: &Store, deployments: &[Deployment], reserves: &[ReserveEntry], options: &ReportOptions) -> Result<Report, IndexError> {
     if options.from > options.to {
         return Err(IndexError::Malformed(format!("the period is empty: --from {} is after --to {}", options.from, options.to)));
+    }
+    if (options.to - options.from).num_days() >= MAX_PERIOD_DAYS {
+        return Err(IndexError::Malformed(format!("the period {} to {} is longer than {MAX_PERIOD_DAYS} days: report it in parts", options.from, options.to)));
     }
     let days = days(options);
     if days.is_empty() {
@@ -513,33 +552,56 @@ pub fn build(store: &Store, deployments: &[Deployment], reserves: &[ReserveEntry
             first_seen.join("; ")
         )));
     }
-    // Reserves: the file's latest row dated before the day's close; without one, the newest
-    // on-chain attestation made before it.
+    // Reserves: the file's latest row dated on or before the day (a dated row is a calendar day
+    // wherever the report's time zone is; a timed row counts from its instant); before the
+    // file's first row, the newest on-chain attestation made before the day's close.
     let mut file_rows: Vec<&ReserveEntry> = reserves.iter().collect();
     file_rows.sort_by_key(|entry| entry.as_of_secs);
+    let file_figure_at = |date: NaiveDate, instant: i64| -> Option<&ReserveEntry> {
+        file_rows.iter().rev().copied().find(|entry| match entry.date {
+            Some(row_date) => row_date <= date,
+            None => entry.as_of_secs < instant,
+        })
+    };
     let attestations = all_attestations(store, deployments, period_end)?;
     let reserve_days = days
         .iter()
         .map(|day| {
-            let from_file = file_rows.iter().rev().find(|entry| entry.as_of_secs < day.closes_at).map(|entry| ReservesFigure {
+            let from_file = file_figure_at(day.date, day.closes_at).map(|entry| ReservesFigure {
                 amount: entry.amount,
                 as_of: entry.as_of.clone(),
                 source: if entry.source.is_empty() { "reserves file".into() } else { entry.source.clone() },
+                age_days: match entry.date {
+                    Some(row_date) => (day.date - row_date).num_days(),
+                    None => (day.closes_at - entry.as_of_secs) / 86_400,
+                },
             });
             from_file.or_else(|| {
                 attestations.iter().rev().find(|attestation| attestation.block_time < day.closes_at).map(|attestation| ReservesFigure {
                     amount: attestation.amount,
                     as_of: date_text(attestation.as_of),
                     source: format!("on-chain attestation ({} seq {})", attestation.deployment, attestation.seq),
+                    age_days: (day.closes_at - attestation.as_of) / 86_400,
                 })
             })
         })
         .collect();
+    // An on-chain attestation below the bank's figure for its date: the issuer told the chain less
+    // than its statements say (or the file is wrong); either way an accountant asks.
+    let mut attestation_mismatches = Vec::new();
+    for attestation in attestations.iter().filter(|attestation| attestation.block_time >= days[0].opens_at) {
+        let as_of_date = DateTime::from_timestamp(attestation.as_of, 0).map(|time| time.with_timezone(&options.tz).date_naive());
+        if let Some(entry) = as_of_date.and_then(|date| file_figure_at(date, attestation.as_of + 1)) {
+            if attestation.amount < entry.amount {
+                attestation_mismatches.push((attestation.deployment.clone(), attestation.seq, attestation.as_of, attestation.amount, entry.amount, entry.as_of.clone()));
+            }
+        }
+    }
     let mut alerts = Vec::new();
     let period_start = days[0].opens_at;
     evaluate(store, &options.rules, |alert| {
         let in_period = alert["block_time"].as_i64().is_some_and(|time| time >= period_start && time < period_end);
-        let ours = deployments.iter().any(|deployment| alert["mint"] == deployment.mint.as_str());
+        let ours = deployments.iter().any(|deployment| alert["mint"] == deployment.mint.as_str() && alert["cluster"] == deployment.cluster.as_str());
         if in_period && ours {
             alerts.push(alert);
         }
@@ -559,7 +621,7 @@ pub fn build(store: &Store, deployments: &[Deployment], reserves: &[ReserveEntry
             }
         }
     }
-    Ok(Report { options: options.clone(), days, decimals, deployments: reports, reserves: reserve_days, alerts, reconciliations })
+    Ok(Report { options: options.clone(), days, decimals, deployments: reports, reserves: reserve_days, alerts, reconciliations, attestation_mismatches })
 }
 
 struct Attestation {
@@ -615,6 +677,8 @@ pub fn coverage_ratio(reserves: u64, supply: u64) -> Option<String> {
 struct SupplyRow<'a> {
     date: String,
     cutoff_utc: String,
+    /// Whether the day had closed when the report was made (an open day's figures may change).
+    closed: bool,
     deployment: &'a str,
     cluster: &'a str,
     mint: &'a str,
@@ -703,7 +767,8 @@ impl Report {
         (0..self.days.len()).map(|index| self.deployments.iter().map(|report| report.days[index].supply_at_close).sum()).collect()
     }
 
-    /// Per day: `OK`, `SHORT` (reserves below total supply) or `NO_RESERVES_FIGURE`.
+    /// Per day: `OK`, `SHORT` (reserves below total supply), `NO_RESERVES_FIGURE`, or
+    /// `STALE_RESERVES_FIGURE` (the latest figure is older than `max_reserves_age_days`).
     pub fn day_status(&self) -> Vec<&'static str> {
         self.total_supply()
             .iter()
@@ -712,6 +777,7 @@ impl Report {
                 None if *supply == 0 => "OK",
                 None => "NO_RESERVES_FIGURE",
                 Some(figure) if figure.amount < *supply => "SHORT",
+                Some(figure) if figure.age_days > i64::from(self.options.max_reserves_age_days) && *supply > 0 => "STALE_RESERVES_FIGURE",
                 Some(_) => "OK",
             })
             .collect()
@@ -734,6 +800,13 @@ impl Report {
                     self.amount(supply)
                 )),
                 "NO_RESERVES_FIGURE" => findings.push(format!("{}: no reserves figure for a supply of {}", day.date, self.amount(supply))),
+                "STALE_RESERVES_FIGURE" => findings.push(format!(
+                    "{}: the latest reserves figure ({}) is {} days old (more than {})",
+                    day.date,
+                    self.reserves[index].as_ref().map(|figure| figure.as_of.as_str()).unwrap_or_default(),
+                    self.reserves[index].as_ref().map(|figure| figure.age_days).unwrap_or_default(),
+                    self.options.max_reserves_age_days
+                )),
                 _ => {}
             }
         }
@@ -751,7 +824,16 @@ impl Report {
                     findings.push(format!("{name}: the index is behind its chain by {} events (indexed to seq {indexed_seq}, chain at {chain_seq}): its figures are incomplete", chain_seq - indexed_seq))
                 }
                 Freshness::Unreachable(reason) => findings.push(format!("{name}: its chain could not be read ({reason}): its figures are the index's, unchecked")),
+                Freshness::Ahead { indexed_seq, chain_seq } => findings.push(format!(
+                    "{name}: the index holds events up to seq {indexed_seq} but the chain is at {chain_seq}: the index is not this chain's"
+                )),
                 _ => {}
+            }
+            if report.events_without_supply > 0 {
+                findings.push(format!("{name}: {} supply-changing events carry no supply figure (their amounts were applied)", report.events_without_supply));
+            }
+            if report.supply_at_start == 0 && report.events_in_period == 0 {
+                findings.push(format!("{name}: the index holds no event of this deployment before the period's end"));
             }
             if report.undated_events > 0 {
                 findings.push(format!("{name}: {} events have no block time and are left out of the days", report.undated_events));
@@ -773,6 +855,14 @@ impl Report {
                     findings.push(format!("{name} {}: supply rose by {} more than the events minted", day.date, self.amount(flows.unexplained_increase)));
                 }
             }
+        }
+        for (deployment, seq, as_of, attested, file_amount, file_as_of) in &self.attestation_mismatches {
+            findings.push(format!(
+                "{deployment}: the on-chain attestation seq {seq} (as of {}) says {}, below the reserves file's {} (as of {file_as_of})",
+                date_text(*as_of),
+                self.amount(*attested),
+                self.amount(*file_amount)
+            ));
         }
         for (mint, checked_at, chain_supply, reserves, ok) in &self.reconciliations {
             if !ok {
@@ -799,6 +889,7 @@ impl Report {
                     .serialize(SupplyRow {
                         date: day.date.to_string(),
                         cutoff_utc: time_text(day.closes_at),
+                        closed: day.closes_at <= self.options.now,
                         deployment: &report.deployment.name,
                         cluster: &report.deployment.cluster,
                         mint: &report.deployment.mint,
@@ -816,6 +907,7 @@ impl Report {
                 .serialize(SupplyRow {
                     date: day.date.to_string(),
                     cutoff_utc: time_text(day.closes_at),
+                    closed: day.closes_at <= self.options.now,
                     deployment: TOTAL,
                     cluster: "",
                     mint: "",
@@ -1016,7 +1108,11 @@ impl Report {
                 "worst_day": worst,
                 "short_days": days_with("SHORT"),
                 "days_without_reserves_figure": days_with("NO_RESERVES_FIGURE"),
+                "days_with_stale_reserves_figure": days_with("STALE_RESERVES_FIGURE"),
+                "max_reserves_age_days": self.options.max_reserves_age_days,
             },
+            "open_days": self.days.iter().filter(|day| day.closes_at > self.options.now).map(|day| day.date.to_string()).collect::<Vec<_>>(),
+            "made_at": time_text(self.options.now),
             "redemptions": {
                 "deadline_business_days": self.options.redemption_deadline_business_days,
                 "opened": sum(|flows| flows.redemptions_opened),
@@ -1090,6 +1186,15 @@ impl Report {
             "redemptions: {} opened, {} completed, {} rejected; {} pending at the end, {} of them past the {}-business-day deadline",
             redemptions["opened"], redemptions["completed"], redemptions["rejected"], redemptions["pending_at_end"], redemptions["past_deadline_at_end"], redemptions["deadline_business_days"]
         ));
+        let open: Vec<String> = self.days.iter().filter(|day| day.closes_at > self.options.now).map(|day| day.date.to_string()).collect();
+        if !open.is_empty() {
+            lines.push(format!("not yet closed when this report was made ({}): {} (their figures may still change)", time_text(self.options.now), open.join(", ")));
+        }
+        let unchecked: Vec<&str> =
+            self.deployments.iter().filter(|report| report.deployment.freshness == Freshness::NotChecked).map(|report| report.deployment.name.as_str()).collect();
+        if !unchecked.is_empty() {
+            lines.push(format!("not checked against a chain (no URL named): {} (events missing at the index's end would not show)", unchecked.join(", ")));
+        }
         lines.push(format!(
             "monitoring alerts in the period: {}{}",
             self.alerts.len(),
@@ -1187,6 +1292,8 @@ mod tests {
             tz: "America/New_York".parse().unwrap(),
             redemption_deadline_business_days: 2,
             rules: vec![],
+            max_reserves_age_days: DEFAULT_MAX_RESERVES_AGE_DAYS,
+            now: i64::MAX,
         };
         let days = days(&options);
         assert_eq!(days.len(), 2);

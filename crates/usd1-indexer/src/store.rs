@@ -191,6 +191,19 @@ impl Store {
         Ok(pairs)
     }
 
+    /// The clusters a mint's events were indexed from ('' for record files).
+    pub fn clusters_of(&self, mint: &str) -> Result<Vec<String>, IndexError> {
+        let mut statement = self.connection.prepare("SELECT DISTINCT cluster FROM events WHERE mint = ?1 ORDER BY cluster")?;
+        let clusters = statement.query_map([mint], |row| row.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        Ok(clusters)
+    }
+
+    /// Give a mint's events indexed from record files (cluster unknown) a cluster: for stores
+    /// indexed from that chain before deployments were keyed by cluster. Returns how many.
+    pub fn adopt_unnamed_cluster(&self, mint: &str, cluster: &str) -> Result<u64, IndexError> {
+        Ok(self.connection.execute("UPDATE events SET cluster = ?2 WHERE mint = ?1 AND cluster = ''", params![mint, cluster])? as u64)
+    }
+
     /// The highest seq indexed for a deployment (0 when none).
     pub fn last_seq(&self, cluster: &str, mint: &str) -> Result<u64, IndexError> {
         let seq: i64 = self.connection.query_row("SELECT COALESCE(MAX(seq), 0) FROM events WHERE cluster = ?1 AND mint = ?2", params![cluster, mint], |row| row.get(0))?;
@@ -256,7 +269,7 @@ impl<'a> Inserter<'a> {
                 "UPDATE events SET cluster = ?3 WHERE signature_key = ?1 AND event_index = ?2 AND cluster = '' AND ?3 != ''",
             )?,
             existing: transaction.prepare("SELECT signature FROM events WHERE cluster = ?1 AND mint = ?2 AND seq = ?3")?,
-            same_key: transaction.prepare("SELECT signature FROM events WHERE signature_key = ?1 AND event_index = ?2")?,
+            same_key: transaction.prepare("SELECT signature, cluster, body FROM events WHERE signature_key = ?1 AND event_index = ?2")?,
         })
     }
 
@@ -288,11 +301,21 @@ impl<'a> Inserter<'a> {
             Ok(1) => Ok(true),
             Ok(_) => {
                 // Already there: it must be this very signature, not a digest collision.
-                let stored: String = self.same_key.query_row(params![key, row.event_index], |found| found.get(0))?;
+                let (stored, stored_cluster, stored_body): (String, String, String) =
+                    self.same_key.query_row(params![key, row.event_index], |found| Ok((found.get(0)?, found.get(1)?, found.get(2)?)))?;
                 if stored == row.signature {
-                    // The same transaction read again, now from a named cluster: the event
-                    // indexed from a record file (cluster unknown) learns its cluster.
-                    self.adopt_cluster.execute(params![key, row.event_index, row.cluster])?;
+                    if stored_cluster.is_empty() && !row.cluster.is_empty() {
+                        // The same transaction read again, now from a named cluster: the event indexed
+                        // from a record file (cluster unknown) takes that cluster, but only if the file
+                        // said what the chain says.
+                        if stored_body != row.body {
+                            return Err(IndexError::Malformed(format!(
+                                "event {} of transaction {} differs between the record file indexed earlier and cluster {}: the file is not that chain's",
+                                row.event_index, row.signature, row.cluster
+                            )));
+                        }
+                        self.adopt_cluster.execute(params![key, row.event_index, row.cluster])?;
+                    }
                     Ok(false)
                 } else {
                     Err(IndexError::Conflict { mint: mint.to_string(), seq: seq as u64, first: stored, second: row.signature.to_string() })

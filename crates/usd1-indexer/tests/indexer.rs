@@ -305,6 +305,55 @@ fn the_same_mint_on_two_clusters_is_two_deployments_and_old_stores_are_migrated(
     migrated = Store::open(&old).unwrap();
     let same_mint_elsewhere = json!({"signature": "new-1", "slot": 1, "block_time": T0, "events": [{"mint": "OldMint", "event": "Minted", "seq": 1, "amount": 5, "supply": 5}]});
     assert_eq!(index_cluster_records(&mut migrated, "mainnet-genesis", [same_mint_elsewhere]).unwrap().events_inserted, 1);
+    assert_eq!(migrated.clusters_of("OldMint").unwrap(), ["", "mainnet-genesis"]);
+
+    // A record file that disagrees with the chain about an event does not become that chain's.
+    let mut lying = Scenario::new();
+    lying.mint_tokens(T0 + 10, 5 * TOKEN);
+    let lying_file = directory.path().join("lying.jsonl");
+    lying.write(&lying_file);
+    let mut checked = Store::open(&directory.path().join("checked.sqlite")).unwrap();
+    index_file(&mut checked, &lying_file, false).unwrap();
+    let mut chain_says: Vec<serde_json::Value> = lying.lines.iter().map(|line| serde_json::from_str(line).unwrap()).collect();
+    chain_says[1]["events"][0]["amount"] = json!(6 * TOKEN);
+    match index_cluster_records(&mut checked, "devnet-genesis", chain_says) {
+        Err(IndexError::Malformed(message)) => assert!(message.contains("differs between the record file indexed earlier and cluster devnet-genesis"), "{message}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(checked.deployments().unwrap(), vec![(String::new(), lying.mint.to_string())], "nothing adopted");
+}
+
+/// Monitoring state is per deployment: an attestation on one cluster does not cover a mint of
+/// the same mint address on another.
+#[test]
+fn monitor_rules_keep_their_state_per_cluster() {
+    use usd1_indexer::index_cluster_records;
+    let directory = tempfile::tempdir().unwrap();
+    let mut attested = Scenario::new();
+    attested.attest(T0 + 5, 100 * TOKEN);
+    let mut store = Store::open(&directory.path().join("index.sqlite")).unwrap();
+    let records = |scenario: &Scenario, suffix: &str| -> Vec<serde_json::Value> {
+        scenario
+            .lines
+            .iter()
+            .map(|line| {
+                let mut record: serde_json::Value = serde_json::from_str(line).unwrap();
+                record["signature"] = json!(format!("{}-{suffix}", record["signature"].as_str().unwrap()));
+                record
+            })
+            .collect()
+    };
+    index_cluster_records(&mut store, "cluster-a", records(&attested, "a")).unwrap();
+    // Cluster B: the same mint address, no attestation, then a mint.
+    let mut unattested = Scenario { mint: attested.mint, minter: attested.minter, seq: 0, supply: 0, lines: vec![] };
+    unattested.lines.push(attested.lines[0].clone());
+    unattested.seq = 1;
+    unattested.mint_tokens(T0 + 10, TOKEN);
+    index_cluster_records(&mut store, "cluster-b", records(&unattested, "b")).unwrap();
+    let mut alerts = vec![];
+    evaluate(&store, &[Rule::MintWithoutAttestation { hours: 24 }], |alert| alerts.push(alert)).unwrap();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!((alerts[0]["cluster"].as_str(), alerts[0]["detail"].as_str()), (Some("cluster-b"), Some("no reserve attestation before this mint")));
 }
 
 #[test]

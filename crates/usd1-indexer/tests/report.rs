@@ -169,6 +169,8 @@ fn november(business_days_only: bool) -> ReportOptions {
         tz: chrono_tz::UTC,
         redemption_deadline_business_days: 2,
         rules: report::default_rules(),
+        max_reserves_age_days: report::DEFAULT_MAX_RESERVES_AGE_DAYS,
+        now: NOVEMBER_1 + 60 * DAY,
     }
 }
 
@@ -181,7 +183,7 @@ fn reserves(generated: &Generated) -> Vec<ReserveEntry> {
             let total: u64 = generated.expected.iter().map(|days| days[day].supply_at_close).sum();
             let amount = if day == SHORT_DAY { total - TOKEN } else { total + 10_000 * TOKEN };
             let date = NaiveDate::from_ymd_opt(2026, 11, day as u32 + 1).unwrap();
-            ReserveEntry { as_of: date.to_string(), as_of_secs: NOVEMBER_1 + day as i64 * DAY, amount, source: format!("bank statement {date}") }
+            ReserveEntry { as_of: date.to_string(), as_of_secs: NOVEMBER_1 + day as i64 * DAY, amount, source: format!("bank statement {date}"), date: Some(date) }
         })
         .collect()
 }
@@ -203,7 +205,7 @@ fn a_generated_month_gives_the_exact_rows_the_generator_expects() {
     assert_eq!(files.len(), 6 + 6, "{files:?}");
 
     // supply_eod.csv: every row, from the generator's bookkeeping.
-    let mut expected = vec!["date,cutoff_utc,deployment,cluster,mint,supply,reserves,reserves_as_of,reserves_source,coverage_ratio,status".to_string()];
+    let mut expected = vec!["date,cutoff_utc,closed,deployment,cluster,mint,supply,reserves,reserves_as_of,reserves_source,coverage_ratio,status".to_string()];
     for day in 0..DAYS {
         let date = NaiveDate::from_ymd_opt(2026, 11, day as u32 + 1).unwrap();
         let cutoff = (date + chrono::Duration::days(1)).format("%Y-%m-%dT00:00:00Z");
@@ -211,12 +213,12 @@ fn a_generated_month_gives_the_exact_rows_the_generator_expects() {
         for (number, deployment) in generated.deployments.iter().enumerate() {
             let supply = generated.expected[number][day].supply_at_close;
             total += supply;
-            expected.push(format!("{date},{cutoff},{},{},{},{},,,,,", deployment.name, deployment.cluster, deployment.mint, amount(supply)));
+            expected.push(format!("{date},{cutoff},true,{},{},{},{},,,,,", deployment.name, deployment.cluster, deployment.mint, amount(supply)));
         }
         let reserve = reserves[day].amount;
         let ratio = u128::from(reserve) * 10_000 / u128::from(total);
         let status = if day == SHORT_DAY { "SHORT" } else { "OK" };
-        expected.push(format!("{date},{cutoff},TOTAL,,,{},{},{date},bank statement {date},{}.{:04},{status}", amount(total), amount(reserve), ratio / 10_000, ratio % 10_000));
+        expected.push(format!("{date},{cutoff},true,TOTAL,,,{},{},{date},bank statement {date},{}.{:04},{status}", amount(total), amount(reserve), ratio / 10_000, ratio % 10_000));
     }
     let written = std::fs::read_to_string(out.join("supply_eod.csv")).unwrap();
     assert_eq!(written.lines().collect::<Vec<_>>(), expected);
@@ -400,4 +402,86 @@ fn a_cutoff_in_new_york_moves_late_events_to_the_next_day() {
     let generated_mints: u64 = generated.expected.iter().flatten().map(|day| day.mints).sum();
     // The opening mint at Oct 31 23:00 UTC is after Oct 31's 21:00 UTC close: it counts on Nov 1.
     assert_eq!(reported, generated_mints + 3);
+}
+
+/// A small store for one deployment: (unix time, event) pairs, in seq order.
+fn small_store(directory: &std::path::Path, events: &[(i64, Usd1Event)]) -> (Store, Vec<Deployment>) {
+    let mut store = Store::open(&directory.join("small.sqlite")).unwrap();
+    let records: Vec<Value> = events
+        .iter()
+        .enumerate()
+        .map(|(index, (time, event))| json!({"signature": format!("small-{index}"), "slot": index, "block_time": time, "events": [event.to_json()]}))
+        .collect();
+    index_cluster_records(&mut store, "GenesisSmall", records).unwrap();
+    let mint = events[0].1.to_json()["mint"].as_str().unwrap().to_string();
+    (store, vec![Deployment { name: "small".into(), cluster: "GenesisSmall".into(), mint, freshness: Freshness::NotChecked }])
+}
+
+fn minted(seq: u64, amount: u64, supply: u64) -> Usd1Event {
+    let mint = Pubkey::new_from_array([33; 32]);
+    Usd1Event::Minted(Minted { mint, seq, minter: mint, recipient: mint, amount: amount * TOKEN, reference_hash: [seq as u8; 32], supply: supply * TOKEN, remaining_allowance: 0 })
+}
+
+fn dated_row(date: &str, amount: u64) -> ReserveEntry {
+    let parsed = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+    ReserveEntry { as_of: date.into(), as_of_secs: parsed.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp(), amount: amount * TOKEN, source: String::new(), date: Some(parsed) }
+}
+
+/// A row dated the 17th is the 17th's figure in New York too: it does not judge the 16th, whose
+/// close (midnight in New York, 05:00 UTC on the 17th) comes after the 17th began in UTC.
+#[test]
+fn a_dated_reserves_row_judges_its_own_calendar_day_in_the_report_time_zone() {
+    let directory = tempfile::tempdir().unwrap();
+    let nov_16_noon = NOVEMBER_1 + 15 * DAY + 12 * 3_600;
+    let nov_16_evening_new_york = NOVEMBER_1 + 16 * DAY + 2 * 3_600; // 21:00 EST on the 16th
+    let (store, deployments) = small_store(directory.path(), &[(nov_16_noon, minted(1, 100, 100)), (nov_16_evening_new_york, minted(2, 50, 150))]);
+    let mut options = november(false);
+    options.from = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
+    options.to = NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
+    options.tz = "America/New_York".parse().unwrap();
+    let reserves = [dated_row("2026-11-16", 120), dated_row("2026-11-17", 1_000)];
+    let built = report::build(&store, &deployments, &reserves, &options).unwrap();
+    assert_eq!(built.total_supply(), [150 * TOKEN, 150 * TOKEN]);
+    assert_eq!(built.day_status(), ["SHORT", "OK"]);
+    assert_eq!(built.reserves[0].as_ref().unwrap().as_of, "2026-11-16");
+}
+
+#[test]
+fn a_stale_reserves_figure_and_an_attestation_below_the_bank_figure_are_findings() {
+    let directory = tempfile::tempdir().unwrap();
+    let mint = Pubkey::new_from_array([33; 32]);
+    let attested = Usd1Event::ReservesAttested(ReservesAttested { mint, seq: 2, attester: mint, amount: 90 * TOKEN, report_hash: [0; 32], as_of: NOVEMBER_1 + 2 * DAY, supply: 10 * TOKEN });
+    let (store, deployments) = small_store(directory.path(), &[(NOVEMBER_1 + 3_600, minted(1, 10, 10)), (NOVEMBER_1 + 2 * DAY + 3_600, attested)]);
+    let mut options = november(false);
+    options.to = NaiveDate::from_ymd_opt(2026, 11, 10).unwrap();
+    let built = report::build(&store, &deployments, &[dated_row("2026-11-01", 100)], &options).unwrap();
+    // Seven days old is still fresh (the 8th); the 9th and 10th are judged by a stale figure.
+    let status = built.day_status();
+    assert_eq!(status[7], "OK");
+    assert_eq!(&status[8..], ["STALE_RESERVES_FIGURE", "STALE_RESERVES_FIGURE"]);
+    let findings = built.findings();
+    assert!(findings.contains(&"2026-11-09: the latest reserves figure (2026-11-01) is 8 days old (more than 7)".to_string()), "{findings:?}");
+    assert!(
+        findings.contains(&"small: the on-chain attestation seq 2 (as of 2026-11-03) says 90, below the reserves file's 100 (as of 2026-11-01)".to_string()),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn midnight_cutoffs_and_daylight_saving_gaps_close_each_day_once() {
+    let mut options = november(false);
+    let end_of_day = report::days(&options);
+    options.cutoff = Some(NaiveTime::MIN);
+    assert_eq!(report::days(&options), end_of_day, "--cutoff 00:00 is the day's end");
+    // Santiago springs forward at midnight on 2026-09-06 (00:00 -> 01:00): September 5th closes
+    // at 01:00 local (UTC-3), the same instant its midnight would have been at UTC-4.
+    options.tz = "America/Santiago".parse().unwrap();
+    options.cutoff = None;
+    options.from = NaiveDate::from_ymd_opt(2026, 9, 5).unwrap();
+    options.to = NaiveDate::from_ymd_opt(2026, 9, 6).unwrap();
+    let days = report::days(&options);
+    let utc = |time: i64| chrono::DateTime::from_timestamp(time, 0).unwrap().format("%Y-%m-%dT%H:%MZ").to_string();
+    assert_eq!(utc(days[0].closes_at), "2026-09-06T04:00Z");
+    assert_eq!(days[1].opens_at, days[0].closes_at);
+    assert_eq!(utc(days[1].closes_at), "2026-09-07T03:00Z");
 }
