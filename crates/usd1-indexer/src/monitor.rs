@@ -103,7 +103,7 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
 
     let mut statement = store
         .connection
-        .prepare("SELECT mint, seq, signature, block_time, name, amount, body, cluster FROM events ORDER BY cluster, mint, seq")?;
+        .prepare("SELECT mint, seq, signature, block_time, name, amount, CASE WHEN name = 'ProposalExecuted' THEN body END, cluster FROM events ORDER BY mint, cluster, seq")?;
     let mut rows = statement.query([])?;
     let mut fired = 0u64;
     // Rolling state is per deployment (cluster, mint): one chain's attestation does not cover another's mints.
@@ -161,7 +161,8 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
                 }
                 Rule::GovernanceChange {} => {
                     // Council changes, loosened limits and seizures: every kind but an allowance.
-                    let body = row.get::<_, String>(6)?;
+                    // Only a ProposalExecuted's body is read (the query leaves the others out).
+                    let body = row.get::<_, Option<String>>(6)?.unwrap_or_default();
                     let council_change = name == "ProposalExecuted"
                         && ["\"set_council\"", "\"update_config\"", "\"set_rate_limit\"", "\"seize\""].iter().any(|kind| body.contains(kind));
                     if GOVERNANCE_EVENTS.contains(&name.as_str()) || council_change {

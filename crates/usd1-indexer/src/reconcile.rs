@@ -183,7 +183,7 @@ pub fn reconcile(store: &Store, mint: &str, chain_supply: Option<u64>, reserves:
             let latest: Option<(i64, i64)> = store
                 .connection
                 .query_row(
-                    "SELECT seq, supply FROM events WHERE mint = ?1 AND supply IS NOT NULL ORDER BY seq DESC LIMIT 1",
+                    "SELECT seq, supply FROM events WHERE mint = ?1 AND supply IS NOT NULL ORDER BY cluster DESC, seq DESC LIMIT 1",
                     [mint],
                     |row| Ok((row.get(0)?, row.get(1)?)),
                 )

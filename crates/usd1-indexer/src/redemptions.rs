@@ -31,7 +31,7 @@ pub struct Redemption {
 pub fn redemptions(store: &Store) -> Result<Vec<Redemption>, IndexError> {
     let mut statement = store.connection.prepare(
         "SELECT mint, seq, signature, block_time, name, amount, body, cluster FROM events
-         WHERE name IN ('RedemptionRequested', 'RedemptionCompleted', 'RedemptionRejected') ORDER BY cluster, mint, seq",
+         WHERE name IN ('RedemptionRequested', 'RedemptionCompleted', 'RedemptionRejected') ORDER BY mint, cluster, seq",
     )?;
     let mut rows = statement.query([])?;
     let mut requests: Vec<Redemption> = Vec::new();

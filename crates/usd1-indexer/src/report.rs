@@ -183,13 +183,19 @@ struct ReportEvent {
     supply: Option<u64>,
     actor: Option<String>,
     reference_hash: Option<String>,
-    body: Option<Value>,
+    /// From the event's JSON, by kind: a seizure's destination, a redemption's holder, an
+    /// attestation's `as_of`.
+    detail: Option<String>,
 }
 
 fn load_events(store: &Store, deployment: &Deployment, until: i64) -> Result<Vec<ReportEvent>, IndexError> {
     let mut statement = store.connection.prepare(
-        "SELECT seq, block_time, name, amount, supply, actor, reference_hash,
-                CASE WHEN name IN ('Seized', 'RedemptionRequested', 'RedemptionCompleted', 'RedemptionRejected', 'ReservesAttested') THEN body END
+        "SELECT seq, block_time, name, amount, supply,
+                CASE WHEN name = 'Minted' THEN actor END,
+                CASE WHEN name LIKE 'Redemption%' THEN reference_hash END,
+                CASE WHEN name = 'Seized' THEN json_extract(body, '$.destination')
+                     WHEN name LIKE 'Redemption%' THEN json_extract(body, '$.holder')
+                     WHEN name = 'ReservesAttested' THEN CAST(json_extract(body, '$.as_of') AS TEXT) END
          FROM events WHERE cluster = ?1 AND mint = ?2 AND (block_time IS NULL OR block_time < ?3) ORDER BY seq",
     )?;
     let rows = statement.query_map(params![deployment.cluster, deployment.mint, until], |row| {
@@ -206,8 +212,7 @@ fn load_events(store: &Store, deployment: &Deployment, until: i64) -> Result<Vec
     })?;
     let mut events = Vec::new();
     for row in rows {
-        let (seq, block_time, name, amount, supply, actor, reference_hash, body) = row?;
-        let body = body.map(|text| serde_json::from_str(&text)).transpose().map_err(|error| IndexError::Malformed(format!("event body of seq {seq}: {error}")))?;
+        let (seq, block_time, name, amount, supply, actor, reference_hash, detail) = row?;
         events.push(ReportEvent {
             seq: seq as u64,
             block_time,
@@ -216,7 +221,7 @@ fn load_events(store: &Store, deployment: &Deployment, until: i64) -> Result<Vec
             supply: supply.map(|supply| supply.max(0) as u64),
             actor,
             reference_hash,
-            body,
+            detail,
         });
     }
     Ok(events)
@@ -234,7 +239,7 @@ fn supply_delta(event: &ReportEvent) -> Option<i128> {
 }
 
 fn seized_to_burn(event: &ReportEvent) -> bool {
-    event.body.as_ref().is_some_and(|body| body["destination"] == "burn")
+    event.detail.as_deref() == Some("burn")
 }
 
 /// A deployment's figures for one day.
@@ -392,7 +397,7 @@ fn deployment_report(store: &Store, deployment: &Deployment, days: &[Day], deadl
                     }
                     "RedemptionRejected" => flows.redemptions_rejected += 1,
                     "ReservesAttested" => {
-                        let as_of = event.body.as_ref().and_then(|body| body["as_of"].as_i64()).unwrap_or(time);
+                        let as_of = event.detail.as_deref().and_then(|text| text.parse().ok()).unwrap_or(time);
                         report.attestations.push((event.seq, as_of, event.amount));
                     }
                     _ => {}
@@ -400,7 +405,7 @@ fn deployment_report(store: &Store, deployment: &Deployment, days: &[Day], deadl
             }
         }
         if event.name.starts_with("Redemption") {
-            let holder = event.body.as_ref().and_then(|body| body["holder"].as_str()).unwrap_or_default().to_string();
+            let holder = event.detail.clone().unwrap_or_default();
             let key = (holder, event.reference_hash.clone().unwrap_or_default());
             if event.name == "RedemptionRequested" {
                 // A key is requested once (the program refuses a pending duplicate); a repeat in the
@@ -599,13 +604,15 @@ pub fn build(store: &Store, deployments: &[Deployment], reserves: &[ReserveEntry
     }
     let mut alerts = Vec::new();
     let period_start = days[0].opens_at;
-    evaluate(store, &options.rules, |alert| {
-        let in_period = alert["block_time"].as_i64().is_some_and(|time| time >= period_start && time < period_end);
-        let ours = deployments.iter().any(|deployment| alert["mint"] == deployment.mint.as_str() && alert["cluster"] == deployment.cluster.as_str());
-        if in_period && ours {
-            alerts.push(alert);
-        }
-    })?;
+    if !options.rules.is_empty() {
+        evaluate(store, &options.rules, |alert| {
+            let in_period = alert["block_time"].as_i64().is_some_and(|time| time >= period_start && time < period_end);
+            let ours = deployments.iter().any(|deployment| alert["mint"] == deployment.mint.as_str() && alert["cluster"] == deployment.cluster.as_str());
+            if in_period && ours {
+                alerts.push(alert);
+            }
+        })?;
+    }
     let mut reconciliations = Vec::new();
     {
         let mut statement = store.connection.prepare(
@@ -856,13 +863,20 @@ impl Report {
                 }
             }
         }
-        for (deployment, seq, as_of, attested, file_amount, file_as_of) in &self.attestation_mismatches {
-            findings.push(format!(
-                "{deployment}: the on-chain attestation seq {seq} (as of {}) says {}, below the reserves file's {} (as of {file_as_of})",
-                date_text(*as_of),
-                self.amount(*attested),
-                self.amount(*file_amount)
-            ));
+        // One finding per deployment: the first such attestation, and how many there are.
+        for report in &self.deployments {
+            let name = &report.deployment.name;
+            let mut mismatches = self.attestation_mismatches.iter().filter(|mismatch| mismatch.0 == *name);
+            if let Some((_, seq, as_of, attested, file_amount, file_as_of)) = mismatches.next() {
+                let more = mismatches.count();
+                findings.push(format!(
+                    "{name}: the on-chain attestation seq {seq} (as of {}) says {}, below the reserves file's {} (as of {file_as_of}){}",
+                    date_text(*as_of),
+                    self.amount(*attested),
+                    self.amount(*file_amount),
+                    if more > 0 { format!("; {more} later attestation(s) too (summary.json lists them)") } else { String::new() }
+                ));
+            }
         }
         for (mint, checked_at, chain_supply, reserves, ok) in &self.reconciliations {
             if !ok {
@@ -1122,6 +1136,10 @@ impl Report {
                 "past_deadline_at_end": self.deployments.iter().map(|report| report.days[last].past_deadline).sum::<u64>(),
                 "age_buckets_business_days": AGE_BUCKETS.iter().enumerate().map(|(index, bucket)| json!({"bucket": bucket, "settled_in_period": settled_buckets[index], "pending_at_end": pending_buckets[index]})).collect::<Vec<_>>(),
             },
+            "attestations_below_reserves_file": self.attestation_mismatches.iter().map(|(deployment, seq, as_of, attested, file_amount, file_as_of)| json!({
+                "deployment": deployment, "seq": seq, "as_of": date_text(*as_of), "attested": self.amount(*attested),
+                "reserves_file": self.amount(*file_amount), "reserves_file_as_of": file_as_of,
+            })).collect::<Vec<_>>(),
             "alerts": self.alerts,
             "reconciliations": self.reconciliations.iter().map(|(mint, checked_at, chain_supply, reserves, ok)| json!({
                 "mint": mint, "checked_at": time_text(*checked_at), "chain_supply": self.amount(*chain_supply), "reserves": self.amount(*reserves), "ok": ok,

@@ -214,10 +214,10 @@ impl Store {
     pub fn gaps(&self) -> Result<Vec<(String, u64, u64)>, IndexError> {
         let mut statement = self.connection.prepare(
             "SELECT mint, prev + 1, seq - 1 FROM (
-                 SELECT mint, seq, LAG(seq) OVER (PARTITION BY cluster, mint ORDER BY seq) AS prev FROM events
+                 SELECT mint, seq, LAG(seq) OVER (PARTITION BY mint, cluster ORDER BY seq) AS prev FROM events
              ) WHERE prev IS NOT NULL AND seq > prev + 1
              UNION ALL
-             SELECT mint, 1, MIN(seq) - 1 FROM events GROUP BY cluster, mint HAVING MIN(seq) > 1
+             SELECT mint, 1, MIN(seq) - 1 FROM events GROUP BY mint, cluster HAVING MIN(seq) > 1
              ORDER BY 1, 2",
         )?;
         let gaps = statement
@@ -229,15 +229,17 @@ impl Store {
 
 /// Stores made before deployments were keyed by cluster have no `cluster` column and
 /// a unique (mint, seq) index: add the column (their events' cluster is unknown: '')
-/// and key `seq` by (cluster, mint, seq). Idempotent.
+/// and key `seq` by (mint, cluster, seq). Idempotent.
 fn migrate_to_clusters(connection: &Connection) -> Result<(), IndexError> {
     let has_cluster: bool = connection.query_row("SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'cluster'", [], |row| row.get::<_, i64>(0))? > 0;
     if !has_cluster {
         connection.execute_batch("ALTER TABLE events ADD COLUMN cluster TEXT NOT NULL DEFAULT ''")?;
     }
+    // Mint first: reconciliation and monitoring look a mint up without its cluster.
     connection.execute_batch(
         "DROP INDEX IF EXISTS events_by_seq;
-         CREATE UNIQUE INDEX IF NOT EXISTS events_by_cluster_seq ON events (cluster, mint, seq);",
+         DROP INDEX IF EXISTS events_by_cluster_seq;
+         CREATE UNIQUE INDEX IF NOT EXISTS events_by_mint_cluster_seq ON events (mint, cluster, seq);",
     )?;
     Ok(())
 }
