@@ -163,20 +163,15 @@ pub fn check_supply(mint: &Pubkey) -> Instruction {
 /// The transfer-hook `execute` entry, as Token-2022 calls it. Wallets never send
 /// this themselves (the program refuses it outside a transfer); it exists for
 /// tests and for tools that inspect the hook.
+///
+/// Built by hand, in the order and form the IDL gives: the program serves this entry outside
+/// Anchor's dispatch (its fallback), so there is no generated accounts struct for it.
 pub fn transfer_hook_execute(mint: &Pubkey, source: &Pubkey, destination: &Pubkey, authority: &Pubkey, amount: u64) -> Instruction {
     let config = pda::config_address(mint);
-    build(
-        accounts::TransferHookExecute {
-            source_token: *source,
-            mint: *mint,
-            destination_token: *destination,
-            authority: *authority,
-            extra_account_meta_list: pda::extra_account_metas_address(mint),
-            config,
-            denylist_registry: pda::denylist_registry_address(&config),
-        },
-        data::TransferHookExecute { amount },
-    )
+    let accounts = [*source, *mint, *destination, *authority, pda::extra_account_metas_address(mint), config, pda::denylist_registry_address(&config)];
+    let mut data = usd1::constants::TRANSFER_HOOK_EXECUTE_DISCRIMINATOR.to_vec();
+    data.extend_from_slice(&amount.to_le_bytes());
+    Instruction { program_id: ID, accounts: accounts.iter().map(|key| AccountMeta::new_readonly(*key, false)).collect(), data }
 }
 
 /// `configure_minter`: the master minter adds `minter` (or changes its rate limit).

@@ -43,3 +43,6 @@ pub const MAX_WALLET_TOKEN_ACCOUNTS: usize = 16;
 /// The associated token account program (its addresses are where wallets keep their tokens).
 pub const ASSOCIATED_TOKEN_PROGRAM_ID: anchor_lang::prelude::Pubkey =
     anchor_lang::pubkey!("ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL");
+
+/// The SPL transfer-hook interface's `Execute` discriminator: what Token-2022 sends the hook.
+pub const TRANSFER_HOOK_EXECUTE_DISCRIMINATOR: &[u8] = <spl_transfer_hook_interface::instruction::ExecuteInstruction as spl_discriminator::SplDiscriminate>::SPL_DISCRIMINATOR_SLICE;

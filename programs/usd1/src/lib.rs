@@ -16,7 +16,9 @@ mod idl_written_accounts;
 
 use anchor_lang::prelude::*;
 use instructions::*;
+#[cfg(feature = "idl-build")]
 use spl_transfer_hook_interface::instruction::ExecuteInstruction;
+#[cfg(feature = "idl-build")]
 use spl_discriminator::SplDiscriminate;
 
 declare_id!("USD1mGxdwLdy3Rb2m1A4a1iS4XW6R5T7qE9pVJ9y1aQ");
@@ -195,9 +197,22 @@ pub mod usd1 {
     // ---- transfer hook ----
 
     /// Token-2022 (on every transfer): refuses denylisted owners or authority and paused transfers.
+    // In the IDL (its accounts and arguments for integrators); the program itself serves this
+    // discriminator in `fallback`, without Anchor's account deserialization: every holder pays
+    // for the hook on every transfer.
+    #[cfg(feature = "idl-build")]
     #[access_control(ctx.accounts.validate())]
     #[instruction(discriminator = ExecuteInstruction::SPL_DISCRIMINATOR_SLICE)]
     pub fn transfer_hook_execute(ctx: Context<TransferHookExecute>, amount: u64) -> Result<()> {
         instructions::transfer_hook_execute::handler(ctx, amount)
+    }
+
+    /// Token-2022's transfer-hook `Execute`, read in place (`instructions::transfer_hook_execute::execute`);
+    /// any other unknown instruction is refused as Anchor refuses it.
+    pub fn fallback<'info>(program_id: &Pubkey, accounts: &'info [AccountInfo<'info>], data: &[u8]) -> Result<()> {
+        if data.starts_with(constants::TRANSFER_HOOK_EXECUTE_DISCRIMINATOR) {
+            return instructions::transfer_hook_execute::execute(program_id, accounts, data);
+        }
+        Err(anchor_lang::error::ErrorCode::InstructionFallbackNotFound.into())
     }
 }

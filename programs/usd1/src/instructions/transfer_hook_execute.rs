@@ -12,6 +12,7 @@ use anchor_spl::{
     },
     token_interface::{Mint, TokenAccount},
 };
+use anchor_lang::{error::ErrorCode as AnchorErrorCode, Discriminator};
 use spl_tlv_account_resolution::{account::ExtraAccountMeta, state::ExtraAccountMetaList};
 
 /// The accounts Token-2022 appends to every transfer of this mint: the Config and the
@@ -69,6 +70,102 @@ impl TransferHookExecute<'_> {
         require!(transferring, Usd1Error::NotTransferring);
         Ok(())
     }
+}
+
+/// The Config's fields the hook reads, at their offsets in the account's data (Borsh, after
+/// the 8-byte discriminator). `pending_admin` (an Option) and `council` (a Vec) come before the
+/// pause flags, so those are found by reading the two lengths; the layout test in
+/// `tests/program/transfer_hook.rs` checks every offset against the Anchor struct.
+pub mod config_layout {
+    /// `Config.mint`: after the discriminator and three bumps.
+    pub const MINT: usize = 8 + 3;
+    /// `Config.pending_admin`'s Option tag: after mint, decimals and admin.
+    pub const PENDING_ADMIN_TAG: usize = MINT + 32 + 1 + 32;
+    /// The five single-key roles between `pending_admin` and `council`.
+    pub const ROLES_LEN: usize = 5 * 32;
+
+    /// Offset of `transfers_paused` in `data` (None if the data is too short or malformed).
+    pub fn transfers_paused_offset(data: &[u8]) -> Option<usize> {
+        let pending_admin_len = match *data.get(PENDING_ADMIN_TAG)? {
+            0 => 1,
+            1 => 1 + 32,
+            _ => return None,
+        };
+        let council_len_at = PENDING_ADMIN_TAG + pending_admin_len + ROLES_LEN;
+        let council_count = u32::from_le_bytes(data.get(council_len_at..council_len_at + 4)?.try_into().ok()?) as usize;
+        // council, threshold (u8), epoch (u64), mint_paused, redeem_paused, then transfers_paused.
+        let offset = council_len_at.checked_add(4)?.checked_add(council_count.checked_mul(32)?)? + 1 + 8 + 2;
+        (offset < data.len()).then_some(offset)
+    }
+}
+
+/// `DenylistRegistry.config`: after the discriminator and the bump.
+const REGISTRY_CONFIG: usize = 8 + 1;
+
+/// The transfer-hook `Execute` as the program serves it (from its Anchor fallback, before any
+/// account deserialization): the same checks and refusals as [`TransferHookExecute`] and
+/// [`handler`], read in place. Account identity without PDA derivation: an account this
+/// program owns with the Config discriminator and this mint in `Config.mint` is this mint's
+/// Config (initialize creates the only one, at its PDA); likewise the registry names its Config.
+/// The ExtraAccountMetaList is not read: the hook changes nothing, and inside a transfer
+/// Token-2022 itself resolved the accounts from that list.
+pub fn execute(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> Result<()> {
+    let [source, mint, destination, authority, _extra_account_meta_list, config, denylist_registry, ..] = accounts else {
+        return Err(AnchorErrorCode::AccountNotEnoughKeys.into());
+    };
+    // `amount` (u64) after the 8-byte discriminator.
+    require!(data.len() >= 16, AnchorErrorCode::InstructionDidNotDeserialize);
+
+    // The Config: owned by this program, a Config, of this mint.
+    require_keys_eq!(*config.owner, *program_id, AnchorErrorCode::AccountOwnedByWrongProgram);
+    let config_data = config.try_borrow_data()?;
+    require!(config_data.get(..8) == Some(Config::DISCRIMINATOR), AnchorErrorCode::AccountDiscriminatorMismatch);
+    require!(config_data.get(config_layout::MINT..config_layout::MINT + 32) == Some(mint.key.as_ref()), AnchorErrorCode::ConstraintSeeds);
+    // The registry: owned by this program, a DenylistRegistry, of this Config.
+    require_keys_eq!(*denylist_registry.owner, *program_id, AnchorErrorCode::AccountOwnedByWrongProgram);
+    let registry = denylist_registry.try_borrow_data()?;
+    require!(registry.get(..8) == Some(DenylistRegistry::DISCRIMINATOR), AnchorErrorCode::AccountDiscriminatorMismatch);
+    require!(registry.get(REGISTRY_CONFIG..REGISTRY_CONFIG + 32) == Some(config.key.as_ref()), AnchorErrorCode::ConstraintSeeds);
+    // The mint and both token accounts belong to Token-2022; the accounts are of this mint.
+    require_keys_eq!(*mint.owner, anchor_spl::token_2022::ID, AnchorErrorCode::AccountOwnedByWrongProgram);
+    let source_view = hook_token_account(source, mint.key)?;
+    let destination_view = hook_token_account(destination, mint.key)?;
+    // Only Token-2022, in the middle of a transfer of this mint, may call the hook.
+    require!(source_view.transferring, Usd1Error::NotTransferring);
+
+    if authority.key == config.key {
+        return Ok(());
+    }
+    let paused_at = config_layout::transfers_paused_offset(&config_data).ok_or(AnchorErrorCode::AccountDidNotDeserialize)?;
+    require!(config_data[paused_at] == 0, Usd1Error::TransfersPaused);
+    // Tokens only reach accounts whose owner can never change (or the Config's own, the Escrow).
+    require!(destination_view.immutable_owner || destination_view.owner == *config.key, Usd1Error::OwnerNotImmutable);
+    for key in [&source_view.owner, &destination_view.owner, authority.key] {
+        require!(!DenylistRegistry::contains(&registry, key)?, Usd1Error::Denylisted);
+    }
+    Ok(())
+}
+
+/// What the hook reads of a token account.
+struct HookTokenAccount {
+    owner: Pubkey,
+    immutable_owner: bool,
+    transferring: bool,
+}
+
+/// A Token-2022 account of `mint` (the refusals Anchor's `InterfaceAccount` and
+/// `token::mint` constraint give).
+fn hook_token_account(info: &AccountInfo, mint: &Pubkey) -> Result<HookTokenAccount> {
+    use anchor_spl::token_2022::spl_token_2022::extension::immutable_owner::ImmutableOwner;
+    require_keys_eq!(*info.owner, anchor_spl::token_2022::ID, AnchorErrorCode::AccountOwnedByWrongProgram);
+    let data = info.try_borrow_data()?;
+    let state = StateWithExtensions::<TokenAccountState>::unpack(&data).map_err(|_| error!(AnchorErrorCode::AccountDidNotDeserialize))?;
+    require_keys_eq!(state.base.mint, *mint, AnchorErrorCode::ConstraintTokenMint);
+    Ok(HookTokenAccount {
+        owner: state.base.owner,
+        immutable_owner: state.get_extension::<ImmutableOwner>().is_ok(),
+        transferring: state.get_extension::<TransferHookAccount>().map(|extension| bool::from(extension.transferring)).unwrap_or(false),
+    })
 }
 
 /// Token-2022 (on every transfer of this mint): lets the Config's own permanent-delegate moves
