@@ -13,6 +13,10 @@ use anchor_spl::{
     token_interface::{Mint, TokenAccount},
 };
 use anchor_lang::{error::ErrorCode as AnchorErrorCode, Discriminator};
+use anchor_spl::token_2022::spl_token_2022::{
+    extension::{immutable_owner::ImmutableOwner, PodStateWithExtensions},
+    pod::PodAccount,
+};
 use spl_tlv_account_resolution::{account::ExtraAccountMeta, state::ExtraAccountMetaList};
 
 /// The accounts Token-2022 appends to every transfer of this mint: the Config and the
@@ -117,55 +121,68 @@ pub fn execute(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> Re
     require!(data.len() >= 16, AnchorErrorCode::InstructionDidNotDeserialize);
 
     // The Config: owned by this program, a Config, of this mint.
-    require_keys_eq!(*config.owner, *program_id, AnchorErrorCode::AccountOwnedByWrongProgram);
+    require!(same_bytes(config.owner.as_ref(), program_id.as_ref()), AnchorErrorCode::AccountOwnedByWrongProgram);
     let config_data = config.try_borrow_data()?;
-    require!(config_data.get(..8) == Some(Config::DISCRIMINATOR), AnchorErrorCode::AccountDiscriminatorMismatch);
-    require!(config_data.get(config_layout::MINT..config_layout::MINT + 32) == Some(mint.key.as_ref()), AnchorErrorCode::ConstraintSeeds);
+    require!(config_data.get(..8).is_some_and(|found| same_bytes(found, Config::DISCRIMINATOR)), AnchorErrorCode::AccountDiscriminatorMismatch);
+    require!(config_data.get(config_layout::MINT..config_layout::MINT + 32).is_some_and(|found| same_bytes(found, mint.key.as_ref())), AnchorErrorCode::ConstraintSeeds);
     // The registry: owned by this program, a DenylistRegistry, of this Config.
-    require_keys_eq!(*denylist_registry.owner, *program_id, AnchorErrorCode::AccountOwnedByWrongProgram);
+    require!(same_bytes(denylist_registry.owner.as_ref(), program_id.as_ref()), AnchorErrorCode::AccountOwnedByWrongProgram);
     let registry = denylist_registry.try_borrow_data()?;
-    require!(registry.get(..8) == Some(DenylistRegistry::DISCRIMINATOR), AnchorErrorCode::AccountDiscriminatorMismatch);
-    require!(registry.get(REGISTRY_CONFIG..REGISTRY_CONFIG + 32) == Some(config.key.as_ref()), AnchorErrorCode::ConstraintSeeds);
-    // The mint and both token accounts belong to Token-2022; the accounts are of this mint.
-    require_keys_eq!(*mint.owner, anchor_spl::token_2022::ID, AnchorErrorCode::AccountOwnedByWrongProgram);
-    let source_view = hook_token_account(source, mint.key)?;
-    let destination_view = hook_token_account(destination, mint.key)?;
+    require!(registry.get(..8).is_some_and(|found| same_bytes(found, DenylistRegistry::DISCRIMINATOR)), AnchorErrorCode::AccountDiscriminatorMismatch);
+    require!(registry.get(REGISTRY_CONFIG..REGISTRY_CONFIG + 32).is_some_and(|found| same_bytes(found, config.key.as_ref())), AnchorErrorCode::ConstraintSeeds);
+    // Both token accounts belong to Token-2022 and are of this mint (the mint itself is pinned by
+    // `Config.mint`, which initialize set to a Token-2022 mint).
+    let source_data = source.try_borrow_data()?;
+    let source_state = token_account_of(source, &source_data, mint.key)?;
+    let destination_data = destination.try_borrow_data()?;
+    let destination_state = token_account_of(destination, &destination_data, mint.key)?;
     // Only Token-2022, in the middle of a transfer of this mint, may call the hook.
-    require!(source_view.transferring, Usd1Error::NotTransferring);
+    let transferring = source_state.get_extension::<TransferHookAccount>().map(|extension| bool::from(extension.transferring)).unwrap_or(false);
+    require!(transferring, Usd1Error::NotTransferring);
 
-    if authority.key == config.key {
+    if same_bytes(authority.key.as_ref(), config.key.as_ref()) {
         return Ok(());
     }
     let paused_at = config_layout::transfers_paused_offset(&config_data).ok_or(AnchorErrorCode::AccountDidNotDeserialize)?;
     require!(config_data[paused_at] == 0, Usd1Error::TransfersPaused);
     // Tokens only reach accounts whose owner can never change (or the Config's own, the Escrow).
-    require!(destination_view.immutable_owner || destination_view.owner == *config.key, Usd1Error::OwnerNotImmutable);
-    for key in [&source_view.owner, &destination_view.owner, authority.key] {
+    let destination_owner = destination_state.base.owner;
+    require!(same_bytes(destination_owner.as_ref(), config.key.as_ref()) || destination_state.get_extension::<ImmutableOwner>().is_ok(), Usd1Error::OwnerNotImmutable);
+    for key in [&source_state.base.owner, &destination_owner, authority.key] {
         require!(!DenylistRegistry::contains(&registry, key)?, Usd1Error::Denylisted);
     }
     Ok(())
 }
 
-/// What the hook reads of a token account.
-struct HookTokenAccount {
-    owner: Pubkey,
-    immutable_owner: bool,
-    transferring: bool,
+/// A Token-2022 account of `mint`, read in place (the refusals Anchor's `InterfaceAccount` and
+/// `token::mint` constraint give).
+fn token_account_of<'data>(info: &AccountInfo, data: &'data [u8], mint: &Pubkey) -> Result<PodStateWithExtensions<'data, PodAccount>> {
+    require!(same_bytes(info.owner.as_ref(), anchor_spl::token_2022::ID.as_ref()), AnchorErrorCode::AccountOwnedByWrongProgram);
+    let state = PodStateWithExtensions::<PodAccount>::unpack(data).map_err(|_| error!(AnchorErrorCode::AccountDidNotDeserialize))?;
+    require!(same_bytes(state.base.mint.as_ref(), mint.as_ref()), AnchorErrorCode::ConstraintTokenMint);
+    Ok(state)
 }
 
-/// A Token-2022 account of `mint` (the refusals Anchor's `InterfaceAccount` and
-/// `token::mint` constraint give).
-fn hook_token_account(info: &AccountInfo, mint: &Pubkey) -> Result<HookTokenAccount> {
-    use anchor_spl::token_2022::spl_token_2022::extension::immutable_owner::ImmutableOwner;
-    require_keys_eq!(*info.owner, anchor_spl::token_2022::ID, AnchorErrorCode::AccountOwnedByWrongProgram);
-    let data = info.try_borrow_data()?;
-    let state = StateWithExtensions::<TokenAccountState>::unpack(&data).map_err(|_| error!(AnchorErrorCode::AccountDidNotDeserialize))?;
-    require_keys_eq!(state.base.mint, *mint, AnchorErrorCode::ConstraintTokenMint);
-    Ok(HookTokenAccount {
-        owner: state.base.owner,
-        immutable_owner: state.get_extension::<ImmutableOwner>().is_ok(),
-        transferring: state.get_extension::<TransferHookAccount>().map(|extension| bool::from(extension.transferring)).unwrap_or(false),
-    })
+/// Byte equality in 8-byte words, inline. On SBF, `==` on keys and slices calls the memcmp
+/// syscall (a base cost per call); the hook compares a dozen keys on every transfer, and this
+/// took its own cost from 2,965 units to 2,814 (BENCHMARKS).
+#[inline(always)]
+fn same_bytes(left: &[u8], right: &[u8]) -> bool {
+    if left.len() != right.len() {
+        return false;
+    }
+    let mut difference = 0u64;
+    let (left_words, left_rest) = left.split_at(left.len() / 8 * 8);
+    let (right_words, right_rest) = right.split_at(right.len() / 8 * 8);
+    for (left_word, right_word) in left_words.chunks_exact(8).zip(right_words.chunks_exact(8)) {
+        let left_value = u64::from_le_bytes(left_word.try_into().unwrap_or_default());
+        let right_value = u64::from_le_bytes(right_word.try_into().unwrap_or_default());
+        difference |= left_value ^ right_value;
+    }
+    for (left_byte, right_byte) in left_rest.iter().zip(right_rest) {
+        difference |= u64::from(left_byte ^ right_byte);
+    }
+    difference == 0
 }
 
 /// Token-2022 (on every transfer of this mint): lets the Config's own permanent-delegate moves
