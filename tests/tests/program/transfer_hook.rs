@@ -121,3 +121,20 @@ async fn the_hooks_accounts_cannot_be_substituted_or_left_out() {
     // And with every account right, outside a transfer: still refused.
     fixture.ledger.expect_error(hook, &[], "NotTransferring").await;
 }
+
+/// A transfer that leaves out the hook's extra accounts (only the hook program appended): the
+/// hook is still called, with too few accounts, and the transfer is refused.
+#[tokio::test]
+async fn a_transfer_without_the_hooks_extra_accounts_is_refused() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let alice = fixture.new_identity();
+    let bob = fixture.new_identity();
+    fixture.fund_holder(&alice.pubkey(), 2 * ONE_TOKEN).await;
+    fixture.create_token_account(&bob.pubkey()).await;
+    let mut instruction = usd1_client::transfer::transfer_checked(&mint, &alice.pubkey(), &bob.pubkey(), ONE_TOKEN, DECIMALS);
+    instruction.accounts.truncate(4);
+    instruction.accounts.push(solana_instruction::AccountMeta::new_readonly(usd1_client::PROGRAM_ID, false));
+    fixture.ledger.expect_error(instruction, &[&alice], "Anchor:AccountNotEnoughKeys").await;
+    assert_eq!(fixture.ledger.balance(&alice.pubkey(), &mint).await.unwrap(), 2 * ONE_TOKEN);
+}

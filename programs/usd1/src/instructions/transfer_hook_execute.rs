@@ -2,20 +2,14 @@ use crate::{
     constants::*,
     error::Usd1Error,
     state::{Config, DenylistRegistry},
-    utils::token_account_of_mint,
 };
-use anchor_lang::prelude::*;
+use anchor_lang::{error::ErrorCode as AnchorErrorCode, prelude::*, Discriminator};
 use anchor_spl::{
     token_2022::spl_token_2022::{
-        extension::{transfer_hook::TransferHookAccount, BaseStateWithExtensions, StateWithExtensions},
-        state::Account as TokenAccountState,
+        extension::{immutable_owner::ImmutableOwner, transfer_hook::TransferHookAccount, BaseStateWithExtensions, PodStateWithExtensions},
+        pod::PodAccount,
     },
     token_interface::{Mint, TokenAccount},
-};
-use anchor_lang::{error::ErrorCode as AnchorErrorCode, Discriminator};
-use anchor_spl::token_2022::spl_token_2022::{
-    extension::{immutable_owner::ImmutableOwner, PodStateWithExtensions},
-    pod::PodAccount,
 };
 use spl_tlv_account_resolution::{account::ExtraAccountMeta, state::ExtraAccountMetaList};
 
@@ -61,9 +55,13 @@ pub struct TransferHookExecute<'info> {
     pub denylist_registry: UncheckedAccount<'info>,
 }
 
+// The Anchor instruction's checks and handler: compiled for the IDL build only, where Anchor
+// dispatches the Execute discriminator to them; the program itself serves it in `execute` below.
+#[cfg(feature = "idl-build")]
 impl TransferHookExecute<'_> {
     /// Only Token-2022, in the middle of a transfer of this mint, may call the hook.
     pub fn validate(&self) -> Result<()> {
+        use anchor_spl::token_2022::spl_token_2022::{extension::StateWithExtensions, state::Account as TokenAccountState};
         let source = self.source_token.to_account_info();
         let data = source.try_borrow_data()?;
         let state = StateWithExtensions::<TokenAccountState>::unpack(&data)?;
@@ -175,9 +173,9 @@ fn same_bytes(left: &[u8], right: &[u8]) -> bool {
     let (left_words, left_rest) = left.split_at(left.len() / 8 * 8);
     let (right_words, right_rest) = right.split_at(right.len() / 8 * 8);
     for (left_word, right_word) in left_words.chunks_exact(8).zip(right_words.chunks_exact(8)) {
-        let left_value = u64::from_le_bytes(left_word.try_into().unwrap_or_default());
-        let right_value = u64::from_le_bytes(right_word.try_into().unwrap_or_default());
-        difference |= left_value ^ right_value;
+        // `chunks_exact(8)` only yields 8 bytes; should that ever change, refuse (never equal).
+        let (Ok(left_word), Ok(right_word)) = (<[u8; 8]>::try_from(left_word), <[u8; 8]>::try_from(right_word)) else { return false };
+        difference |= u64::from_le_bytes(left_word) ^ u64::from_le_bytes(right_word);
     }
     for (left_byte, right_byte) in left_rest.iter().zip(right_rest) {
         difference |= u64::from(left_byte ^ right_byte);
@@ -189,7 +187,9 @@ fn same_bytes(left: &[u8], right: &[u8]) -> bool {
 /// through; otherwise refuses holder transfers while `transfers` is paused, into an account whose
 /// owner could change (no ImmutableOwner), and whose source owner, destination owner or transfer
 /// authority is denylisted.
+#[cfg(feature = "idl-build")]
 pub fn handler(ctx: Context<TransferHookExecute>, _amount: u64) -> Result<()> {
+    use crate::utils::token_account_of_mint;
     let accounts = &ctx.accounts;
     if accounts.authority.key() == accounts.config.key() {
         return Ok(());
@@ -203,4 +203,23 @@ pub fn handler(ctx: Context<TransferHookExecute>, _amount: u64) -> Result<()> {
         require!(!DenylistRegistry::contains(&registry, key)?, Usd1Error::Denylisted);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_bytes;
+
+    #[test]
+    fn same_bytes_is_byte_equality_for_every_length_and_position() {
+        for length in 0..=40usize {
+            let left: Vec<u8> = (0..length).map(|index| index as u8 ^ 0x5a).collect();
+            assert!(same_bytes(&left, &left.clone()), "length {length}");
+            for position in 0..length {
+                let mut right = left.clone();
+                right[position] ^= 1;
+                assert!(!same_bytes(&left, &right), "length {length}, byte {position}");
+            }
+            assert!(!same_bytes(&left, &[left.as_slice(), &[0]].concat()), "length {length} against {}", length + 1);
+        }
+    }
 }
