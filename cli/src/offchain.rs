@@ -42,7 +42,7 @@ fn indexed_mint(global: &GlobalArgs, store: &Store, db: &Path) -> anyhow::Result
             "{} holds mint {mint} from {} clusters (genesis {}): this command reads one deployment; use `usd1 report --deployment`, or one index per cluster",
             db.display(),
             clusters.len(),
-            clusters.iter().map(|cluster| if cluster.is_empty() { "unknown (a record file)" } else { cluster.as_str() }).collect::<Vec<_>>().join(", ")
+            cluster_names(&clusters)
         );
     }
     Ok(mint)
@@ -66,6 +66,11 @@ async fn chain_cursor(store: &Store, chain: &mut Chain, cluster: &str, mint: &so
         }
     }
     Ok((source, None))
+}
+
+/// Clusters as a message names them ('' is a record file's: cluster unknown).
+fn cluster_names(clusters: &[String]) -> String {
+    clusters.iter().map(|cluster| if cluster.is_empty() { "unknown (a record file)" } else { cluster.as_str() }).collect::<Vec<_>>().join(", ")
 }
 
 fn report_gaps(summary: &IndexSummary) -> bool {
@@ -364,7 +369,7 @@ fn indexed_deployment(store: &Store, named: &NamedDeployment, freshness: report:
             db.display(),
             named.mint,
             many.len(),
-            many.iter().map(|cluster| if cluster.is_empty() { "unknown (a record file)" } else { cluster.as_str() }).collect::<Vec<_>>().join(", "),
+            cluster_names(many),
             named.name,
             named.mint
         ),

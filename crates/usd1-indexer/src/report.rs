@@ -304,11 +304,7 @@ fn deployment_report(store: &Store, deployment: &Deployment, days: &[Day], deadl
     let (period_start, period_end) = (days[0].opens_at, days[days.len() - 1].closes_at);
     let events = load_events(store, deployment, period_end)?;
     let decimals = decimals_of(store, &deployment.mint)?;
-    let last_indexed_seq: i64 = store.connection.query_row(
-        "SELECT COALESCE(MAX(seq), 0) FROM events WHERE cluster = ?1 AND mint = ?2",
-        params![deployment.cluster, deployment.mint],
-        |row| row.get(0),
-    )?;
+    let last_indexed_seq = store.last_seq(&deployment.cluster, &deployment.mint)?;
     let seq_gaps = seq_gaps(store, deployment)?;
     let mut report = DeploymentReport {
         deployment: deployment.clone(),
@@ -318,7 +314,7 @@ fn deployment_report(store: &Store, deployment: &Deployment, days: &[Day], deadl
         events_in_period: 0,
         undated_events: 0,
         events_without_supply: 0,
-        last_indexed_seq: last_indexed_seq as u64,
+        last_indexed_seq,
         seq_gaps,
         attestations: vec![],
         settled_ages: vec![],
