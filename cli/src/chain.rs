@@ -502,23 +502,17 @@ impl Chain {
     /// Every token account of `mint` owned by `owner`, associated or not, with its state.
     /// The associated account comes first, the others in address order.
     pub async fn token_accounts(&mut self, owner: &Pubkey, mint: &Pubkey) -> anyhow::Result<Vec<(Pubkey, TokenAccountInfo)>> {
-        let mut found = self.scan_token_accounts(mint, Some(owner)).await?;
+        let mut found = self.scan_token_accounts(mint, owner).await?;
         let associated = pda::associated_token_address(owner, mint);
         found.sort_by_key(|(key, _)| (*key != associated, *key));
         Ok(found)
     }
 
-    /// Every token account of `mint`, whoever owns it.
-    pub async fn mint_token_accounts(&mut self, mint: &Pubkey) -> anyhow::Result<Vec<(Pubkey, TokenAccountInfo)>> {
-        self.scan_token_accounts(mint, None).await
-    }
-
-    /// Token accounts of `mint` (of `owner` only, when given): the embedded ledger scans every
-    /// account it knows; a cluster is asked with `getProgramAccounts` filtered on the mint
-    /// (and owner) fields.
-    async fn scan_token_accounts(&mut self, mint: &Pubkey, owner: Option<&Pubkey>) -> anyhow::Result<Vec<(Pubkey, TokenAccountInfo)>> {
+    /// `owner`'s token accounts of `mint`: the embedded ledger scans every account it knows; a
+    /// cluster is asked with `getTokenAccountsByOwner` filtered by the mint.
+    async fn scan_token_accounts(&mut self, mint: &Pubkey, owner: &Pubkey) -> anyhow::Result<Vec<(Pubkey, TokenAccountInfo)>> {
         let mut found = Vec::new();
-        let wanted = |info: &TokenAccountInfo| info.mint == *mint && owner.is_none_or(|owner| info.owner == *owner);
+        let wanted = |info: &TokenAccountInfo| info.mint == *mint && info.owner == *owner;
         match self {
             Chain::Embedded(embedded) => {
                 for key in embedded.known.clone() {
@@ -535,24 +529,14 @@ impl Chain {
                 }
             }
             Chain::Rpc(client) => {
-                use solana_rpc_client_api::{
-                    config::{RpcAccountInfoConfig, RpcProgramAccountsConfig},
-                    filter::{Memcmp, RpcFilterType},
-                };
-                let mut filters = vec![RpcFilterType::Memcmp(Memcmp::new_base58_encoded(0, mint.as_ref())), RpcFilterType::TokenAccountState];
-                if let Some(owner) = owner {
-                    filters.push(RpcFilterType::Memcmp(Memcmp::new_base58_encoded(32, owner.as_ref())));
-                }
-                let config = RpcProgramAccountsConfig {
-                    filters: Some(filters),
-                    account_config: RpcAccountInfoConfig {
-                        encoding: Some(solana_account_decoder_client_types::UiAccountEncoding::Base64),
-                        ..Default::default()
-                    },
-                    ..Default::default()
-                };
-                for (key, account) in client.get_program_ui_accounts_with_config(&usd1_client::TOKEN_2022_PROGRAM_ID, config).await? {
-                    let Some(data) = account.data.decode() else { continue };
+                // One wallet's accounts: the cluster's per-owner index (getTokenAccountsByOwner,
+                // filtered by the mint), never a scan of every account of the mint.
+                use solana_rpc_client_api::{request::RpcRequest, response::{Response, RpcKeyedAccount}};
+                let params = serde_json::json!([owner.to_string(), {"mint": mint.to_string()}, {"encoding": "base64", "commitment": "confirmed"}]);
+                let response: Response<Vec<RpcKeyedAccount>> = client.send(RpcRequest::GetTokenAccountsByOwner, params).await?;
+                for keyed in response.value {
+                    let Ok(key) = keyed.pubkey.parse::<Pubkey>() else { continue };
+                    let Some(data) = keyed.account.data.decode() else { continue };
                     if let Ok(info) = decode_token_account(&data) {
                         if wanted(&info) {
                             found.push((key, info));

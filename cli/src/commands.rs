@@ -85,7 +85,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::EmergencyKit(EmergencyKitCommand::Check { dir }) => crate::emergency_kit::check(&global, &dir).await,
         Command::EmergencyKit(EmergencyKitCommand::Fire { file }) => crate::emergency_kit::fire(&global, &file).await,
         Command::Redemptions { pending, overdue, db } => offchain::redemptions(&global, db.as_deref(), pending, overdue.as_deref()).await,
-        Command::Denylist(DenylistCommand::Sync { list, dry_run, max_transactions, max_removals }) => {
+        Command::Denylist(DenylistCommand::Sync { list, dry_run, max_transactions, max_removals, remove_unlisted }) => {
             let mut chain = open_chain(&global, false).await?;
             let chain = require_chain(&mut chain)?;
             let mint = mint_from_args(&global)?;
@@ -95,7 +95,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => denylister.insecure_clone(),
             };
             chain.ensure_funded(&payer.pubkey()).await?;
-            let args = crate::denylist_sync::SyncArgs { list: &list, dry_run, max_transactions, max_removals };
+            let args = crate::denylist_sync::SyncArgs { list: &list, dry_run, max_transactions, max_removals, remove_unlisted };
             crate::denylist_sync::sync(&global, chain, &mint, &denylister, &payer, args).await
         }
         Command::SendSigned { transaction } => send_signed(&global, &transaction).await,
@@ -326,6 +326,14 @@ async fn run_op(global: &GlobalArgs, spec: OpSpec) -> anyhow::Result<ExitCode> {
     let op = spec.resolve(&mut resolver, decimals).with_context(|| format!("{}", spec.name()))?;
     extra_keypairs.append(&mut resolver.keypairs);
     let actors = Actors { signer: signer.pubkey(), payer: payer.pubkey() };
+    if let Op::Initialize(params) = &op {
+        if !params.onboarding_required {
+            eprintln!(
+                "warning: onboarding is not required: mints may reach any wallet that is not denylisted. \
+                 Pass --onboarding-required, or turn it on later with `usd1 update-config --onboarding-required true` (the admin may; only the council turns it off)."
+            );
+        }
+    }
     let instructions = plan(&op, &actors, &mint, decimals, chain.as_mut()).await?;
 
     let nonce_authority = match &global.nonce_authority {
@@ -372,11 +380,64 @@ async fn run_op(global: &GlobalArgs, spec: OpSpec) -> anyhow::Result<ExitCode> {
     if global.simulate {
         let outcome = chain.simulate(transaction).await;
         chain.save().await?;
-        return report_outcome(global, &op, &mint, chain, outcome, "simulated").await;
+        return report_outcome(global, &op, &mint, chain, outcome, "simulated", vec![]).await;
     }
     let outcome = chain.send(transaction).await;
     chain.save().await?;
-    report_outcome(global, &op, &mint, chain, outcome, "sent").await
+    // A wallet with more token accounts than one instruction takes: the rest are frozen (or
+    // thawed) in further transactions. Also after `Denylisted` (the entry already exists), so
+    // that re-running an interrupted `denylist-add` finishes the freezing.
+    let landed = match &outcome {
+        Ok(_) => true,
+        Err(failure) => matches!(op, Op::DenylistAdd { .. }) && failure.name() == "Denylisted",
+    };
+    let follow_ups = if landed && !global.sign_only && collected.is_empty() {
+        run_follow_ups(global, &op, &actors, &mint, chain, &keypairs).await?
+    } else {
+        vec![]
+    };
+    report_outcome(global, &op, &mint, chain, outcome, "sent", follow_ups).await
+}
+
+/// One follow-up transaction of an op (see [`crate::ops::follow_up`]).
+struct FollowUp {
+    accounts: Vec<Pubkey>,
+    outcome: Result<Sent, String>,
+}
+
+impl FollowUp {
+    fn to_json(&self) -> Value {
+        match &self.outcome {
+            Ok(sent) => json!({"ok": true, "signature": sent.signature, "accounts": self.accounts.iter().map(Pubkey::to_string).collect::<Vec<_>>()}),
+            Err(error) => json!({"ok": false, "error": error, "accounts": self.accounts.iter().map(Pubkey::to_string).collect::<Vec<_>>()}),
+        }
+    }
+}
+
+/// Send an op's follow-up transactions, in order, stopping at the first refusal (a re-run picks up what is left).
+async fn run_follow_ups(
+    global: &GlobalArgs,
+    op: &Op,
+    actors: &Actors,
+    mint: &Pubkey,
+    chain: &mut Chain,
+    keypairs: &[&Keypair],
+) -> anyhow::Result<Vec<FollowUp>> {
+    let mut done = Vec::new();
+    for instructions in crate::ops::follow_up(op, actors, mint, chain).await? {
+        let accounts: Vec<Pubkey> = instructions.iter().filter_map(|instruction| instruction.accounts.get(3).map(|meta| meta.pubkey)).collect();
+        let blockhash = chain.latest_blockhash().await?;
+        let message = signing::build_message(&instructions, &actors.payer, None, blockhash, signing::ComputeBudget::of(global));
+        let transaction = signing::sign(message, keypairs, &[])?;
+        let outcome = chain.send(transaction).await.map_err(|failure| failure.name().to_string());
+        chain.save().await?;
+        let failed = outcome.is_err();
+        done.push(FollowUp { accounts, outcome });
+        if failed {
+            break;
+        }
+    }
+    Ok(done)
 }
 
 /// Print a transaction's outcome. A mint whose reference was already used is
@@ -389,14 +450,46 @@ async fn report_outcome(
     chain: &mut Chain,
     outcome: Result<Sent, usd1_ledger::Failure>,
     verb: &str,
+    follow_ups: Vec<FollowUp>,
 ) -> anyhow::Result<ExitCode> {
+    let follow_ups_failed = follow_ups.iter().any(|follow_up| follow_up.outcome.is_err());
+    let describe_follow_ups = |lines: &mut Vec<String>| {
+        for follow_up in &follow_ups {
+            let verb = if matches!(op, Op::DenylistRemove { .. }) { "thawed" } else { "frozen" };
+            match &follow_up.outcome {
+                Ok(sent) => lines.push(format!("  {verb} {} more token account(s) in {}", follow_up.accounts.len(), sent.signature)),
+                Err(error) => lines.push(format!(
+                    "  error: {error} while {} {} more token account(s): run the same command again to finish",
+                    if verb == "thawed" { "thawing" } else { "freezing" },
+                    follow_up.accounts.len()
+                )),
+            }
+        }
+    };
     match outcome {
         Ok(sent) => {
             let mut record = sent.record();
-            record["ok"] = json!(true);
+            record["ok"] = json!(!follow_ups_failed);
             record["outcome"] = json!(verb);
-            print_value(global.output, &record, || describe_sent(&sent));
-            Ok(ExitCode::SUCCESS)
+            if !follow_ups.is_empty() {
+                record["follow_up"] = json!(follow_ups.iter().map(FollowUp::to_json).collect::<Vec<_>>());
+            }
+            print_value(global.output, &record, || {
+                let mut lines = vec![describe_sent(&sent)];
+                describe_follow_ups(&mut lines);
+                lines.join("\n")
+            });
+            Ok(if follow_ups_failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        Err(failure) if !follow_ups.is_empty() => {
+            // `denylist-add` of a wallet already listed: what was left to freeze is now frozen.
+            let value = json!({"ok": !follow_ups_failed, "outcome": "already_denylisted", "follow_up": follow_ups.iter().map(FollowUp::to_json).collect::<Vec<_>>()});
+            print_value(global.output, &value, || {
+                let mut lines = vec![format!("already denylisted ({}); the wallet's remaining token accounts:", failure.name())];
+                describe_follow_ups(&mut lines);
+                lines.join("\n")
+            });
+            Ok(if follow_ups_failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
         Err(failure) => {
             if let (Op::Mint { to, amount, reference, .. }, "DuplicateReference") = (op, failure.name()) {

@@ -12,6 +12,7 @@
 use crate::{
     chain::Chain,
     commands::print_value,
+    ops::{follow_up, Actors, Op},
     GlobalArgs,
 };
 use anyhow::{bail, Context};
@@ -25,7 +26,7 @@ use std::{
     path::Path,
     process::ExitCode,
 };
-use usd1_client::{instructions, pda, reference_hash, DenylistRegistry};
+use usd1_client::{instructions, pda, program::constants::MAX_WALLET_TOKEN_ACCOUNTS, reference_hash, DenylistRegistry};
 use usd1_ledger::Failure;
 
 /// Largest serialized transaction the network accepts.
@@ -191,6 +192,8 @@ pub struct SyncArgs<'a> {
     pub max_transactions: Option<usize>,
     /// Most wallets one run may remove (a truncated list must not unlist everyone).
     pub max_removals: usize,
+    /// Remove on-chain entries the list does not name (otherwise they are only reported).
+    pub remove_unlisted: bool,
 }
 
 pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylister: &Keypair, payer: &Keypair, args: SyncArgs<'_>) -> anyhow::Result<ExitCode> {
@@ -215,7 +218,8 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
     let on_chain = on_chain_denylist(chain, mint).await?;
     let listed: BTreeSet<Pubkey> = rows.iter().map(|row| row.wallet).collect();
     let to_add: Vec<&Listed> = rows.iter().filter(|row| !on_chain.contains(&row.wallet)).collect();
-    let to_remove: Vec<Pubkey> = on_chain.iter().filter(|wallet| !listed.contains(wallet)).copied().collect();
+    let unlisted: Vec<Pubkey> = on_chain.iter().filter(|wallet| !listed.contains(wallet)).copied().collect();
+    let (to_remove, kept_unlisted) = if args.remove_unlisted { (unlisted, Vec::new()) } else { (Vec::new(), unlisted) };
     let unchanged = rows.len() - to_add.len();
     if to_remove.len() > args.max_removals && !args.dry_run {
         let value = json!({"ok": false, "error": "TooManyRemovals", "removals": to_remove.len(), "max_removals": args.max_removals, "transactions_sent": 0});
@@ -230,10 +234,15 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
         return Ok(ExitCode::FAILURE);
     }
 
+    // Each wallet's own accounts, asked of the cluster per wallet (getTokenAccountsByOwner
+    // filtered by the mint): funded first, as many as one instruction takes; the rest are
+    // frozen (or thawed) in follow-up transactions once the entry is written.
     let mut accounts_of: BTreeMap<Pubkey, Vec<Pubkey>> = BTreeMap::new();
-    if !args.dry_run && !(to_add.is_empty() && to_remove.is_empty()) {
-        for (key, account) in chain.mint_token_accounts(mint).await? {
-            accounts_of.entry(account.owner).or_default().push(key);
+    if !args.dry_run {
+        for wallet in to_add.iter().map(|row| &row.wallet).chain(to_remove.iter()) {
+            let mut accounts = chain.token_accounts(wallet, mint).await?;
+            accounts.sort_by_key(|(_, info)| info.amount == 0);
+            accounts_of.insert(*wallet, accounts.into_iter().take(MAX_WALLET_TOKEN_ACCOUNTS).map(|(key, _)| key).collect());
         }
     }
     let accounts = |wallet: &Pubkey| accounts_of.get(wallet).cloned().unwrap_or_default();
@@ -253,6 +262,7 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
 
     let (mut added, mut removed, mut failed, mut deferred) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut transactions_sent = 0;
+    let (mut frozen_later, mut thawed_later) = (0usize, 0usize);
     if args.dry_run {
         added = to_add.iter().map(|row| row.wallet).collect();
         removed = to_remove.clone();
@@ -294,6 +304,33 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
                 }
             }
         }
+        // The accounts past what one instruction takes: freeze them for each wallet added, thaw
+        // them for each removed (read from the chain now, so a re-run does only what is left).
+        let actors = Actors { signer: denylister.pubkey(), payer: payer.pubkey() };
+        let follow_ops = added
+            .iter()
+            .map(|wallet| Op::DenylistAdd { wallet: *wallet, reason: String::new() })
+            .chain(removed.iter().map(|wallet| Op::DenylistRemove { wallet: *wallet }))
+            .collect::<Vec<_>>();
+        for op in &follow_ops {
+            for instructions in follow_up(op, &actors, mint, chain).await? {
+                let count = instructions.len();
+                transactions_sent += 1;
+                match send(chain, &instructions, payer, denylister, crate::signing::ComputeBudget::of(global)).await {
+                    Ok(()) if matches!(op, Op::DenylistAdd { .. }) => frozen_later += count,
+                    Ok(()) => thawed_later += count,
+                    Err(failure) => {
+                        let wallet = match op {
+                            Op::DenylistAdd { wallet, .. } | Op::DenylistRemove { wallet } => wallet.to_string(),
+                            _ => String::new(),
+                        };
+                        failed.push(json!({"wallet": wallet, "action": if matches!(op, Op::DenylistAdd { .. }) { "freeze" } else { "thaw" },
+                            "error": failure.name(), "detail": failure.to_string()}));
+                        break;
+                    }
+                }
+            }
+        }
         chain.save().await?;
     }
     let ok = failed.is_empty() && deferred.is_empty();
@@ -306,6 +343,9 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
         "added": keys(&added),
         "removed": keys(&removed),
         "unchanged": unchanged,
+        "listed_not_on_list": keys(&kept_unlisted),
+        "frozen_in_follow_up": frozen_later,
+        "thawed_in_follow_up": thawed_later,
         "failed": failed,
         "deferred": deferred.iter().map(|(action, wallet)| json!({"wallet": wallet.to_string(), "action": action.name()})).collect::<Vec<_>>(),
         "transactions_sent": transactions_sent,
@@ -322,6 +362,12 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
             deferred.len(),
             transactions_sent
         );
+        if frozen_later + thawed_later > 0 {
+            text.push_str(&format!("\n  froze {frozen_later} and thawed {thawed_later} more token account(s) in follow-up transactions"));
+        }
+        for wallet in &kept_unlisted {
+            text.push_str(&format!("\n  listed on chain, not on the list: {wallet} (kept; --remove-unlisted removes such entries)"));
+        }
         for failure in &failed {
             text.push_str(&format!("\n  failed: {} {} {}", failure["action"], failure["wallet"], failure["error"]));
         }

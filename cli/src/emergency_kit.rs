@@ -198,17 +198,7 @@ pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_mint
     let pause = instructions::pause(&pauser.pubkey(), &mint, PauseScope::All);
     let entry = prepare_one(chain, &payer, &pauser, pause, "pause everything (mint, redeem, transfers; Token-2022 Pausable)".into(), "pause --scope all", now, (unit_price, global.compute_unit_limit)).await?;
     write("pause-all.json".into(), &entry)?;
-    let config_key = pda::config_address(&mint);
-    let mut minters: Vec<Minter> = Vec::new();
-    for (_, account) in chain.program_accounts().await? {
-        if account.data.starts_with(Minter::DISCRIMINATOR) {
-            let minter = decode_minter(&account.data)?;
-            if minter.config == config_key && minter.active {
-                minters.push(minter);
-            }
-        }
-    }
-    minters.sort_by_key(|minter| minter.minter);
+    let minters = active_minters(chain, &mint).await?;
     for minter in &minters {
         let remove = instructions::remove_minter(&master_minter.pubkey(), &mint, &minter.minter);
         let what = format!("remove minter {} (its remaining allowance is forfeited)", minter.minter);
@@ -230,6 +220,22 @@ pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_mint
         text
     });
     Ok(ExitCode::SUCCESS)
+}
+
+/// The mint's active minters, by key.
+async fn active_minters(chain: &mut Chain, mint: &Pubkey) -> anyhow::Result<Vec<Minter>> {
+    let config_key = pda::config_address(mint);
+    let mut minters: Vec<Minter> = Vec::new();
+    for (_, account) in chain.program_accounts().await? {
+        if account.data.starts_with(Minter::DISCRIMINATOR) {
+            let minter = decode_minter(&account.data)?;
+            if minter.config == config_key && minter.active {
+                minters.push(minter);
+            }
+        }
+    }
+    minters.sort_by_key(|minter| minter.minter);
+    Ok(minters)
 }
 
 /// Whether one kit transaction would still succeed, and if not, why.
@@ -266,13 +272,26 @@ pub async fn check(global: &GlobalArgs, directory: &Path) -> anyhow::Result<Exit
         let (ok, reason) = check_one(chain, &entry).await?;
         results.push(json!({"file": name, "what": entry.what, "would_succeed": ok, "reason": reason, "hint": (!ok).then(|| hints::hint(&reason))}));
     }
+    // A kit that cannot remove a minter added since it was prepared is not ready.
+    let mint: Pubkey = manifest.mint.parse().context("manifest.json: mint")?;
+    for minter in active_minters(chain, &mint).await? {
+        let name = format!("remove-minter-{}.json", minter.minter);
+        if !manifest.files.contains(&name) {
+            results.push(json!({"file": name, "what": format!("remove minter {}", minter.minter), "would_succeed": false,
+                "reason": "MISSING", "hint": "this active minter has no pre-signed removal: prepare a new kit (usd1 emergency-kit prepare)"}));
+        }
+    }
     let all_ok = results.iter().all(|result| result["would_succeed"] == true);
     let value = json!({"ok": all_ok, "mint": manifest.mint, "results": results});
     print_value(global.output, &value, || {
         results
             .iter()
             .map(|result| {
-                let mark = if result["would_succeed"] == true { "ready " } else { "STALE " };
+                let mark = match (result["would_succeed"] == true, result["reason"].as_str()) {
+                    (true, _) => "ready  ",
+                    (false, Some("MISSING")) => "MISSING",
+                    (false, _) => "STALE  ",
+                };
                 format!("{mark} {:<60} {}", result["file"].as_str().unwrap_or_default(), result["reason"].as_str().unwrap_or_default())
             })
             .collect::<Vec<_>>()

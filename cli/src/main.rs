@@ -269,6 +269,11 @@ pub enum DenylistCommand {
         /// truncated list must not unlist everyone.
         #[arg(long, default_value_t = 100)]
         max_removals: usize,
+        /// Also remove the on-chain entries the list does not name. Without it they are only
+        /// reported ("listed on chain, not on the list"): hand-made entries (court freezes, theft
+        /// cases) stay.
+        #[arg(long)]
+        remove_unlisted: bool,
     },
 }
 

@@ -96,6 +96,10 @@ pub enum OpSpec {
     AttestReserves(AttestReservesArgs),
     /// Anyone: compare supply with minted - burned (emits SupplyChecked).
     CheckSupply(NoArgs),
+    /// Onboarder: onboard a wallet (mints may reach it while onboarding is required).
+    Onboard(OnboardArgs),
+    /// Onboarder: offboard a wallet.
+    Offboard(WalletArgs),
     /// Holder: a Token-2022 transfer through the hook.
     Transfer(TransferArgs),
     /// Holder: create a non-associated token account of the mint (Token-2022, no program).
@@ -130,6 +134,14 @@ pub struct InitializeArgs {
     pub burner: String,
     #[arg(long)]
     pub attester: String,
+    /// v3: the onboarder role key (default: the denylister's key).
+    #[arg(long)]
+    #[serde(default)]
+    pub onboarder: Option<String>,
+    /// v3: mints reach only onboarded wallets from the start (default off; `update-config` turns it on later).
+    #[arg(long, default_value_t = false)]
+    #[serde(default)]
+    pub onboarding_required: bool,
     #[arg(long, default_value = "USD1")]
     #[serde(default = "default_name")]
     pub name: String,
@@ -183,7 +195,7 @@ pub struct TransferAdminArgs {
 #[derive(Args, Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct SetRoleArgs {
-    /// master_minter, pauser, denylister, burner or attester.
+    /// master_minter, pauser, denylister, burner, attester or onboarder (`admin` only in a council proposal).
     #[arg(long)]
     pub role: String,
     #[arg(long)]
@@ -209,6 +221,10 @@ pub struct UpdateConfigArgs {
     #[arg(long)]
     #[serde(default)]
     pub attestation_max_age_secs: Option<u64>,
+    /// v3: on (the admin may) or off (the council only).
+    #[arg(long)]
+    #[serde(default)]
+    pub onboarding_required: Option<bool>,
 }
 
 #[derive(Args, Deserialize, Debug, Clone, Default)]
@@ -311,6 +327,14 @@ pub enum ProposeArgs {
         /// The order's reference (court order id); only its sha256 goes on chain.
         #[arg(long)]
         order: String,
+    },
+    /// Council recovery: give any single-key role, or the admin, to a key.
+    SetRole {
+        /// master_minter, pauser, denylister, burner, attester, onboarder or admin.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        key: String,
     },
 }
 
@@ -521,6 +545,16 @@ pub struct TransferArgs {
     pub to_account: Option<String>,
 }
 
+#[derive(Args, Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct OnboardArgs {
+    #[arg(long)]
+    pub wallet: String,
+    /// The onboarding case reference (KYC file id); only its sha256 goes on chain.
+    #[arg(long)]
+    pub reference: String,
+}
+
 /// An operation with keys and base units.
 #[derive(Debug, Clone)]
 pub enum Op {
@@ -552,6 +586,8 @@ pub enum Op {
     Thaw(FreezeTarget),
     AttestReserves { amount: u64, report: String, as_of: Option<i64> },
     CheckSupply,
+    Onboard { wallet: Pubkey, reference: String },
+    Offboard { wallet: Pubkey },
     Transfer {
         from: Option<Pubkey>,
         /// `None`: the Escrow.
@@ -623,7 +659,9 @@ pub fn parse_role(role: &str) -> anyhow::Result<Role> {
         "denylister" => Role::Denylister,
         "burner" => Role::Burner,
         "attester" => Role::Attester,
-        other => bail!("unknown role `{other}`: expected master_minter, pauser, denylister, burner or attester"),
+        "onboarder" => Role::Onboarder,
+        "admin" => Role::Admin,
+        other => bail!("unknown role `{other}`: expected master_minter, pauser, denylister, burner, attester, onboarder or admin"),
     })
 }
 
@@ -646,6 +684,7 @@ fn config_change(args: &UpdateConfigArgs, decimals: u8) -> anyhow::Result<Update
         proposal_ttl_secs: args.proposal_ttl_secs,
         reserve_gate: args.reserve_gate,
         attestation_max_age_secs: args.attestation_max_age_secs,
+        onboarding_required: args.onboarding_required,
     })
 }
 
@@ -707,6 +746,8 @@ impl OpSpec {
                     proposal_ttl_secs: args.proposal_ttl_secs,
                     reserve_gate: args.reserve_gate,
                     attestation_max_age_secs: args.attestation_max_age_secs,
+                    onboarder: args.onboarder.as_deref().map(|name| key(name)).transpose()?,
+                    onboarding_required: args.onboarding_required,
                 }))
             }
             OpSpec::TransferAdmin(args) => Op::TransferAdmin { new_admin: key(&args.new_admin)? },
@@ -754,6 +795,9 @@ impl OpSpec {
                     order_hash: reference_hash(order),
                 })
             }
+            OpSpec::Propose(ProposeArgs::SetRole { role, key: holder }) => {
+                Op::Propose(ProposalKind::SetRole { role: parse_role(role)?, key: key(holder)? })
+            }
             OpSpec::Approve(args) => Op::Approve { id: args.proposal },
             OpSpec::Reject(args) => Op::Reject { id: args.proposal },
             OpSpec::Execute(args) => Op::Execute { id: args.proposal },
@@ -794,6 +838,8 @@ impl OpSpec {
                 as_of: args.as_of,
             },
             OpSpec::CheckSupply(_) => Op::CheckSupply,
+            OpSpec::Onboard(args) => Op::Onboard { wallet: key(&args.wallet)?, reference: args.reference.clone() },
+            OpSpec::Offboard(args) => Op::Offboard { wallet: key(&args.wallet)? },
             OpSpec::Transfer(args) => Op::Transfer {
                 from: args.from.as_deref().map(|name| key(name)).transpose()?,
                 to: if args.to == ESCROW_NAME { None } else { Some(key(&args.to)?) },
@@ -901,7 +947,13 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
                     }
                     vec![instructions::execute_with_accounts(signer, mint, *id, &proposer, &extra)]
                 }
-                _ => vec![instructions::cancel(signer, mint, *id, &proposer)],
+                _ => {
+                    let seizure_owner = match proposal.as_ref().map(|proposal| &proposal.kind) {
+                        Some(ProposalKind::Seize { owner, .. }) => Some(*owner),
+                        _ => None,
+                    };
+                    vec![instructions::cancel_proposal(signer, mint, *id, &proposer, seizure_owner.as_ref())]
+                }
             }
         }
         Op::Mint { to, amount, reference, validity } => {
@@ -938,27 +990,15 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             reference_hash(reference),
             reference_hash(payout_reference),
         )],
-        Op::RejectRedemption { holder, reference, reason } => {
-            let chain = chain.ok_or_else(offline)?;
-            let hash = reference_hash(reference);
-            let holder = *holder;
-            // As for proposals: an unknown request still gets an instruction the program refuses.
-            let source = chain.redemption_request(mint, &holder, &hash).await?.map(|request| request.holder_token);
-            let recorded = source.unwrap_or_else(|| pda::associated_token_address(&holder, mint));
-            // The program returns the tokens to the source account while the holder still owns
-            // it, otherwise (closed or re-owned) to the holder's associated account: create that
-            // one first when it will be needed.
-            let source_still_holders = match source {
-                Some(source) => chain.token_account(&source).await?.is_some_and(|account| account.owner == holder),
-                None => false,
-            };
-            let reject = instructions::reject_redemption(signer, mint, &holder, &recorded, hash, reference_hash(reason));
-            if source_still_holders {
-                vec![reject]
-            } else {
-                vec![transfer::create_associated_token_account(&actors.payer, &holder, mint), reject]
-            }
-        }
+        // v3: the tokens always go back to the holder's associated account, created first if missing.
+        Op::RejectRedemption { holder, reference, reason } => instructions::reject_redemption_instructions(
+            &actors.payer,
+            signer,
+            mint,
+            holder,
+            reference_hash(reference),
+            reference_hash(reason),
+        ),
         Op::DenylistAdd { wallet, reason } => {
             // Every token account of the wallet, not only the associated one. Offline, none can
             // be listed: the entry alone already blocks transfers; freeze the accounts after.
@@ -995,6 +1035,8 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
             vec![instructions::attest_reserves(signer, mint, *amount, reference_hash(report), as_of)]
         }
         Op::CheckSupply => vec![instructions::check_supply(mint)],
+        Op::Onboard { wallet, reference } => vec![instructions::onboard(signer, mint, wallet, reference_hash(reference))],
+        Op::Offboard { wallet } => vec![instructions::offboard(signer, mint, wallet)],
         Op::Transfer { from, to, amount, authority, from_account, to_account } => {
             let from = from.unwrap_or(*signer);
             let source = TransferEnd { account: AccountChoice::new(from, *from_account).address(mint), owner: from };
@@ -1032,14 +1074,52 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
     })
 }
 
-/// The wallet's token accounts of the mint, as many as one instruction takes.
+/// The wallet's token accounts of the mint, as many as one instruction takes: funded ones
+/// first (associated first among them), then the empty ones. Anyone can open token accounts
+/// for any owner, so a wallet may hold more than one instruction takes: `denylist_add` then
+/// records the entry with these and [`follow_up`] freezes the rest.
 async fn wallet_accounts(chain: &mut Chain, wallet: &Pubkey, mint: &Pubkey) -> anyhow::Result<Vec<Pubkey>> {
-    let accounts = chain.token_accounts(wallet, mint).await?;
-    let limit = usd1::constants::MAX_WALLET_TOKEN_ACCOUNTS;
-    if accounts.len() > limit {
-        bail!("{wallet} holds {} token accounts of this mint; one instruction takes {limit}: freeze the rest with `freeze --account`", accounts.len());
-    }
-    Ok(accounts.into_iter().map(|(key, _)| key).collect())
+    let mut accounts = chain.token_accounts(wallet, mint).await?;
+    // Stable: `token_accounts` already puts the associated account first, then key order.
+    accounts.sort_by_key(|(_, info)| info.amount == 0);
+    Ok(accounts.into_iter().take(usd1::constants::MAX_WALLET_TOKEN_ACCOUNTS).map(|(key, _)| key).collect())
+}
+
+/// Token accounts one follow-up `freeze` / `thaw` transaction takes.
+pub const FREEZES_PER_TRANSACTION: usize = 6;
+
+/// What an op leaves for further transactions once it has landed, read from the chain as it is
+/// then (so a re-run after a failure does only what is left): after `denylist_add`, `freeze` for
+/// each of the wallet's token accounts not yet frozen; after `denylist_remove`, `thaw` for each
+/// still frozen. Each inner list is one transaction.
+pub async fn follow_up(op: &Op, actors: &Actors, mint: &Pubkey, chain: &mut Chain) -> anyhow::Result<Vec<Vec<Instruction>>> {
+    let (wallet, freezing) = match op {
+        Op::DenylistAdd { wallet, .. } => (wallet, true),
+        Op::DenylistRemove { wallet } => (wallet, false),
+        _ => return Ok(vec![]),
+    };
+    let left: Vec<Pubkey> = chain
+        .token_accounts(wallet, mint)
+        .await?
+        .into_iter()
+        .filter(|(_, info)| info.frozen != freezing)
+        .map(|(key, _)| key)
+        .collect();
+    Ok(left
+        .chunks(FREEZES_PER_TRANSACTION)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|account| {
+                    if freezing {
+                        instructions::freeze(&actors.signer, mint, account, wallet)
+                    } else {
+                        instructions::thaw(&actors.signer, mint, account, wallet)
+                    }
+                })
+                .collect()
+        })
+        .collect())
 }
 
 /// What executing a seizure touches: the owner's funded token accounts (associated first) and

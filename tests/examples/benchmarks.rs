@@ -109,6 +109,8 @@ async fn measure_all(build: ProgramBuild) -> (Vec<Row>, usize) {
         proposal_ttl_secs: 86_400,
         reserve_gate: false,
         attestation_max_age_secs: 86_400,
+        onboarder: None,
+        onboarding_required: false,
     };
     bench.measure("initialize (mint + 6 extensions, Config, Escrow, hook list)", &[instructions::initialize(&admin.pubkey(), &mint, params)], &[&admin, &mint_keypair]).await;
     bench.measure("configure_minter", &[instructions::configure_minter(&master.pubkey(), &mint, &minter.pubkey(), None)], &[&master]).await;
@@ -127,7 +129,7 @@ async fn measure_all(build: ProgramBuild) -> (Vec<Row>, usize) {
     bench.measure("complete_redemption (burn from escrow)", &[instructions::complete_redemption(&burner.pubkey(), &mint, &alice.pubkey(), reference_hash("t1"), [0; 32])], &[&burner]).await;
     bench.ledger.send(&[instructions::request_redemption(&alice.pubkey(), &mint, 5 * ONE, reference_hash("t2"))], &[&alice]).await.unwrap();
     let alice_token = pda::associated_token_address(&alice.pubkey(), &mint);
-    bench.measure("reject_redemption (escrow transfer back)", &[instructions::reject_redemption(&burner.pubkey(), &mint, &alice.pubkey(), &alice_token, reference_hash("t2"), [0; 32])], &[&burner]).await;
+    bench.measure("reject_redemption (escrow burn, mint back)", &[instructions::reject_redemption(&burner.pubkey(), &mint, &alice.pubkey(), reference_hash("t2"), [0; 32])], &[&burner]).await;
     bench.ledger.send(&[transfer::transfer_checked(&mint, &alice.pubkey(), &burner.pubkey(), 5 * ONE, 6)], &[&alice]).await.unwrap();
     bench.measure("burn", &[instructions::burn(&burner.pubkey(), &mint, 5 * ONE)], &[&burner]).await;
     let wallet = Pubkey::new_unique();

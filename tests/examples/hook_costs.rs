@@ -96,6 +96,8 @@ async fn deploy(key_tag: u8, mint_tag: u8, deployment: u8, holders: &[Keypair]) 
         proposal_ttl_secs: 86_400,
         reserve_gate: false,
         attestation_max_age_secs: 86_400,
+        onboarder: None,
+        onboarding_required: false,
     };
     send(ledger.send(&[instructions::initialize(&admin.pubkey(), &mint, params)], &[&admin, &mint_keypair]).await);
     send(ledger.send(&[instructions::configure_minter(&master.pubkey(), &mint, &minter.pubkey(), None)], &[&master]).await);

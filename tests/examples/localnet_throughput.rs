@@ -66,6 +66,8 @@ impl Keys {
             proposal_ttl_secs: 86_400,
             reserve_gate: false,
             attestation_max_age_secs: 86_400,
+            onboarder: None,
+            onboarding_required: false,
         };
         let kind = ProposalKind::SetAllowance { minter: self.minter.pubkey(), amount: 1_000_000_000 * ONE };
         vec![

@@ -39,10 +39,10 @@ export const MEASURED: Record<string, MeasuredCost> = {
   configure_minter: cost(26_000),
   remove_minter: cost(19_000),
   decrease_allowance: cost(19_000),
-  propose: cost(35_000),
+  propose: cost(35_000, 10, 4_000),
   approve: cost(24_000),
   reject: cost(15_000),
-  execute: cost(30_000, 12, 10_500),
+  execute: cost(30_000, 13, 10_500),
   cancel: cost(14_000),
   mint: cost(49_000),
   request_redemption: cost(46_000),
@@ -56,6 +56,8 @@ export const MEASURED: Record<string, MeasuredCost> = {
   thaw: cost(26_000),
   attest_reserves: cost(12_000),
   check_supply: cost(13_000),
+  onboard: cost(25_000),
+  offboard: cost(15_000),
 };
 /** A Token-2022 TransferChecked of the USD1 mint, through the hook. */
 export const HOOKED_TRANSFER = cost(38_000);

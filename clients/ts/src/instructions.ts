@@ -37,19 +37,43 @@ function kindMinter(kind: ProposalKind): PublicKey | null {
   return anyKind.setAllowance?.minter ?? anyKind.setRateLimit?.minter ?? null;
 }
 
-/** `propose`: a council member proposes `kind` (the minter's account is added for minter kinds). */
+/**
+ * `propose`: a council member proposes `kind`. Added by kind: the minter's account (allowance,
+ * rate limit), the owner's denylist entry (seizure: the owner must be listed), and the denylist
+ * entries of the keys a council or role change names (checked when proposed).
+ */
 export function proposeInstruction(program: Usd1Program, args: { proposer: PublicKey; mint: PublicKey; kind: ProposalKind }): Promise<TransactionInstruction> {
+  const config = configAddress(args.mint);
   const minter = kindMinter(args.kind);
+  const kind = args.kind as any;
+  const named: PublicKey[] = kind.setCouncil ? kind.setCouncil.members : kind.setRole ? [kind.setRole.key] : [];
   return program.methods
     .propose({ kind: args.kind })
-    .accountsPartial({ proposer: args.proposer, mint: args.mint, minterAccount: minter ? minterAddress(configAddress(args.mint), minter) : null })
+    .accountsPartial({
+      proposer: args.proposer,
+      mint: args.mint,
+      minterAccount: minter ? minterAddress(config, minter) : null,
+      ownerDenylistEntry: kind.seize ? denylistAddress(config, kind.seize.owner) : null,
+    })
+    .remainingAccounts(named.map((key) => readonly(denylistAddress(config, key))))
+    .instruction();
+}
+
+/** `cancel`: closes proposal `proposal` (a seizure's owner entry is added from the proposal). */
+export async function cancelInstruction(program: Usd1Program, args: { canceller: PublicKey; mint: PublicKey; proposal: number | bigint }): Promise<TransactionInstruction> {
+  const config = configAddress(args.mint);
+  const proposal = await program.account.proposal.fetch(proposalAddress(config, args.proposal));
+  const seize = (proposal.kind as any).seize;
+  return program.methods
+    .cancel({ proposal: new BN(args.proposal.toString()) })
+    .accountsPartial({ canceller: args.canceller, mint: args.mint, ownerDenylistEntry: seize ? denylistAddress(config, seize.owner) : null })
     .instruction();
 }
 
 /**
  * `execute`: anyone sends an approved proposal. The accounts its kind needs are read from the
- * proposal: the minter's account, each new council member's denylist entry, or for a seizure
- * the owner's token accounts, the destination and their denylist entries.
+ * proposal: the minter's account, a new admin's Minter account, or for a seizure the owner's
+ * funded token accounts, the destination and their denylist entries.
  */
 export async function executeInstruction(program: Usd1Program, args: { executor: PublicKey; mint: PublicKey; proposal: number | bigint }): Promise<TransactionInstruction> {
   const config = configAddress(args.mint);
@@ -64,8 +88,8 @@ export async function executeInstruction(program: Usd1Program, args: { executor:
     tokenProgram: null,
   };
   let remaining: AccountMeta[] = [];
-  if (kind.setCouncil) {
-    remaining = (kind.setCouncil.members as PublicKey[]).map((member) => readonly(denylistAddress(config, member)));
+  if (kind.setRole?.role?.admin) {
+    remaining = [readonly(minterAddress(config, kind.setRole.key as PublicKey))];
   } else if (kind.seize) {
     const { owner, destination } = kind.seize as { owner: PublicKey; destination: any };
     partial.ownerDenylistEntry = denylistAddress(config, owner);

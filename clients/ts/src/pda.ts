@@ -36,6 +36,9 @@ export const receiptAddress = (config: PublicKey, referenceHash: Uint8Array) =>
 /** `["denylist", config, wallet]`: exists while the wallet is denylisted. */
 export const denylistAddress = (config: PublicKey, wallet: PublicKey) => find([text("denylist"), config.toBuffer(), wallet.toBuffer()]);
 /** `["denylist-registry", config]`: the sorted list the transfer hook reads. */
+/** v3: `["onboarded", config, wallet]`, which exists while `wallet` is onboarded. */
+export const onboardedAddress = (config: PublicKey, wallet: PublicKey) => find([text("onboarded"), config.toBuffer(), wallet.toBuffer()]);
+
 export const denylistRegistryAddress = (config: PublicKey) => find([text("denylist-registry"), config.toBuffer()]);
 /** `["redemption", config, holder, reference_hash]`: a holder's redemption request. */
 export const redemptionAddress = (config: PublicKey, holder: PublicKey, referenceHash: Uint8Array) =>

@@ -666,6 +666,45 @@ export type Usd1 = {
           ]
         },
         {
+          "name": "cancellerDenylistEntry",
+          "docs": [
+            "The canceller's DenylistEntry PDA (exists only while denylisted: a denylisted key cannot cancel)."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  100,
+                  101,
+                  110,
+                  121,
+                  108,
+                  105,
+                  115,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config"
+              },
+              {
+                "kind": "account",
+                "path": "canceller"
+              }
+            ]
+          }
+        },
+        {
+          "name": "ownerDenylistEntry",
+          "docs": [
+            "For a `seize` proposal: the owner's DenylistEntry, whose count of open seizures drops by one."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
           "name": "eventAuthority",
           "docs": [
             "Anchor's event authority PDA (`[\"__event_authority\"]`): signs the program's emit_cpi! self-invocation."
@@ -1817,8 +1856,9 @@ export type Usd1 = {
         {
           "name": "ownerDenylistEntry",
           "docs": [
-            "The owner's DenylistEntry PDA (exists only while denylisted)."
+            "The owner's DenylistEntry PDA (exists only while denylisted); its count of open seizures drops by one."
           ],
+          "writable": true,
           "optional": true
         },
         {
@@ -1843,6 +1883,42 @@ export type Usd1 = {
           ],
           "optional": true,
           "address": "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"
+        },
+        {
+          "name": "denylistRegistry",
+          "docs": [
+            "The DenylistRegistry `[\"denylist-registry\", config]`: approvals count only from members not listed in it."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  100,
+                  101,
+                  110,
+                  121,
+                  108,
+                  105,
+                  115,
+                  116,
+                  45,
+                  114,
+                  101,
+                  103,
+                  105,
+                  115,
+                  116,
+                  114,
+                  121
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config"
+              }
+            ]
+          }
         },
         {
           "name": "eventAuthority",
@@ -2431,6 +2507,39 @@ export type Usd1 = {
           }
         },
         {
+          "name": "recipientOnboarded",
+          "docs": [
+            "The recipient owner's Onboarded PDA `[\"onboarded\", config, owner]` (v3; read while onboarding is required)."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  111,
+                  110,
+                  98,
+                  111,
+                  97,
+                  114,
+                  100,
+                  101,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config"
+              },
+              {
+                "kind": "account",
+                "path": "recipientToken.owner",
+                "account": "tokenAccount"
+              }
+            ]
+          }
+        },
+        {
           "name": "receipt",
           "docs": [
             "The MintReceipt `[\"receipt\", config, reference_hash]`, created here (an existing one is `DuplicateReference`)."
@@ -2521,6 +2630,330 @@ export type Usd1 = {
           "type": {
             "defined": {
               "name": "mintParams"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "offboard",
+      "docs": [
+        "Onboarder: offboards a wallet (closes its Onboarded account); mints no longer reach it while onboarding is required."
+      ],
+      "discriminator": [
+        226,
+        12,
+        169,
+        44,
+        222,
+        27,
+        230,
+        94
+      ],
+      "accounts": [
+        {
+          "name": "onboarder",
+          "docs": [
+            "The onboarder role key; receives the Onboarded account's rent."
+          ],
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "config"
+          ]
+        },
+        {
+          "name": "mint",
+          "docs": [
+            "The USD1 mint (Token-2022); the Config's seed."
+          ]
+        },
+        {
+          "name": "config",
+          "docs": [
+            "The mint's Config (roles, limits, counters): PDA `[\"config\", mint]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "mint"
+              }
+            ]
+          }
+        },
+        {
+          "name": "onboarded",
+          "docs": [
+            "The wallet's Onboarded account `[\"onboarded\", config, wallet]`, closed here."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  111,
+                  110,
+                  98,
+                  111,
+                  97,
+                  114,
+                  100,
+                  101,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config"
+              },
+              {
+                "kind": "arg",
+                "path": "params.wallet"
+              }
+            ]
+          }
+        },
+        {
+          "name": "eventAuthority",
+          "docs": [
+            "Anchor's event authority PDA (`[\"__event_authority\"]`): signs the program's emit_cpi! self-invocation."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "docs": [
+            "This program: emit_cpi! invokes it with the event as its data."
+          ],
+          "address": "USD1mGxdwLdy3Rb2m1A4a1iS4XW6R5T7qE9pVJ9y1aQ"
+        }
+      ],
+      "args": [
+        {
+          "name": "params",
+          "type": {
+            "defined": {
+              "name": "offboardParams"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "onboard",
+      "docs": [
+        "Onboarder: onboards a wallet (creates its Onboarded account) so mints may reach it while onboarding is required."
+      ],
+      "discriminator": [
+        180,
+        19,
+        177,
+        52,
+        111,
+        224,
+        48,
+        139
+      ],
+      "accounts": [
+        {
+          "name": "onboarder",
+          "docs": [
+            "The onboarder role key; pays the Onboarded account's rent and gets it back at `offboard`."
+          ],
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "config"
+          ]
+        },
+        {
+          "name": "mint",
+          "docs": [
+            "The USD1 mint (Token-2022); the Config's seed."
+          ]
+        },
+        {
+          "name": "config",
+          "docs": [
+            "The mint's Config (roles, limits, counters): PDA `[\"config\", mint]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "mint"
+              }
+            ]
+          }
+        },
+        {
+          "name": "onboarded",
+          "docs": [
+            "The wallet's Onboarded account `[\"onboarded\", config, wallet]`, created here."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  111,
+                  110,
+                  98,
+                  111,
+                  97,
+                  114,
+                  100,
+                  101,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config"
+              },
+              {
+                "kind": "arg",
+                "path": "params.wallet"
+              }
+            ]
+          }
+        },
+        {
+          "name": "walletDenylistEntry",
+          "docs": [
+            "The wallet's DenylistEntry PDA (exists only while denylisted: a denylisted wallet cannot be onboarded)."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  100,
+                  101,
+                  110,
+                  121,
+                  108,
+                  105,
+                  115,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config"
+              },
+              {
+                "kind": "arg",
+                "path": "params.wallet"
+              }
+            ]
+          }
+        },
+        {
+          "name": "systemProgram",
+          "docs": [
+            "The system program (creates accounts)."
+          ],
+          "address": "11111111111111111111111111111111"
+        },
+        {
+          "name": "eventAuthority",
+          "docs": [
+            "Anchor's event authority PDA (`[\"__event_authority\"]`): signs the program's emit_cpi! self-invocation."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "docs": [
+            "This program: emit_cpi! invokes it with the event as its data."
+          ],
+          "address": "USD1mGxdwLdy3Rb2m1A4a1iS4XW6R5T7qE9pVJ9y1aQ"
+        }
+      ],
+      "args": [
+        {
+          "name": "params",
+          "type": {
+            "defined": {
+              "name": "onboardParams"
             }
           }
         }
@@ -2646,7 +3079,7 @@ export type Usd1 = {
     {
       "name": "propose",
       "docs": [
-        "Council member: opens a proposal (set_allowance, set_council or seize)."
+        "Council member: opens a proposal (set_allowance, set_council, set_rate_limit, update_config, seize or set_role)."
       ],
       "discriminator": [
         93,
@@ -2771,6 +3204,15 @@ export type Usd1 = {
           "optional": true
         },
         {
+          "name": "ownerDenylistEntry",
+          "docs": [
+            "For `seize`: the owner's DenylistEntry (the owner must be denylisted); its count of open",
+            "seizures rises by one, which keeps the owner listed until the proposal closes."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
           "name": "systemProgram",
           "docs": [
             "The system program (creates accounts)."
@@ -2847,7 +3289,7 @@ export type Usd1 = {
         {
           "name": "voter",
           "docs": [
-            "A current council member who has not voted on this proposal."
+            "A current council member, not denylisted, who has not voted on this proposal."
           ],
           "signer": true
         },
@@ -2911,6 +3353,37 @@ export type Usd1 = {
               {
                 "kind": "arg",
                 "path": "params.proposal"
+              }
+            ]
+          }
+        },
+        {
+          "name": "voterDenylistEntry",
+          "docs": [
+            "The voter's DenylistEntry PDA (exists only while denylisted: a denylisted member cannot vote)."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  100,
+                  101,
+                  110,
+                  121,
+                  108,
+                  105,
+                  115,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config"
+              },
+              {
+                "kind": "account",
+                "path": "voter"
               }
             ]
           }
@@ -3090,28 +3563,17 @@ export type Usd1 = {
           }
         },
         {
-          "name": "holderToken",
-          "docs": [
-            "while it still exists and the holder still owns it."
-          ],
-          "writable": true,
-          "relations": [
-            "request"
-          ]
-        },
-        {
           "name": "holderAssociatedToken",
           "docs": [
-            "the tokens instead when the source account is gone or no longer the holder's. It may be",
-            "the source itself, and need not exist otherwise."
+            "The holder's associated token account, which receives the tokens back (v3: always; the",
+            "client creates it idempotently in the same transaction)."
           ],
           "writable": true,
           "pda": {
             "seeds": [
               {
-                "kind": "account",
-                "path": "request.holder",
-                "account": "redemptionRequest"
+                "kind": "arg",
+                "path": "params.holder"
               },
               {
                 "kind": "account",
@@ -5018,6 +5480,32 @@ export type Usd1 = {
       ]
     },
     {
+      "name": "offboarded",
+      "discriminator": [
+        205,
+        189,
+        48,
+        176,
+        139,
+        158,
+        21,
+        8
+      ]
+    },
+    {
+      "name": "onboarded",
+      "discriminator": [
+        86,
+        121,
+        127,
+        140,
+        206,
+        41,
+        208,
+        121
+      ]
+    },
+    {
       "name": "paused",
       "discriminator": [
         172,
@@ -5453,6 +5941,21 @@ export type Usd1 = {
       "code": 6047,
       "name": "mintExpired",
       "msg": "The mint's valid_until has passed"
+    },
+    {
+      "code": 6048,
+      "name": "seizurePending",
+      "msg": "An open seize proposal names this wallet: it stays denylisted until the proposal is executed or cancelled"
+    },
+    {
+      "code": 6049,
+      "name": "notOnboarded",
+      "msg": "Onboarding is required and the recipient's owner is not onboarded"
+    },
+    {
+      "code": 6050,
+      "name": "alreadyOnboarded",
+      "msg": "The wallet is already onboarded"
     }
   ],
   "types": [
@@ -5876,6 +6379,20 @@ export type Usd1 = {
             "type": "u64"
           },
           {
+            "name": "onboarder",
+            "docs": [
+              "v3: onboards and offboards the wallets mints may reach."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "onboardingRequired",
+            "docs": [
+              "v3: while on, `mint` refuses a recipient owner without an `Onboarded` account."
+            ],
+            "type": "bool"
+          },
+          {
             "name": "reserved",
             "docs": [
               "Room for fields added by later versions without a migration."
@@ -5883,7 +6400,7 @@ export type Usd1 = {
             "type": {
               "array": [
                 "u8",
-                63
+                30
               ]
             }
           }
@@ -5924,6 +6441,13 @@ export type Usd1 = {
           {
             "name": "attestationMaxAgeSecs",
             "type": "u64"
+          },
+          {
+            "name": "onboardingRequired",
+            "docs": [
+              "v3."
+            ],
+            "type": "bool"
           }
         ]
       }
@@ -6041,6 +6565,14 @@ export type Usd1 = {
           {
             "name": "addedBy",
             "type": "pubkey"
+          },
+          {
+            "name": "openSeizures",
+            "docs": [
+              "v3: open seize proposals naming this wallet; while any is open the wallet cannot be",
+              "unlisted (`SeizurePending`), so an approved seizure cannot be dodged."
+            ],
+            "type": "u32"
           }
         ]
       }
@@ -6292,6 +6824,22 @@ export type Usd1 = {
               "Oldest reserve attestation the reserve gate accepts, in seconds."
             ],
             "type": "u64"
+          },
+          {
+            "name": "onboarder",
+            "docs": [
+              "v3: the onboarder role key; null gives the role to the denylister's key."
+            ],
+            "type": {
+              "option": "pubkey"
+            }
+          },
+          {
+            "name": "onboardingRequired",
+            "docs": [
+              "v3: whether `mint` reaches only onboarded wallets from the start."
+            ],
+            "type": "bool"
           }
         ]
       }
@@ -6346,6 +6894,20 @@ export type Usd1 = {
           {
             "name": "attester",
             "type": "pubkey"
+          },
+          {
+            "name": "onboarder",
+            "docs": [
+              "v3."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "onboardingRequired",
+            "docs": [
+              "v3."
+            ],
+            "type": "bool"
           }
         ]
       }
@@ -6631,6 +7193,111 @@ export type Usd1 = {
               "Allowance the minter had left, now zero."
             ],
             "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "offboardParams",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "wallet",
+            "docs": [
+              "The wallet mints may no longer reach while onboarding is required."
+            ],
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "offboarded",
+      "docs": [
+        "v3: `offboard`: the wallet's `Onboarded` account is closed."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "mint",
+            "type": "pubkey"
+          },
+          {
+            "name": "seq",
+            "type": "u64"
+          },
+          {
+            "name": "wallet",
+            "type": "pubkey"
+          },
+          {
+            "name": "by",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "onboardParams",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "wallet",
+            "docs": [
+              "The wallet mints may reach once onboarding is required (a token account's owner)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "referenceHash",
+            "docs": [
+              "sha256 of the onboarding case reference (KYC file id); the reference itself never goes on chain."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "onboarded",
+      "docs": [
+        "v3: `onboard`: the wallet may be minted to while onboarding is required."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "mint",
+            "type": "pubkey"
+          },
+          {
+            "name": "seq",
+            "type": "u64"
+          },
+          {
+            "name": "wallet",
+            "type": "pubkey"
+          },
+          {
+            "name": "referenceHash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "by",
+            "type": "pubkey"
           }
         ]
       }
@@ -7073,6 +7740,23 @@ export type Usd1 = {
                 }
               }
             ]
+          },
+          {
+            "name": "setRole",
+            "fields": [
+              {
+                "name": "role",
+                "type": {
+                  "defined": {
+                    "name": "role"
+                  }
+                }
+              },
+              {
+                "name": "key",
+                "type": "pubkey"
+              }
+            ]
           }
         ]
       }
@@ -7499,7 +8183,8 @@ export type Usd1 = {
     {
       "name": "role",
       "docs": [
-        "The single-key roles the admin assigns (SPEC section 3)."
+        "The roles one key holds (SPEC section 3). The admin assigns the single-key roles with",
+        "`set_role`; the council can replace any of them, and the admin, with a `set_role` proposal."
       ],
       "type": {
         "kind": "enum",
@@ -7518,6 +8203,12 @@ export type Usd1 = {
           },
           {
             "name": "attester"
+          },
+          {
+            "name": "onboarder"
+          },
+          {
+            "name": "admin"
           }
         ]
       }
@@ -7655,7 +8346,7 @@ export type Usd1 = {
           {
             "name": "role",
             "docs": [
-              "The single-key role assigned."
+              "The single-key role assigned (`admin` is refused: `CouncilRequired`)."
             ],
             "type": {
               "defined": {
@@ -7907,6 +8598,15 @@ export type Usd1 = {
             ],
             "type": {
               "option": "u64"
+            }
+          },
+          {
+            "name": "onboardingRequired",
+            "docs": [
+              "v3: turn the onboarding requirement on (the admin may) or off (the council only)."
+            ],
+            "type": {
+              "option": "bool"
             }
           }
         ]
@@ -8618,6 +9318,45 @@ export const IDL = {
           "relations": [
             "proposal"
           ]
+        },
+        {
+          "name": "canceller_denylist_entry",
+          "docs": [
+            "The canceller's DenylistEntry PDA (exists only while denylisted: a denylisted key cannot cancel)."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  100,
+                  101,
+                  110,
+                  121,
+                  108,
+                  105,
+                  115,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config"
+              },
+              {
+                "kind": "account",
+                "path": "canceller"
+              }
+            ]
+          }
+        },
+        {
+          "name": "owner_denylist_entry",
+          "docs": [
+            "For a `seize` proposal: the owner's DenylistEntry, whose count of open seizures drops by one."
+          ],
+          "writable": true,
+          "optional": true
         },
         {
           "name": "event_authority",
@@ -9771,8 +10510,9 @@ export const IDL = {
         {
           "name": "owner_denylist_entry",
           "docs": [
-            "The owner's DenylistEntry PDA (exists only while denylisted)."
+            "The owner's DenylistEntry PDA (exists only while denylisted); its count of open seizures drops by one."
           ],
+          "writable": true,
           "optional": true
         },
         {
@@ -9797,6 +10537,42 @@ export const IDL = {
           ],
           "optional": true,
           "address": "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"
+        },
+        {
+          "name": "denylist_registry",
+          "docs": [
+            "The DenylistRegistry `[\"denylist-registry\", config]`: approvals count only from members not listed in it."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  100,
+                  101,
+                  110,
+                  121,
+                  108,
+                  105,
+                  115,
+                  116,
+                  45,
+                  114,
+                  101,
+                  103,
+                  105,
+                  115,
+                  116,
+                  114,
+                  121
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config"
+              }
+            ]
+          }
         },
         {
           "name": "event_authority",
@@ -10385,6 +11161,39 @@ export const IDL = {
           }
         },
         {
+          "name": "recipient_onboarded",
+          "docs": [
+            "The recipient owner's Onboarded PDA `[\"onboarded\", config, owner]` (v3; read while onboarding is required)."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  111,
+                  110,
+                  98,
+                  111,
+                  97,
+                  114,
+                  100,
+                  101,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config"
+              },
+              {
+                "kind": "account",
+                "path": "recipient_token.owner",
+                "account": "TokenAccount"
+              }
+            ]
+          }
+        },
+        {
           "name": "receipt",
           "docs": [
             "The MintReceipt `[\"receipt\", config, reference_hash]`, created here (an existing one is `DuplicateReference`)."
@@ -10475,6 +11284,330 @@ export const IDL = {
           "type": {
             "defined": {
               "name": "MintParams"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "offboard",
+      "docs": [
+        "Onboarder: offboards a wallet (closes its Onboarded account); mints no longer reach it while onboarding is required."
+      ],
+      "discriminator": [
+        226,
+        12,
+        169,
+        44,
+        222,
+        27,
+        230,
+        94
+      ],
+      "accounts": [
+        {
+          "name": "onboarder",
+          "docs": [
+            "The onboarder role key; receives the Onboarded account's rent."
+          ],
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "config"
+          ]
+        },
+        {
+          "name": "mint",
+          "docs": [
+            "The USD1 mint (Token-2022); the Config's seed."
+          ]
+        },
+        {
+          "name": "config",
+          "docs": [
+            "The mint's Config (roles, limits, counters): PDA `[\"config\", mint]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "mint"
+              }
+            ]
+          }
+        },
+        {
+          "name": "onboarded",
+          "docs": [
+            "The wallet's Onboarded account `[\"onboarded\", config, wallet]`, closed here."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  111,
+                  110,
+                  98,
+                  111,
+                  97,
+                  114,
+                  100,
+                  101,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config"
+              },
+              {
+                "kind": "arg",
+                "path": "params.wallet"
+              }
+            ]
+          }
+        },
+        {
+          "name": "event_authority",
+          "docs": [
+            "Anchor's event authority PDA (`[\"__event_authority\"]`): signs the program's emit_cpi! self-invocation."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "docs": [
+            "This program: emit_cpi! invokes it with the event as its data."
+          ],
+          "address": "USD1mGxdwLdy3Rb2m1A4a1iS4XW6R5T7qE9pVJ9y1aQ"
+        }
+      ],
+      "args": [
+        {
+          "name": "params",
+          "type": {
+            "defined": {
+              "name": "OffboardParams"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "onboard",
+      "docs": [
+        "Onboarder: onboards a wallet (creates its Onboarded account) so mints may reach it while onboarding is required."
+      ],
+      "discriminator": [
+        180,
+        19,
+        177,
+        52,
+        111,
+        224,
+        48,
+        139
+      ],
+      "accounts": [
+        {
+          "name": "onboarder",
+          "docs": [
+            "The onboarder role key; pays the Onboarded account's rent and gets it back at `offboard`."
+          ],
+          "writable": true,
+          "signer": true,
+          "relations": [
+            "config"
+          ]
+        },
+        {
+          "name": "mint",
+          "docs": [
+            "The USD1 mint (Token-2022); the Config's seed."
+          ]
+        },
+        {
+          "name": "config",
+          "docs": [
+            "The mint's Config (roles, limits, counters): PDA `[\"config\", mint]`."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "mint"
+              }
+            ]
+          }
+        },
+        {
+          "name": "onboarded",
+          "docs": [
+            "The wallet's Onboarded account `[\"onboarded\", config, wallet]`, created here."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  111,
+                  110,
+                  98,
+                  111,
+                  97,
+                  114,
+                  100,
+                  101,
+                  100
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config"
+              },
+              {
+                "kind": "arg",
+                "path": "params.wallet"
+              }
+            ]
+          }
+        },
+        {
+          "name": "wallet_denylist_entry",
+          "docs": [
+            "The wallet's DenylistEntry PDA (exists only while denylisted: a denylisted wallet cannot be onboarded)."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  100,
+                  101,
+                  110,
+                  121,
+                  108,
+                  105,
+                  115,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config"
+              },
+              {
+                "kind": "arg",
+                "path": "params.wallet"
+              }
+            ]
+          }
+        },
+        {
+          "name": "system_program",
+          "docs": [
+            "The system program (creates accounts)."
+          ],
+          "address": "11111111111111111111111111111111"
+        },
+        {
+          "name": "event_authority",
+          "docs": [
+            "Anchor's event authority PDA (`[\"__event_authority\"]`): signs the program's emit_cpi! self-invocation."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  95,
+                  95,
+                  101,
+                  118,
+                  101,
+                  110,
+                  116,
+                  95,
+                  97,
+                  117,
+                  116,
+                  104,
+                  111,
+                  114,
+                  105,
+                  116,
+                  121
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "program",
+          "docs": [
+            "This program: emit_cpi! invokes it with the event as its data."
+          ],
+          "address": "USD1mGxdwLdy3Rb2m1A4a1iS4XW6R5T7qE9pVJ9y1aQ"
+        }
+      ],
+      "args": [
+        {
+          "name": "params",
+          "type": {
+            "defined": {
+              "name": "OnboardParams"
             }
           }
         }
@@ -10600,7 +11733,7 @@ export const IDL = {
     {
       "name": "propose",
       "docs": [
-        "Council member: opens a proposal (set_allowance, set_council or seize)."
+        "Council member: opens a proposal (set_allowance, set_council, set_rate_limit, update_config, seize or set_role)."
       ],
       "discriminator": [
         93,
@@ -10725,6 +11858,15 @@ export const IDL = {
           "optional": true
         },
         {
+          "name": "owner_denylist_entry",
+          "docs": [
+            "For `seize`: the owner's DenylistEntry (the owner must be denylisted); its count of open",
+            "seizures rises by one, which keeps the owner listed until the proposal closes."
+          ],
+          "writable": true,
+          "optional": true
+        },
+        {
           "name": "system_program",
           "docs": [
             "The system program (creates accounts)."
@@ -10801,7 +11943,7 @@ export const IDL = {
         {
           "name": "voter",
           "docs": [
-            "A current council member who has not voted on this proposal."
+            "A current council member, not denylisted, who has not voted on this proposal."
           ],
           "signer": true
         },
@@ -10865,6 +12007,37 @@ export const IDL = {
               {
                 "kind": "arg",
                 "path": "params.proposal"
+              }
+            ]
+          }
+        },
+        {
+          "name": "voter_denylist_entry",
+          "docs": [
+            "The voter's DenylistEntry PDA (exists only while denylisted: a denylisted member cannot vote)."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  100,
+                  101,
+                  110,
+                  121,
+                  108,
+                  105,
+                  115,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "config"
+              },
+              {
+                "kind": "account",
+                "path": "voter"
               }
             ]
           }
@@ -11044,28 +12217,17 @@ export const IDL = {
           }
         },
         {
-          "name": "holder_token",
-          "docs": [
-            "while it still exists and the holder still owns it."
-          ],
-          "writable": true,
-          "relations": [
-            "request"
-          ]
-        },
-        {
           "name": "holder_associated_token",
           "docs": [
-            "the tokens instead when the source account is gone or no longer the holder's. It may be",
-            "the source itself, and need not exist otherwise."
+            "The holder's associated token account, which receives the tokens back (v3: always; the",
+            "client creates it idempotently in the same transaction)."
           ],
           "writable": true,
           "pda": {
             "seeds": [
               {
-                "kind": "account",
-                "path": "request.holder",
-                "account": "RedemptionRequest"
+                "kind": "arg",
+                "path": "params.holder"
               },
               {
                 "kind": "account",
@@ -12972,6 +14134,32 @@ export const IDL = {
       ]
     },
     {
+      "name": "Offboarded",
+      "discriminator": [
+        205,
+        189,
+        48,
+        176,
+        139,
+        158,
+        21,
+        8
+      ]
+    },
+    {
+      "name": "Onboarded",
+      "discriminator": [
+        86,
+        121,
+        127,
+        140,
+        206,
+        41,
+        208,
+        121
+      ]
+    },
+    {
       "name": "Paused",
       "discriminator": [
         172,
@@ -13407,6 +14595,21 @@ export const IDL = {
       "code": 6047,
       "name": "MintExpired",
       "msg": "The mint's valid_until has passed"
+    },
+    {
+      "code": 6048,
+      "name": "SeizurePending",
+      "msg": "An open seize proposal names this wallet: it stays denylisted until the proposal is executed or cancelled"
+    },
+    {
+      "code": 6049,
+      "name": "NotOnboarded",
+      "msg": "Onboarding is required and the recipient's owner is not onboarded"
+    },
+    {
+      "code": 6050,
+      "name": "AlreadyOnboarded",
+      "msg": "The wallet is already onboarded"
     }
   ],
   "types": [
@@ -13830,6 +15033,20 @@ export const IDL = {
             "type": "u64"
           },
           {
+            "name": "onboarder",
+            "docs": [
+              "v3: onboards and offboards the wallets mints may reach."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "onboarding_required",
+            "docs": [
+              "v3: while on, `mint` refuses a recipient owner without an `Onboarded` account."
+            ],
+            "type": "bool"
+          },
+          {
             "name": "reserved",
             "docs": [
               "Room for fields added by later versions without a migration."
@@ -13837,7 +15054,7 @@ export const IDL = {
             "type": {
               "array": [
                 "u8",
-                63
+                30
               ]
             }
           }
@@ -13878,6 +15095,13 @@ export const IDL = {
           {
             "name": "attestation_max_age_secs",
             "type": "u64"
+          },
+          {
+            "name": "onboarding_required",
+            "docs": [
+              "v3."
+            ],
+            "type": "bool"
           }
         ]
       }
@@ -13995,6 +15219,14 @@ export const IDL = {
           {
             "name": "added_by",
             "type": "pubkey"
+          },
+          {
+            "name": "open_seizures",
+            "docs": [
+              "v3: open seize proposals naming this wallet; while any is open the wallet cannot be",
+              "unlisted (`SeizurePending`), so an approved seizure cannot be dodged."
+            ],
+            "type": "u32"
           }
         ]
       }
@@ -14246,6 +15478,22 @@ export const IDL = {
               "Oldest reserve attestation the reserve gate accepts, in seconds."
             ],
             "type": "u64"
+          },
+          {
+            "name": "onboarder",
+            "docs": [
+              "v3: the onboarder role key; null gives the role to the denylister's key."
+            ],
+            "type": {
+              "option": "pubkey"
+            }
+          },
+          {
+            "name": "onboarding_required",
+            "docs": [
+              "v3: whether `mint` reaches only onboarded wallets from the start."
+            ],
+            "type": "bool"
           }
         ]
       }
@@ -14300,6 +15548,20 @@ export const IDL = {
           {
             "name": "attester",
             "type": "pubkey"
+          },
+          {
+            "name": "onboarder",
+            "docs": [
+              "v3."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "onboarding_required",
+            "docs": [
+              "v3."
+            ],
+            "type": "bool"
           }
         ]
       }
@@ -14585,6 +15847,111 @@ export const IDL = {
               "Allowance the minter had left, now zero."
             ],
             "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "OffboardParams",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "wallet",
+            "docs": [
+              "The wallet mints may no longer reach while onboarding is required."
+            ],
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "Offboarded",
+      "docs": [
+        "v3: `offboard`: the wallet's `Onboarded` account is closed."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "mint",
+            "type": "pubkey"
+          },
+          {
+            "name": "seq",
+            "type": "u64"
+          },
+          {
+            "name": "wallet",
+            "type": "pubkey"
+          },
+          {
+            "name": "by",
+            "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "OnboardParams",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "wallet",
+            "docs": [
+              "The wallet mints may reach once onboarding is required (a token account's owner)."
+            ],
+            "type": "pubkey"
+          },
+          {
+            "name": "reference_hash",
+            "docs": [
+              "sha256 of the onboarding case reference (KYC file id); the reference itself never goes on chain."
+            ],
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "Onboarded",
+      "docs": [
+        "v3: `onboard`: the wallet may be minted to while onboarding is required."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "mint",
+            "type": "pubkey"
+          },
+          {
+            "name": "seq",
+            "type": "u64"
+          },
+          {
+            "name": "wallet",
+            "type": "pubkey"
+          },
+          {
+            "name": "reference_hash",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          },
+          {
+            "name": "by",
+            "type": "pubkey"
           }
         ]
       }
@@ -15027,6 +16394,23 @@ export const IDL = {
                 }
               }
             ]
+          },
+          {
+            "name": "SetRole",
+            "fields": [
+              {
+                "name": "role",
+                "type": {
+                  "defined": {
+                    "name": "Role"
+                  }
+                }
+              },
+              {
+                "name": "key",
+                "type": "pubkey"
+              }
+            ]
           }
         ]
       }
@@ -15453,7 +16837,8 @@ export const IDL = {
     {
       "name": "Role",
       "docs": [
-        "The single-key roles the admin assigns (SPEC section 3)."
+        "The roles one key holds (SPEC section 3). The admin assigns the single-key roles with",
+        "`set_role`; the council can replace any of them, and the admin, with a `set_role` proposal."
       ],
       "type": {
         "kind": "enum",
@@ -15472,6 +16857,12 @@ export const IDL = {
           },
           {
             "name": "Attester"
+          },
+          {
+            "name": "Onboarder"
+          },
+          {
+            "name": "Admin"
           }
         ]
       }
@@ -15609,7 +17000,7 @@ export const IDL = {
           {
             "name": "role",
             "docs": [
-              "The single-key role assigned."
+              "The single-key role assigned (`admin` is refused: `CouncilRequired`)."
             ],
             "type": {
               "defined": {
@@ -15861,6 +17252,15 @@ export const IDL = {
             ],
             "type": {
               "option": "u64"
+            }
+          },
+          {
+            "name": "onboarding_required",
+            "docs": [
+              "v3: turn the onboarding requirement on (the admin may) or off (the council only)."
+            ],
+            "type": {
+              "option": "bool"
             }
           }
         ]

@@ -12,8 +12,10 @@ import {
   IDL,
   USD1_PROGRAM_ID,
   associatedTokenAddress,
+  cancelInstruction,
   configAddress,
   decodeEventData,
+  denylistAddress,
   decodeTransactionEvents,
   denylistAddInstruction,
   denylistRemoveInstruction,
@@ -21,6 +23,7 @@ import {
   findSeqGaps,
   mintAddresses,
   mintInstruction,
+  minterAddress,
   proposeInstruction,
   referenceHash,
   transferCheckedInstruction,
@@ -45,7 +48,14 @@ const aliceToBob = {
   amount: one_token,
   decimals: 6,
 };
-const unchangedConfig = { supplyCap: { unchanged: {} }, timelockSecs: null, proposalTtlSecs: null, reserveGate: null, attestationMaxAgeSecs: null };
+const unchangedConfig = {
+  supplyCap: { unchanged: {} },
+  timelockSecs: null,
+  proposalTtlSecs: null,
+  reserveGate: null,
+  attestationMaxAgeSecs: null,
+  onboardingRequired: null,
+};
 
 /** Each case: what an integrator writes, with nothing derived by hand. */
 const cases: Record<string, () => Promise<TransactionInstruction>> = {
@@ -68,6 +78,8 @@ const cases: Record<string, () => Promise<TransactionInstruction>> = {
         proposalTtlSecs: u64(7 * 24 * 3600),
         reserveGate: false,
         attestationMaxAgeSecs: u64(24 * 3600),
+        onboarder: null,
+        onboardingRequired: false,
       })
       .accountsPartial({ admin: key("admin"), mint: key("new_mint") })
       .instruction(),
@@ -101,10 +113,28 @@ const cases: Record<string, () => Promise<TransactionInstruction>> = {
       mint,
       kind: { seize: { owner: key("mallory"), amount: u64(one_token), destination: { burn: {} }, orderHash: hash("order-1") } },
     }),
+  propose_set_council: () =>
+    proposeInstruction(program, { proposer: key("c0"), mint, kind: { setCouncil: { members: [key("c0"), key("c1"), key("c2")], threshold: 2 } } }),
+  propose_set_role: () => proposeInstruction(program, { proposer: key("c0"), mint, kind: { setRole: { role: { admin: {} }, key: key("new_admin") } } }),
+  // The fixture's open proposal is an allowance; the admin change is built from its kind as `executeInstruction` does.
+  execute_set_role_admin: () =>
+    program.methods
+      .execute({ proposal: u64(open_proposal) })
+      .accountsPartial({ executor: key("c2"), mint, minterAccount: null, ownerDenylistEntry: null, destinationToken: null, destinationDenylistEntry: null, tokenProgram: null })
+      .remainingAccounts([{ pubkey: minterAddress(configAddress(mint), key("new_admin")), isSigner: false, isWritable: false }])
+      .instruction(),
   approve: () => program.methods.approve({ proposal: u64(open_proposal) }).accountsPartial({ approver: key("c1"), mint }).instruction(),
   reject: () => program.methods.reject({ proposal: u64(open_proposal) }).accountsPartial({ voter: key("c2"), mint }).instruction(),
   execute: () => executeInstruction(program, { executor: key("c2"), mint, proposal: open_proposal }),
-  cancel: () => program.methods.cancel({ proposal: u64(open_proposal) }).accountsPartial({ canceller: key("c0"), mint }).instruction(),
+  cancel: () => cancelInstruction(program, { canceller: key("c0"), mint, proposal: open_proposal }),
+  cancel_seize: () =>
+    program.methods
+      .cancel({ proposal: u64(open_proposal) })
+      .accountsPartial({ canceller: key("c0"), mint, ownerDenylistEntry: denylistAddress(configAddress(mint), key("mallory")) })
+      .instruction(),
+  onboard: () =>
+    program.methods.onboard({ wallet: key("alice"), referenceHash: hash("kyc-1") }).accountsPartial({ onboarder: key("denylister"), mint }).instruction(),
+  offboard: () => program.methods.offboard({ wallet: key("alice") }).accountsPartial({ onboarder: key("denylister"), mint }).instruction(),
   mint: () => mintInstruction(program, { minter: key("minter"), mint, recipient: key("alice"), amount: one_token, reference: "wire-ts-1", validUntil: far_future }),
   attest_reserves: () =>
     program.methods

@@ -76,10 +76,10 @@ pub const MEASURED: &[(&[u8], MeasuredCost)] = &[
     (program_instruction::ConfigureMinter::DISCRIMINATOR, cost("configure_minter", 26_000, 0, 0)),
     (program_instruction::RemoveMinter::DISCRIMINATOR, cost("remove_minter", 19_000, 0, 0)),
     (program_instruction::DecreaseAllowance::DISCRIMINATOR, cost("decrease_allowance", 19_000, 0, 0)),
-    (program_instruction::Propose::DISCRIMINATOR, cost("propose", 35_000, 0, 0)),
+    (program_instruction::Propose::DISCRIMINATOR, cost("propose", 35_000, 10, 4_000)),
     (program_instruction::Approve::DISCRIMINATOR, cost("approve", 24_000, 0, 0)),
     (program_instruction::Reject::DISCRIMINATOR, cost("reject", 15_000, 0, 0)),
-    (program_instruction::Execute::DISCRIMINATOR, cost("execute", 30_000, 12, 10_500)),
+    (program_instruction::Execute::DISCRIMINATOR, cost("execute", 30_000, 13, 10_500)),
     (program_instruction::Cancel::DISCRIMINATOR, cost("cancel", 14_000, 0, 0)),
     (program_instruction::Mint::DISCRIMINATOR, cost("mint", 49_000, 0, 0)),
     (program_instruction::RequestRedemption::DISCRIMINATOR, cost("request_redemption", 46_000, 0, 0)),
@@ -93,6 +93,8 @@ pub const MEASURED: &[(&[u8], MeasuredCost)] = &[
     (program_instruction::Thaw::DISCRIMINATOR, cost("thaw", 26_000, 0, 0)),
     (program_instruction::AttestReserves::DISCRIMINATOR, cost("attest_reserves", 12_000, 0, 0)),
     (program_instruction::CheckSupply::DISCRIMINATOR, cost("check_supply", 13_000, 0, 0)),
+    (program_instruction::Onboard::DISCRIMINATOR, cost("onboard", 25_000, 0, 0)),
+    (program_instruction::Offboard::DISCRIMINATOR, cost("offboard", 15_000, 0, 0)),
 ];
 
 /// A Token-2022 `TransferChecked` of the USD1 mint: Token-2022 with its search for the hook's
@@ -187,7 +189,7 @@ mod tests {
             "initialize", "transfer_admin", "accept_admin", "set_role", "update_config", "update_metadata", "pause", "unpause",
             "configure_minter", "remove_minter", "decrease_allowance", "propose", "approve", "reject", "execute", "cancel", "mint",
             "request_redemption", "complete_redemption", "reject_redemption", "burn", "sweep_escrow", "denylist_add",
-            "denylist_remove", "freeze", "thaw", "attest_reserves", "check_supply",
+            "denylist_remove", "freeze", "thaw", "attest_reserves", "check_supply", "onboard", "offboard",
         ] {
             assert!(names.contains(&name), "{name} has no measured cost");
         }
@@ -203,6 +205,8 @@ mod tests {
         let fixed = |name: &str| MEASURED.iter().find(|(_, cost)| cost.name == name).map(|(_, cost)| cost.fixed_accounts).unwrap();
         let execute = crate::instructions::execute(&signer, &mint, 0, &signer, None);
         assert_eq!(fixed("execute"), execute.accounts.len());
+        let propose = crate::instructions::propose(&signer, &mint, 0, crate::ProposalKind::SetAllowance { minter: wallet, amount: 1 });
+        assert_eq!(fixed("propose"), propose.accounts.len());
         assert_eq!(fixed("denylist_add"), crate::instructions::denylist_add(&signer, &mint, &wallet, [0; 32], &[]).accounts.len());
         assert_eq!(fixed("denylist_remove"), crate::instructions::denylist_remove(&signer, &mint, &wallet, &[]).accounts.len());
     }

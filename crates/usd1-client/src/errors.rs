@@ -67,6 +67,9 @@ const PROGRAM_ERRORS: &[(Usd1Error, &str)] = {
         (ProposalRejected, "ProposalRejected"),
         (CouncilRequired, "CouncilRequired"),
         (MintExpired, "MintExpired"),
+        (SeizurePending, "SeizurePending"),
+        (NotOnboarded, "NotOnboarded"),
+        (AlreadyOnboarded, "AlreadyOnboarded"),
     ]
 };
 
@@ -83,7 +86,7 @@ fn every_variant_is_listed(error: Usd1Error) {
         | AlreadyInitialized | MinterNotActive | InvalidAttestation | ProposalMinterMismatch
         | NotDenylisted | ProtectedAccount | TransfersPaused | InvalidRecipient | SeizureExceedsBalance
         | DuplicateAccount | TooManyAccounts | NothingToSweep | MissingAccount | AccountMismatch | OwnerNotImmutable | AlreadyVoted | ProposalRejected
-        | CouncilRequired | MintExpired => {}
+        | CouncilRequired | MintExpired | SeizurePending | NotOnboarded | AlreadyOnboarded => {}
     }
 }
 

@@ -82,6 +82,8 @@ impl ToJson for Role {
             Role::Denylister => "denylister",
             Role::Burner => "burner",
             Role::Attester => "attester",
+            Role::Onboarder => "onboarder",
+            Role::Admin => "admin",
         })
     }
 }
@@ -122,6 +124,7 @@ impl ToJson for ProposalKind {
                 "to": destination.to_json(),
                 "order_hash": order_hash.to_json(),
             }}),
+            ProposalKind::SetRole { role, key } => json!({"set_role": {"role": role.to_json(), "key": key.to_json()}}),
         }
     }
 }
@@ -144,6 +147,7 @@ impl ToJson for UpdateConfigParams {
             ("proposal_ttl_secs", self.proposal_ttl_secs.map(|secs| json!(secs))),
             ("reserve_gate", self.reserve_gate.map(|gate| json!(gate))),
             ("attestation_max_age_secs", self.attestation_max_age_secs.map(|secs| json!(secs))),
+            ("onboarding_required", self.onboarding_required.map(|required| json!(required))),
         ] {
             if let Some(value) = value {
                 object.insert(name.into(), value);
@@ -235,11 +239,11 @@ macro_rules! usd1_events {
 }
 
 usd1_events!(
-    Initialized { admin, decimals, council, threshold, master_minter, pauser, denylister, burner, attester },
+    Initialized { admin, decimals, council, threshold, master_minter, pauser, denylister, burner, attester, onboarder, onboarding_required },
     AdminTransferStarted { admin, pending_admin },
     AdminTransferred { previous_admin, new_admin },
     RoleUpdated { role, previous, new },
-    ConfigUpdated { supply_cap, timelock_secs, proposal_ttl_secs, reserve_gate, attestation_max_age_secs },
+    ConfigUpdated { supply_cap, timelock_secs, proposal_ttl_secs, reserve_gate, attestation_max_age_secs, onboarding_required },
     MetadataUpdated { name, symbol, uri },
     Paused { scope, by, mint_paused, redeem_paused, transfers_paused },
     Unpaused { scope, by, mint_paused, redeem_paused, transfers_paused },
@@ -264,6 +268,8 @@ usd1_events!(
     AccountThawed { token_account, owner, by },
     EscrowSwept { burner, to, amount, escrowed },
     Seized { proposal, order_hash, owner, from_accounts, destination, amount, supply },
+    Onboarded { wallet, reference_hash, by },
+    Offboarded { wallet, by },
 );
 
 impl Usd1Event {

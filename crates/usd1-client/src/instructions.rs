@@ -231,9 +231,22 @@ pub fn propose(proposer: &Pubkey, mint: &Pubkey, next_proposal_id: u64, kind: Pr
         ProposalKind::SetAllowance { minter, .. } | ProposalKind::SetRateLimit { minter, .. } => {
             Some(pda::minter_address(&config, minter))
         }
-        ProposalKind::SetCouncil { .. } | ProposalKind::UpdateConfig { .. } | ProposalKind::Seize { .. } => None,
+        ProposalKind::SetCouncil { .. }
+        | ProposalKind::UpdateConfig { .. }
+        | ProposalKind::Seize { .. }
+        | ProposalKind::SetRole { .. } => None,
     };
-    build(
+    let owner_denylist_entry = match &kind {
+        ProposalKind::Seize { owner, .. } => Some(pda::denylist_address(&config, owner)),
+        _ => None,
+    };
+    // The DenylistEntry PDAs of the keys a council or role change names, checked at propose.
+    let named_keys: Vec<Pubkey> = match &kind {
+        ProposalKind::SetCouncil { members, .. } => members.clone(),
+        ProposalKind::SetRole { key, .. } => vec![*key],
+        _ => vec![],
+    };
+    let mut instruction = build(
         accounts::Propose {
             mint: *mint,
             proposer: *proposer,
@@ -241,12 +254,17 @@ pub fn propose(proposer: &Pubkey, mint: &Pubkey, next_proposal_id: u64, kind: Pr
             proposal: pda::proposal_address(&config, next_proposal_id),
             proposer_denylist_entry: pda::denylist_address(&config, proposer),
             minter_account,
+            owner_denylist_entry,
             system_program: system_program(),
             event_authority: pda::event_authority_address(),
             program: ID,
         },
         data::Propose { params: ProposeParams { kind } },
-    )
+    );
+    instruction
+        .accounts
+        .extend(named_keys.iter().map(|key| AccountMeta::new_readonly(pda::denylist_address(&config, key), false)));
+    instruction
 }
 
 /// `approve`: a council member approves proposal `id`.
@@ -275,6 +293,7 @@ pub fn reject(voter: &Pubkey, mint: &Pubkey, id: u64) -> Instruction {
             voter: *voter,
             config,
             proposal: pda::proposal_address(&config, id),
+            voter_denylist_entry: pda::denylist_address(&config, voter),
             event_authority: pda::event_authority_address(),
             program: ID,
         },
@@ -287,8 +306,8 @@ pub fn reject(voter: &Pubkey, mint: &Pubkey, id: u64) -> Instruction {
 pub struct ExecuteAccounts {
     /// `set_allowance` and `set_rate_limit`: the minter changed.
     pub allowance_minter: Option<Pubkey>,
-    /// `set_council`: the new members (their DenylistEntry PDAs are passed, in order).
-    pub council_members: Vec<Pubkey>,
+    /// `set_role` of the admin: the new admin (its Minter PDA is passed: an active minter may not become admin).
+    pub admin_candidate: Option<Pubkey>,
     /// `seize`: the owner's token accounts to debit, in order, and for a seizure to a
     /// token account, that account's owner.
     pub seizure: Option<SeizureAccounts>,
@@ -312,8 +331,11 @@ impl ExecuteAccounts {
             ProposalKind::SetAllowance { minter, .. } | ProposalKind::SetRateLimit { minter, .. } => {
                 ExecuteAccounts { allowance_minter: Some(*minter), ..Default::default() }
             }
-            ProposalKind::SetCouncil { members, .. } => ExecuteAccounts { council_members: members.clone(), ..Default::default() },
-            ProposalKind::UpdateConfig { .. } | ProposalKind::Seize { .. } => ExecuteAccounts::default(),
+            ProposalKind::SetRole { role: Role::Admin, key } => ExecuteAccounts { admin_candidate: Some(*key), ..Default::default() },
+            ProposalKind::SetCouncil { .. }
+            | ProposalKind::UpdateConfig { .. }
+            | ProposalKind::Seize { .. }
+            | ProposalKind::SetRole { .. } => ExecuteAccounts::default(),
         }
     }
 }
@@ -343,6 +365,7 @@ pub fn execute_with_accounts(executor: &Pubkey, mint: &Pubkey, id: u64, proposer
             destination_token: destination.map(|(account, _)| account),
             destination_denylist_entry: destination.map(|(_, owner)| pda::denylist_address(&config, &owner)),
             token_program: seizure.map(|_| token_program()),
+            denylist_registry: pda::denylist_registry_address(&config),
             event_authority: pda::event_authority_address(),
             program: ID,
         },
@@ -352,7 +375,7 @@ pub fn execute_with_accounts(executor: &Pubkey, mint: &Pubkey, id: u64, proposer
         instruction.accounts.extend(writable(&seizure.source_accounts));
     }
     instruction.accounts.extend(
-        extra.council_members.iter().map(|member| AccountMeta::new_readonly(pda::denylist_address(&config, member), false)),
+        extra.admin_candidate.iter().map(|candidate| AccountMeta::new_readonly(pda::minter_address(&config, candidate), false)),
     );
     instruction
 }
@@ -361,8 +384,15 @@ fn writable(accounts: &[Pubkey]) -> impl Iterator<Item = AccountMeta> + '_ {
     accounts.iter().map(|account| AccountMeta::new(*account, false))
 }
 
-/// `cancel`: a council member (anyone, once stale or expired) closes proposal `id`.
+/// `cancel`: a council member (anyone, once stale or expired) closes proposal `id`, which is
+/// not a seizure (for a seizure, [`cancel_proposal`] passes the owner's DenylistEntry).
 pub fn cancel(canceller: &Pubkey, mint: &Pubkey, id: u64, proposer: &Pubkey) -> Instruction {
+    cancel_proposal(canceller, mint, id, proposer, None)
+}
+
+/// `cancel` of proposal `id` of any kind: `seizure_owner` is the owner a `seize` proposal names
+/// (its DenylistEntry's count of open seizures drops), `None` for every other kind.
+pub fn cancel_proposal(canceller: &Pubkey, mint: &Pubkey, id: u64, proposer: &Pubkey, seizure_owner: Option<&Pubkey>) -> Instruction {
     let config = pda::config_address(mint);
     build(
         accounts::Cancel {
@@ -371,6 +401,8 @@ pub fn cancel(canceller: &Pubkey, mint: &Pubkey, id: u64, proposer: &Pubkey) -> 
             config,
             proposal: pda::proposal_address(&config, id),
             proposer: *proposer,
+            canceller_denylist_entry: pda::denylist_address(&config, canceller),
+            owner_denylist_entry: seizure_owner.map(|owner| pda::denylist_address(&config, owner)),
             event_authority: pda::event_authority_address(),
             program: ID,
         },
@@ -401,6 +433,7 @@ pub fn mint(
             recipient_token: pda::associated_token_address(recipient, mint),
             minter_denylist_entry: pda::denylist_address(&config, minter),
             recipient_denylist_entry: pda::denylist_address(&config, recipient),
+            recipient_onboarded: pda::onboarded_address(&config, recipient),
             receipt: pda::receipt_address(&config, &reference_hash),
             token_program: token_program(),
             system_program: system_program(),
@@ -481,14 +514,12 @@ pub fn complete_redemption(
     )
 }
 
-/// `reject_redemption`: the burner returns `holder`'s escrowed tokens: to the request's
-/// source account `holder_token` (read it with the request decoder) while `holder` still owns
-/// it, otherwise to `holder`'s associated token account (which must then exist).
+/// `reject_redemption`: the burner returns `holder`'s escrowed tokens to `holder`'s associated
+/// token account, which must exist: [`reject_redemption_instructions`] creates it first.
 pub fn reject_redemption(
     burner: &Pubkey,
     mint: &Pubkey,
     holder: &Pubkey,
-    holder_token: &Pubkey,
     reference_hash: [u8; 32],
     reason_hash: [u8; 32],
 ) -> Instruction {
@@ -500,7 +531,6 @@ pub fn reject_redemption(
             mint: *mint,
             escrow: pda::escrow_address(&config),
             request: pda::redemption_address(&config, holder, &reference_hash),
-            holder_token: *holder_token,
             holder_associated_token: pda::associated_token_address(holder, mint),
             holder_denylist_entry: pda::denylist_address(&config, holder),
             token_program: token_program(),
@@ -508,6 +538,57 @@ pub fn reject_redemption(
             program: ID,
         },
         data::RejectRedemption { params: RejectRedemptionParams { holder: *holder, reference_hash, reason_hash } },
+    )
+}
+
+/// `reject_redemption` as one transaction's instructions: the holder's associated token account
+/// created if missing (idempotent, paid by `payer`), then the rejection. Nothing the holder does
+/// to that account (closing it) or to the request's source blocks it.
+pub fn reject_redemption_instructions(
+    payer: &Pubkey,
+    burner: &Pubkey,
+    mint: &Pubkey,
+    holder: &Pubkey,
+    reference_hash: [u8; 32],
+    reason_hash: [u8; 32],
+) -> Vec<Instruction> {
+    vec![
+        crate::transfer::create_associated_token_account(payer, holder, mint),
+        reject_redemption(burner, mint, holder, reference_hash, reason_hash),
+    ]
+}
+
+/// `onboard` (v3): the onboarder onboards `wallet` against `reference_hash` (sha256 of the KYC case reference).
+pub fn onboard(onboarder: &Pubkey, mint: &Pubkey, wallet: &Pubkey, reference_hash: [u8; 32]) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::Onboard {
+            onboarder: *onboarder,
+            mint: *mint,
+            config,
+            onboarded: pda::onboarded_address(&config, wallet),
+            wallet_denylist_entry: pda::denylist_address(&config, wallet),
+            system_program: system_program(),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::Onboard { params: OnboardParams { wallet: *wallet, reference_hash } },
+    )
+}
+
+/// `offboard` (v3): the onboarder offboards `wallet` (its Onboarded account is closed, rent to the onboarder).
+pub fn offboard(onboarder: &Pubkey, mint: &Pubkey, wallet: &Pubkey) -> Instruction {
+    let config = pda::config_address(mint);
+    build(
+        accounts::Offboard {
+            onboarder: *onboarder,
+            mint: *mint,
+            config,
+            onboarded: pda::onboarded_address(&config, wallet),
+            event_authority: pda::event_authority_address(),
+            program: ID,
+        },
+        data::Offboard { params: OffboardParams { wallet: *wallet } },
     )
 }
 

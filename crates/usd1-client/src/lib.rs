@@ -34,7 +34,7 @@ pub use usd1::{
     self as program,
     instructions::{InitializeParams, UpdateMetadataParams},
     state::{
-        Config, DenylistEntry, DenylistRegistry, MintReceipt, Minter, PauseScope, Proposal, ProposalKind, RateLimit, RedemptionRequest,
+        Config, DenylistEntry, DenylistRegistry, MintReceipt, Minter, OnboardedWallet, PauseScope, Proposal, ProposalKind, RateLimit, RedemptionRequest,
         RedemptionStatus, Role, SeizureDestination, SupplyCapUpdate, UpdateConfigParams,
     },
     ID as PROGRAM_ID,

@@ -36,6 +36,11 @@ pub fn redemption_address(config: &Pubkey, holder: &Pubkey, reference_hash: &[u8
 }
 
 /// The sorted list of denylisted wallets the transfer hook reads.
+/// `["onboarded", config, wallet]` (v3): exists while `wallet` is onboarded.
+pub fn onboarded_address(config: &Pubkey, wallet: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[usd1::constants::ONBOARDED_SEED, config.as_ref(), wallet.as_ref()], &usd1::ID).0
+}
+
 pub fn denylist_registry_address(config: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[DENYLIST_REGISTRY_SEED, config.as_ref()], &ID).0
 }

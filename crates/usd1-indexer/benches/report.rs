@@ -46,7 +46,7 @@ fn main() {
         };
         let event = match seq % 10 {
             _ if seq == 1 => Usd1Event::Initialized(Initialized {
-                mint, seq, admin: holder, decimals: 6, council: vec![holder], threshold: 1, master_minter: holder, pauser: holder, denylister: holder, burner: holder, attester: holder,
+                mint, seq, admin: holder, decimals: 6, council: vec![holder], threshold: 1, master_minter: holder, pauser: holder, denylister: holder, burner: holder, attester: holder, onboarder: holder, onboarding_required: false,
             }),
             0 => {
                 let amount = (seq % 7 + 1) * 1_000_000;

@@ -30,7 +30,7 @@ impl Scenario {
         let (mint, admin) = (scenario.mint, Pubkey::new_unique());
         scenario.push(T0, |seq| {
             Usd1Event::Initialized(Initialized {
-                mint, seq, admin, decimals: 6, council: vec![admin], threshold: 1, master_minter: admin, pauser: admin, denylister: admin, burner: admin, attester: admin,
+                mint, seq, admin, decimals: 6, council: vec![admin], threshold: 1, master_minter: admin, pauser: admin, denylister: admin, burner: admin, attester: admin, onboarder: admin, onboarding_required: false,
             })
         });
         scenario

@@ -19,6 +19,8 @@ pub const DENYLIST_REGISTRY_SEED: &[u8] = b"denylist-registry";
 pub const ESCROW_SEED: &[u8] = b"escrow";
 /// `["extra-account-metas", mint]`: fixed by the transfer-hook interface.
 pub const EXTRA_ACCOUNT_METAS_SEED: &[u8] = b"extra-account-metas";
+/// v3: `["onboarded", config, wallet]`: the wallet may be minted to while onboarding is required.
+pub const ONBOARDED_SEED: &[u8] = b"onboarded";
 
 /// Largest council the program accepts (SPEC section 3: 1..=10 keys).
 pub const MAX_COUNCIL_MEMBERS: usize = 10;
@@ -32,6 +34,9 @@ pub const MAX_DECIMALS: u8 = 9;
 pub const MAX_TIMELOCK_SECS: u64 = 30 * 24 * 60 * 60;
 /// A proposal may live at most one year.
 pub const MAX_PROPOSAL_TTL_SECS: u64 = 365 * 24 * 60 * 60;
+/// v3: the least time a proposal leaves the council to reach its threshold:
+/// `timelock_secs + MIN_APPROVAL_WINDOW_SECS <= proposal_ttl_secs` always (one day).
+pub const MIN_APPROVAL_WINDOW_SECS: u64 = 24 * 60 * 60;
 
 /// Extra accounts the transfer hook needs: Config and the DenylistRegistry, both at fixed
 /// addresses written at initialize, so Token-2022 derives nothing for them on a transfer.

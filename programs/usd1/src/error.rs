@@ -102,4 +102,11 @@ pub enum Usd1Error {
     CouncilRequired,
     #[msg("The mint's valid_until has passed")]
     MintExpired,
+    // ---- v3 (SPEC section 6; append only) ----
+    #[msg("An open seize proposal names this wallet: it stays denylisted until the proposal is executed or cancelled")]
+    SeizurePending,
+    #[msg("Onboarding is required and the recipient's owner is not onboarded")]
+    NotOnboarded,
+    #[msg("The wallet is already onboarded")]
+    AlreadyOnboarded,
 }

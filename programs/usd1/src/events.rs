@@ -17,6 +17,10 @@ pub struct Initialized {
     pub denylister: Pubkey,
     pub burner: Pubkey,
     pub attester: Pubkey,
+    /// v3.
+    pub onboarder: Pubkey,
+    /// v3.
+    pub onboarding_required: bool,
 }
 
 #[event]
@@ -57,6 +61,8 @@ pub struct ConfigUpdated {
     pub proposal_ttl_secs: u64,
     pub reserve_gate: bool,
     pub attestation_max_age_secs: u64,
+    /// v3.
+    pub onboarding_required: bool,
 }
 
 #[event]
@@ -353,4 +359,25 @@ pub struct Seized {
     pub amount: u64,
     /// The mint's supply afterwards (lower by `amount` for a burn, unchanged otherwise).
     pub supply: u64,
+}
+
+/// v3: `onboard`: the wallet may be minted to while onboarding is required.
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Onboarded {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub wallet: Pubkey,
+    pub reference_hash: [u8; 32],
+    pub by: Pubkey,
+}
+
+/// v3: `offboard`: the wallet's `Onboarded` account is closed.
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offboarded {
+    pub mint: Pubkey,
+    pub seq: u64,
+    pub wallet: Pubkey,
+    pub by: Pubkey,
 }

@@ -94,7 +94,7 @@ pub mod usd1 {
         instructions::decrease_allowance::handler(ctx, params)
     }
 
-    /// Council member: opens a proposal (set_allowance, set_council or seize).
+    /// Council member: opens a proposal (set_allowance, set_council, set_rate_limit, update_config, seize or set_role).
     pub fn propose(ctx: Context<Propose>, params: ProposeParams) -> Result<()> {
         instructions::propose::handler(ctx, params)
     }
@@ -178,6 +178,20 @@ pub mod usd1 {
     #[access_control(ctx.accounts.validate())]
     pub fn thaw(ctx: Context<SetFrozen>) -> Result<()> {
         instructions::thaw::handler(ctx)
+    }
+
+    // ---- onboarding (v3) ----
+
+    /// Onboarder: onboards a wallet (creates its Onboarded account) so mints may reach it while onboarding is required.
+    #[access_control(ctx.accounts.validate(&params))]
+    pub fn onboard(ctx: Context<Onboard>, params: OnboardParams) -> Result<()> {
+        instructions::onboard::handler(ctx, params)
+    }
+
+    /// Onboarder: offboards a wallet (closes its Onboarded account); mints no longer reach it while onboarding is required.
+    #[access_control(ctx.accounts.validate())]
+    pub fn offboard(ctx: Context<Offboard>, params: OffboardParams) -> Result<()> {
+        instructions::offboard::handler(ctx, params)
     }
 
     // ---- reserves and supply ----

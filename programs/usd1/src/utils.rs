@@ -19,6 +19,22 @@ pub fn create_pda_account<'info>(
     signer_seeds: &[&[u8]],
 ) -> Result<()> {
     let rent_exempt = Rent::get()?.minimum_balance(space);
+    create_account_topped_up(payer, target, system_program, owner, space, rent_exempt, &[signer_seeds])
+}
+
+/// Create an account of `space` bytes holding at least `lamports`, owned by `owner`, whether or
+/// not someone sent lamports to its address first: create it when it holds none, otherwise
+/// top up, allocate and assign. `signers` are the PDA seeds that sign for `target` (empty
+/// when `target` signs the transaction itself, as a fresh mint keypair does).
+pub fn create_account_topped_up<'info>(
+    payer: &AccountInfo<'info>,
+    target: &AccountInfo<'info>,
+    system_program: &AccountInfo<'info>,
+    owner: &Pubkey,
+    space: usize,
+    lamports: u64,
+    signers: &[&[&[u8]]],
+) -> Result<()> {
     let system_program_id = system_program.key();
     let current = target.lamports();
     if current == 0 {
@@ -26,14 +42,14 @@ pub fn create_pda_account<'info>(
             CpiContext::new_with_signer(
                 system_program_id,
                 CreateAccount { from: payer.clone(), to: target.clone() },
-                &[signer_seeds],
+                signers,
             ),
-            rent_exempt,
+            lamports,
             space as u64,
             owner,
         );
     }
-    let shortfall = rent_exempt.saturating_sub(current);
+    let shortfall = lamports.saturating_sub(current);
     if shortfall > 0 {
         transfer(
             CpiContext::new(system_program_id, Transfer { from: payer.clone(), to: target.clone() }),
@@ -41,11 +57,11 @@ pub fn create_pda_account<'info>(
         )?;
     }
     allocate(
-        CpiContext::new_with_signer(system_program_id, Allocate { account_to_allocate: target.clone() }, &[signer_seeds]),
+        CpiContext::new_with_signer(system_program_id, Allocate { account_to_allocate: target.clone() }, signers),
         space as u64,
     )?;
     assign(
-        CpiContext::new_with_signer(system_program_id, Assign { account_to_assign: target.clone() }, &[signer_seeds]),
+        CpiContext::new_with_signer(system_program_id, Assign { account_to_assign: target.clone() }, signers),
         owner,
     )
 }
@@ -70,7 +86,13 @@ pub fn load_optional<T: AccountDeserialize>(info: &AccountInfo) -> Result<Option
 /// A wallet is denylisted while its DenylistEntry PDA exists. Callers pin the
 /// address with seeds; this checks that the account is a live program account.
 pub fn is_denylisted(entry: &AccountInfo) -> bool {
-    entry.owner == &crate::ID && !entry.data_is_empty()
+    program_account_exists(entry)
+}
+
+/// Whether `account` is a live account of this program (created and not closed). Callers pin
+/// the address with seeds, so existence is what a marker PDA (DenylistEntry, Onboarded) says.
+pub fn program_account_exists(account: &AccountInfo) -> bool {
+    account.owner == &crate::ID && !account.data_is_empty()
 }
 
 /// The current unix time from the Clock sysvar.
@@ -321,4 +343,34 @@ pub fn require_can_be_admin(
     );
     require!(!is_denylisted(denylist_entry), Usd1Error::Denylisted);
     Ok(())
+}
+
+/// The DenylistEntry PDA of `wallet` under `config`.
+pub fn denylist_entry_address(config: &Pubkey, wallet: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[crate::constants::DENYLIST_SEED, config.as_ref(), wallet.as_ref()], &crate::ID).0
+}
+
+/// None of `keys` is denylisted: `entries` are their DenylistEntry PDAs, in order, each
+/// address-checked (`MissingAccount`, `AccountMismatch`, `Denylisted`).
+#[inline(never)]
+pub fn require_none_denylisted(config: &Pubkey, keys: &[Pubkey], entries: &[AccountInfo]) -> Result<()> {
+    use crate::error::Usd1Error;
+    require!(entries.len() >= keys.len(), Usd1Error::MissingAccount);
+    for (key, entry) in keys.iter().zip(entries) {
+        require_keys_eq!(entry.key(), denylist_entry_address(config, key), Usd1Error::AccountMismatch);
+        require!(!is_denylisted(entry), Usd1Error::Denylisted);
+    }
+    Ok(())
+}
+
+/// Move the count of open seize proposals on a wallet's DenylistEntry (`entry`, already
+/// address-checked) by one: up when a seize proposal opens, down when it is executed or
+/// cancelled. `NotDenylisted` when the wallet is not listed.
+#[inline(never)]
+pub fn count_open_seizure(entry: &AccountInfo, opened: bool) -> Result<()> {
+    use crate::{error::Usd1Error, state::DenylistEntry};
+    let mut record = load_optional::<DenylistEntry>(entry)?.ok_or(Usd1Error::NotDenylisted)?;
+    record.open_seizures = if opened { record.open_seizures.checked_add(1) } else { record.open_seizures.checked_sub(1) }
+        .ok_or(Usd1Error::MathOverflow)?;
+    write_account(entry, &record)
 }

@@ -155,16 +155,16 @@ async fn duplicate_mutable_accounts_are_refused() {
     // The Escrow passed as the holder's source too: one account in two mutable slots.
     let instruction = substitute(instructions::request_redemption(&holder.pubkey(), &mint, ONE_TOKEN, reference_hash("t1")), &holder_token, &escrow);
     fixture.ledger.expect_error(instruction, &[&holder], "Anchor:ConstraintDuplicateMutableAccount").await;
-    // Returning a request into the Escrow itself: not a token account the holder owns.
+    // Returning a request into the Escrow itself, or into another holder's account: the
+    // receiving account is the holder's associated one, pinned by its seeds (v3).
     fixture.request_redemption(&holder, ONE_TOKEN, "t2").await.expect("request");
     let reject = fixture.reject_instruction(&holder.pubkey(), "t2").await;
     let burner = fixture.burner.insecure_clone();
-    fixture.ledger.expect_error(substitute(reject, &holder_token, &escrow), &[&burner], "InvalidTokenAccount").await;
-    // A holder's own account that is not the one the request recorded.
+    fixture.ledger.expect_error(substitute(reject, &holder_token, &escrow), &[&burner], "Anchor:ConstraintSeeds").await;
     let other_holder = fixture.new_identity();
     let other_token = fixture.fund_holder(&other_holder.pubkey(), ONE_TOKEN).await;
     let reject = fixture.reject_instruction(&holder.pubkey(), "t2").await;
-    fixture.ledger.expect_error(substitute(reject, &holder_token, &other_token), &[&burner], "InvalidTokenAccount").await;
+    fixture.ledger.expect_error(substitute(reject, &holder_token, &other_token), &[&burner], "Anchor:ConstraintSeeds").await;
     // The burner burning from the Escrow as if it were its own account.
     let instruction = substitute(instructions::burn(&burner.pubkey(), &mint, ONE_TOKEN), &pda::associated_token_address(&burner.pubkey(), &mint), &escrow);
     fixture.ledger.expect_error(instruction, &[&burner], "InvalidTokenAccount").await;

@@ -13,6 +13,7 @@ async fn admin_updates_each_field_and_an_event_reports_the_result() {
         proposal_ttl_secs: Some(2 * 24 * 3600),
         reserve_gate: Some(true),
         attestation_max_age_secs: Some(600),
+        onboarding_required: Some(true),
     };
     let events = fixture.ledger.expect_ok(instructions::update_config(&fixture.admin.pubkey(), &mint, params), &[&fixture.admin]).await;
     let updated = event!(events, ConfigUpdated);
@@ -73,6 +74,7 @@ async fn the_admin_alone_never_loosens_a_limit() {
         reserve_gate: Some(true),
         attestation_max_age_secs: Some(3_600),
         proposal_ttl_secs: Some(3 * 24 * 3600),
+        onboarding_required: None,
     };
     fixture.ledger.expect_ok(instructions::update_config(&admin.pubkey(), &mint, tighten), &[&admin]).await;
     let loosenings = [

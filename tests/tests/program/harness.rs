@@ -51,6 +51,8 @@ pub fn default_params(fixture_keys: &FixtureKeys) -> InitializeParams {
         proposal_ttl_secs: 7 * 24 * 3600,
         reserve_gate: false,
         attestation_max_age_secs: 24 * 3600,
+        onboarder: None,
+        onboarding_required: false,
     }
 }
 
@@ -328,7 +330,7 @@ impl Fixture {
         let mint = self.mint_key();
         let hash = usd1_client::reference_hash(reference);
         let request = self.ledger.redemption_request(&mint, holder, &hash).await.unwrap().expect("request exists");
-        instructions::reject_redemption(&self.burner.pubkey(), &mint, &request.holder, &request.holder_token, hash, usd1_client::reference_hash("reason"))
+        instructions::reject_redemption(&self.burner.pubkey(), &mint, &request.holder, hash, usd1_client::reference_hash("reason"))
     }
 
     /// The burner's `complete_redemption` of `holder`'s request `reference`.

@@ -45,7 +45,6 @@ const NEXT_PROPOSAL: u64 = 2;
 fn instruction_cases(keys: &Keys) -> Vec<(&'static str, Instruction)> {
     let k = |name: &str| keys.get(name);
     let mint = k("mint");
-    let alice_token = pda::associated_token_address(&k("alice"), &mint);
     let bob_token = pda::associated_token_address(&k("bob"), &mint);
     let mallory_token = pda::associated_token_address(&k("mallory"), &mint);
     let params = usd1_client::InitializeParams {
@@ -65,6 +64,8 @@ fn instruction_cases(keys: &Keys) -> Vec<(&'static str, Instruction)> {
         proposal_ttl_secs: 7 * 24 * 3600,
         reserve_gate: false,
         attestation_max_age_secs: 24 * 3600,
+        onboarder: None,
+        onboarding_required: false,
     };
     let seize = ProposalKind::Seize {
         owner: k("mallory"),
@@ -110,10 +111,28 @@ fn instruction_cases(keys: &Keys) -> Vec<(&'static str, Instruction)> {
             instructions::propose(&k("c0"), &mint, NEXT_PROPOSAL, ProposalKind::SetAllowance { minter: k("minter"), amount: 2_000 * ONE_TOKEN }),
         ),
         ("propose_seize", instructions::propose(&k("c0"), &mint, NEXT_PROPOSAL, seize)),
+        (
+            "propose_set_council",
+            instructions::propose(&k("c0"), &mint, NEXT_PROPOSAL, ProposalKind::SetCouncil { members: vec![k("c0"), k("c1"), k("c2")], threshold: 2 }),
+        ),
+        ("propose_set_role", instructions::propose(&k("c0"), &mint, NEXT_PROPOSAL, ProposalKind::SetRole { role: Role::Admin, key: k("new_admin") })),
+        (
+            "execute_set_role_admin",
+            instructions::execute_with_accounts(
+                &k("c2"),
+                &mint,
+                OPEN_PROPOSAL,
+                &k("c0"),
+                &usd1_client::instructions::ExecuteAccounts::for_kind(&ProposalKind::SetRole { role: Role::Admin, key: k("new_admin") }),
+            ),
+        ),
         ("approve", instructions::approve(&k("c1"), &mint, OPEN_PROPOSAL)),
         ("reject", instructions::reject(&k("c2"), &mint, OPEN_PROPOSAL)),
         ("execute", instructions::execute(&k("c2"), &mint, OPEN_PROPOSAL, &k("c0"), Some(&k("minter")))),
         ("cancel", instructions::cancel(&k("c0"), &mint, OPEN_PROPOSAL, &k("c0"))),
+        ("cancel_seize", instructions::cancel_proposal(&k("c0"), &mint, OPEN_PROPOSAL, &k("c0"), Some(&k("mallory")))),
+        ("onboard", instructions::onboard(&k("denylister"), &mint, &k("alice"), reference_hash("kyc-1"))),
+        ("offboard", instructions::offboard(&k("denylister"), &mint, &k("alice"))),
         (
             "mint",
             instructions::mint(&k("minter"), &k("minter"), &mint, &k("alice"), ONE_TOKEN, reference_hash("wire-ts-1"), FAR_FUTURE),
@@ -126,7 +145,7 @@ fn instruction_cases(keys: &Keys) -> Vec<(&'static str, Instruction)> {
         ),
         (
             "reject_redemption",
-            instructions::reject_redemption(&k("burner"), &mint, &k("alice"), &alice_token, reference_hash("ticket-1"), reference_hash("reason-1")),
+            instructions::reject_redemption(&k("burner"), &mint, &k("alice"), reference_hash("ticket-1"), reference_hash("reason-1")),
         ),
         ("burn", instructions::burn(&k("burner"), &mint, ONE_TOKEN)),
         ("sweep_escrow", instructions::sweep_escrow(&k("burner"), &mint, &bob_token, &k("bob"))),

@@ -6,6 +6,7 @@ mod adversarial;
 mod config;
 mod governance;
 mod costs;
+mod council_recovery;
 mod denylist;
 mod initialize;
 mod integrator_fixtures;

@@ -227,10 +227,11 @@ fn transfer_destination(from: usize, to: usize) -> usize {
 }
 
 /// Events a step emits besides its last instruction's: a seizure's proposal and approval,
-/// and, when the seizure fails, the proposer withdrawing it.
-fn setup_events(step: &Step, failed: bool) -> u64 {
+/// and, when the seizure fails, the proposer withdrawing it (v3: none when the owner is not
+/// listed, whose seizure cannot even be proposed). `before` is the model before the step.
+fn setup_events(step: &Step, before: &Model, failed: bool) -> u64 {
     match step {
-        Step::Seize { .. } => 2 + u64::from(failed),
+        Step::Seize { holder, .. } if before.denylisted[*holder] => 2 + u64::from(failed),
         _ => 0,
     }
 }
@@ -471,6 +472,10 @@ impl Model {
             }
             Step::Seize { holder, percent, to } => {
                 let amount = self.seizure_amount(holder, percent);
+                // v3: only a listed owner's seizure can be proposed.
+                if !self.denylisted[holder] {
+                    return Err("NotDenylisted");
+                }
                 // Proposed by c0, approved by c2; closed in this step whatever happens.
                 self.proposals.push(ModelProposal {
                     proposer: 0,
@@ -480,9 +485,6 @@ impl Model {
                     rejections: vec![],
                     open: false,
                 });
-                if !self.denylisted[holder] {
-                    return Err("NotDenylisted");
-                }
                 if to.is_some_and(|to| self.denylisted[to]) {
                     return Err("Denylisted");
                 }
@@ -519,6 +521,10 @@ impl Model {
                 Ok(1)
             }
             Step::DenylistAdd(holder) => {
+                // v3: a council member is removed by the council before it can be listed.
+                if holder == PARTY_COUNCIL_MEMBER {
+                    return Err("CouncilRequired");
+                }
                 if self.denylisted[holder] {
                     return Err("Denylisted");
                 }
@@ -750,12 +756,8 @@ impl World {
             Step::RejectRedemption { holder: index, reference } => {
                 let hash = reference_hash(&format!("ticket-{reference}"));
                 let holder = key(self, index);
-                let holder_token = match self.fixture.ledger.redemption_request(&mint, &holder, &hash).await.unwrap() {
-                    Some(request) => request.holder_token,
-                    None => self.accounts[index],
-                };
                 let burner = self.fixture.burner.insecure_clone();
-                (instructions::reject_redemption(&burner.pubkey(), &mint, &holder, &holder_token, hash, [0; 32]), burner)
+                (instructions::reject_redemption(&burner.pubkey(), &mint, &holder, hash, [0; 32]), burner)
             }
             Step::Burn { percent } => {
                 let amount = model_before.balances[BURNER] * percent / 100;
@@ -794,6 +796,12 @@ impl World {
                 let kind = ProposalKind::Seize { owner: key(self, holder), amount, destination, order_hash: [9; 32] };
                 let id = model_before.proposals.len() as u64;
                 let [c0, c2] = [0, 2].map(|member| self.fixture.council[member].insecure_clone());
+                if !model_before.denylisted[holder] {
+                    return match self.fixture.ledger.send(&[instructions::propose(&c0.pubkey(), &mint, id, kind)], &[&c0]).await {
+                        Ok(executed) => Ok(executed.events.len() as u64),
+                        Err(failure) => Err(failure.name().to_string()),
+                    };
+                }
                 self.fixture.ledger.expect_ok_all(&[instructions::propose(&c0.pubkey(), &mint, id, kind)], &[&c0]).await;
                 self.fixture.ledger.expect_ok_all(&[instructions::approve(&c2.pubkey(), &mint, id)], &[&c2]).await;
                 let seizure = SeizureAccounts {
@@ -884,13 +892,16 @@ impl World {
                 return Ok(0);
             }
         };
-        let first_seq = model_before.event_seq + setup_events(step, false) + 1;
+        let first_seq = model_before.event_seq + setup_events(step, model_before, false) + 1;
         match self.fixture.ledger.send(&[instruction], &[&signer]).await {
             Err(failure) if matches!(step, Step::Seize { .. }) => {
                 // The refused seizure's proposal is withdrawn by its proposer.
                 let id = model_before.proposals.len() as u64;
                 let c0 = self.fixture.council[0].insecure_clone();
-                self.fixture.ledger.expect_ok_all(&[instructions::cancel(&c0.pubkey(), &mint, id, &c0.pubkey())], &[&c0]).await;
+                let Step::Seize { holder, .. } = *step else { unreachable!() };
+                let owner = key(self, holder);
+                let cancel = instructions::cancel_proposal(&c0.pubkey(), &mint, id, &c0.pubkey(), Some(&owner));
+                self.fixture.ledger.expect_ok_all(&[cancel], &[&c0]).await;
                 Err(failure.name().to_string())
             }
             Ok(executed) => {
@@ -1004,7 +1015,7 @@ async fn run_sequence(steps: Vec<Step>) {
             }
             _ => panic!("step {index} {step:?}: model says {predicted:?}, ledger says {actual:?}"),
         }
-        model.event_seq += setup_events(step, predicted.is_err()) + predicted.unwrap_or(0);
+        model.event_seq += setup_events(step, &before, predicted.is_err()) + predicted.unwrap_or(0);
         world.check(&model, &before, step).await;
     }
 }

@@ -101,7 +101,8 @@ async fn a_minter_on_the_council_never_approves_its_own_allowance() {
 async fn the_timelock_runs_from_the_threshold_and_expiry_ends_a_proposal() {
     let mut fixture = Fixture::with_params(|params| {
         params.timelock_secs = 3600;
-        params.proposal_ttl_secs = 7200;
+        // v3: the timelock (up to the 7000 s raise below) plus at least a day to approve.
+        params.proposal_ttl_secs = 7000 + usd1::constants::MIN_APPROVAL_WINDOW_SECS;
     })
     .await;
     let mint = fixture.mint_key();
@@ -127,7 +128,7 @@ async fn the_timelock_runs_from_the_threshold_and_expiry_ends_a_proposal() {
 
     // An expired proposal can be neither approved nor executed; anyone may clean it up.
     let id = fixture.propose(0, set_allowance(&minter, 2 * ONE_TOKEN)).await;
-    fixture.ledger.warp_secs(7200).await.unwrap();
+    fixture.ledger.warp_secs(7000 + usd1::constants::MIN_APPROVAL_WINDOW_SECS as i64).await.unwrap();
     fixture.ledger.expect_error(instructions::approve(&c1.pubkey(), &mint, id), &[&c1], "ProposalExpired").await;
     fixture.ledger.expect_error(execute(id), &[&c1], "ProposalExpired").await;
     let stranger = fixture.stranger.insecure_clone();
@@ -151,7 +152,7 @@ async fn a_council_change_makes_open_proposals_stale() {
     let members = vec![c0.pubkey(), c1.pubkey(), newcomer.pubkey()];
     let change = fixture.propose(1, ProposalKind::SetCouncil { members: members.clone(), threshold: 3 }).await;
     fixture.ledger.expect_ok(instructions::approve(&c2.pubkey(), &mint, change), &[&c2]).await;
-    let extra = usd1_client::instructions::ExecuteAccounts { council_members: members.clone(), ..Default::default() };
+    let extra = usd1_client::instructions::ExecuteAccounts::default();
     let events = fixture.ledger.expect_ok(instructions::execute_with_accounts(&c2.pubkey(), &mint, change, &c1.pubkey(), &extra), &[&c2]).await;
     let executed = event!(events, ProposalExecuted);
     assert_eq!(executed.council_epoch, 1);

@@ -97,8 +97,7 @@ async fn only_the_burner_settles_and_not_while_redemptions_are_paused() {
         let key = signer.pubkey();
         let complete = instructions::complete_redemption(&key, &mint, &holder.pubkey(), hash, [0; 32]);
         fixture.ledger.expect_error(complete, &[&signer], "Unauthorized").await;
-        let holder_token = usd1_client::pda::associated_token_address(&holder.pubkey(), &mint);
-        let reject = instructions::reject_redemption(&key, &mint, &holder.pubkey(), &holder_token, hash, [0; 32]);
+        let reject = instructions::reject_redemption(&key, &mint, &holder.pubkey(), hash, [0; 32]);
         fixture.ledger.expect_error(reject, &[&signer], "Unauthorized").await;
     }
     let (pauser, burner) = (fixture.pauser.insecure_clone(), fixture.burner.insecure_clone());
@@ -207,10 +206,10 @@ async fn many_redemptions_keep_invariants_one_five_six_and_seven() {
 }
 
 #[tokio::test]
-async fn a_rejection_goes_to_the_holders_associated_account_only_when_the_source_is_gone() {
-    // Item 5 and the review: a closed source made a request impossible to reject; the
-    // associated account is the fallback only then (a source can no longer be re-owned:
-    // every funded account has ImmutableOwner).
+async fn a_rejection_always_goes_to_the_holders_associated_account() {
+    // v3 (issue 21): nothing the holder does to the request's source (or to its associated
+    // account) can make its request impossible to reject, which would leave `complete` (burn and
+    // pay) as the only way out.
     let (mut fixture, holder) = with_holder().await;
     let mint = fixture.mint_key();
     let burner = fixture.burner.insecure_clone();
@@ -221,24 +220,49 @@ async fn a_rejection_goes_to_the_holders_associated_account_only_when_the_source
         usd1_client::transfer::TransferEnd { account: holder_associated, owner: holder.pubkey() },
         usd1_client::transfer::TransferEnd { account: named, owner: holder.pubkey() },
         &holder.pubkey(),
-        10 * ONE_TOKEN,
+        4 * ONE_TOKEN,
         DECIMALS,
     );
     fixture.ledger.expect_ok_all(&[to_named], &[&holder]).await;
-    let mut request = instructions::request_redemption(&holder.pubkey(), &mint, 10 * ONE_TOKEN, reference_hash("from-named"));
+    let mut request = instructions::request_redemption(&holder.pubkey(), &mint, 4 * ONE_TOKEN, reference_hash("from-named"));
     request = substitute(request, &holder_associated, &named);
     fixture.ledger.expect_ok_all(&[request], &[&holder]).await;
+    // The holder turns on MemoTransfer on its associated account (an escrow transfer back would
+    // need a memo): the tokens still come back, minted after the Escrow's burn.
+    let token = spl_token_2022_interface::ID;
+    let reallocate = spl_token_2022_interface::instruction::reallocate(
+        &token,
+        &holder_associated,
+        &holder.pubkey(),
+        &holder.pubkey(),
+        &[],
+        &[spl_token_2022_interface::extension::ExtensionType::MemoTransfer],
+    )
+    .unwrap();
+    let memos = spl_token_2022_interface::extension::memo_transfer::instruction::enable_required_transfer_memos(&token, &holder_associated, &holder.pubkey(), &[]).unwrap();
+    fixture.ledger.expect_ok_all(&[reallocate, memos], &[&holder]).await;
     let hash = reference_hash("from-named");
-    let reject = instructions::reject_redemption(&burner.pubkey(), &mint, &holder.pubkey(), &named, hash, [0; 32]);
-    // Only the request's recorded source may be named as the source.
-    fixture.ledger.expect_error(substitute(reject.clone(), &named, &holder_associated), &[&burner], "InvalidTokenAccount").await;
-    // The fallback is the holder's associated account, by address: no other account takes its place.
+    let reject = instructions::reject_redemption(&burner.pubkey(), &mint, &holder.pubkey(), hash, [0; 32]);
+    // No other account takes the associated account's place.
     let stranger_account = fixture.fund_holder(&fixture.stranger.pubkey(), ONE_TOKEN).await;
     fixture.ledger.expect_error(substitute(reject.clone(), &holder_associated, &stranger_account), &[&burner], "Anchor:ConstraintSeeds").await;
-    // The holder closes the (emptied) source account: the tokens go to the associated account.
-    let close = spl_token_2022_interface::instruction::close_account(&spl_token_2022_interface::ID, &named, &holder.pubkey(), &holder.pubkey(), &[]).unwrap();
-    fixture.ledger.expect_ok_all(&[close], &[&holder]).await;
-    let before = fixture.account_balance(&holder_associated).await;
+    fixture.ledger.expect_error(substitute(reject.clone(), &holder_associated, &named), &[&burner], "Anchor:ConstraintSeeds").await;
+    let (before, supply_before) = (fixture.account_balance(&holder_associated).await, fixture.ledger.mint_info(&mint).await.unwrap().supply);
     fixture.ledger.expect_ok(reject, &[&burner]).await;
-    assert_eq!(fixture.account_balance(&holder_associated).await, before + 10 * ONE_TOKEN);
+    assert_eq!(fixture.account_balance(&holder_associated).await, before + 4 * ONE_TOKEN);
+    assert_eq!(fixture.account_balance(&named).await, 0);
+    assert_eq!(fixture.ledger.mint_info(&mint).await.unwrap().supply, supply_before, "a rejection leaves supply where it was");
+    fixture.assert_redemption_invariants(&[]).await;
+
+    // The holder empties and closes its associated account after requesting: the client
+    // re-creates it in the rejection's own transaction.
+    let balance = fixture.account_balance(&holder_associated).await;
+    fixture.request_redemption(&holder, balance, "everything").await.expect("request");
+    let close = spl_token_2022_interface::instruction::close_account(&token, &holder_associated, &holder.pubkey(), &holder.pubkey(), &[]).unwrap();
+    fixture.ledger.expect_ok_all(&[close], &[&holder]).await;
+    let bare = instructions::reject_redemption(&burner.pubkey(), &mint, &holder.pubkey(), reference_hash("everything"), [0; 32]);
+    fixture.ledger.expect_error(bare, &[&burner], "InvalidTokenAccount").await;
+    let with_account = instructions::reject_redemption_instructions(&burner.pubkey(), &burner.pubkey(), &mint, &holder.pubkey(), reference_hash("everything"), [0; 32]);
+    fixture.ledger.expect_ok_all(&with_account, &[&burner]).await;
+    assert_eq!(fixture.account_balance(&holder_associated).await, balance);
 }

@@ -98,14 +98,34 @@ async fn a_burn_seizure_lowers_supply_and_counts_as_burned() {
 }
 
 #[tokio::test]
-async fn a_seizure_is_refused_once_the_owner_is_no_longer_denylisted() {
+async fn an_open_seizure_keeps_its_owner_denylisted() {
+    // v3 (issue 21): the denylister alone could veto an approved seizure by unlisting the owner,
+    // who then moves the funds. While any seize proposal naming the wallet is open, it stays listed.
     let Case { mut fixture, mallory, mallory_associated, mallory_second } = denylisted_mallory().await;
-    let id = fixture.approved_proposal(seize_kind(&mallory.pubkey(), ONE_TOKEN, SeizureDestination::Burn)).await;
-    fixture.undenylist_with(&mallory.pubkey(), &[mallory_associated, mallory_second]).await;
-    let seizure = SeizureAccounts { owner: mallory.pubkey(), source_accounts: vec![mallory_associated], destination: None };
+    let mint = fixture.mint_key();
+    let denylister = fixture.denylister.insecure_clone();
+    let accounts = [mallory_associated, mallory_second];
+    let unlist = instructions::denylist_remove(&denylister.pubkey(), &mint, &mallory.pubkey(), &accounts);
+    let first = fixture.approved_proposal(seize_kind(&mallory.pubkey(), ONE_TOKEN, SeizureDestination::Burn)).await;
+    let second = fixture.propose(0, seize_kind(&mallory.pubkey(), 2 * ONE_TOKEN, SeizureDestination::Burn)).await;
+    fixture.ledger.expect_error(unlist.clone(), &[&denylister], "SeizurePending").await;
+    // Executing one leaves the other open.
     let stranger = fixture.stranger.insecure_clone();
-    fixture.ledger.expect_error(execute_seizure(&fixture, id, seizure), &[&stranger], "NotDenylisted").await;
-    assert_eq!(fixture.account_balance(&mallory_associated).await, 10 * ONE_TOKEN);
+    let seizure = SeizureAccounts { owner: mallory.pubkey(), source_accounts: vec![mallory_associated], destination: None };
+    fixture.ledger.expect_ok(execute_seizure(&fixture, first, seizure), &[&stranger]).await;
+    fixture.ledger.expect_error(unlist.clone(), &[&denylister], "SeizurePending").await;
+    // Cancelling a seizure needs its owner's entry (its count drops); then the wallet can be unlisted.
+    let c0 = fixture.council[0].insecure_clone();
+    let bare = instructions::cancel(&c0.pubkey(), &mint, second, &c0.pubkey());
+    fixture.ledger.expect_error(bare, &[&c0], "MissingAccount").await;
+    let cancel = instructions::cancel_proposal(&c0.pubkey(), &mint, second, &c0.pubkey(), Some(&mallory.pubkey()));
+    fixture.ledger.expect_ok(cancel, &[&c0]).await;
+    fixture.ledger.expect_ok(unlist, &[&denylister]).await;
+    assert_eq!(fixture.account_balance(&mallory_associated).await, 9 * ONE_TOKEN);
+    // A seizure is proposed against a listed owner only (list first: one key, which freezes).
+    let next = fixture.config().await.next_proposal_id;
+    let propose = instructions::propose(&c0.pubkey(), &mint, next, seize_kind(&mallory.pubkey(), ONE_TOKEN, SeizureDestination::Burn));
+    fixture.ledger.expect_error(propose, &[&c0], "NotDenylisted").await;
 }
 
 #[tokio::test]
@@ -163,17 +183,22 @@ async fn a_seizure_cannot_be_pointed_at_someone_else() {
     // A clean holder's account among the sources.
     let wrong_source = SeizureAccounts { owner: mallory.pubkey(), source_accounts: vec![alice_token], destination: None };
     fixture.ledger.expect_error(execute_seizure(&fixture, id, wrong_source), &[&stranger], "InvalidTokenAccount").await;
-    // Mallory's denylist entry passed as the entry of a proposal about Alice: the entry's address is derived.
-    let alice_id = fixture.approved_proposal(seize_kind(&alice.pubkey(), ONE_TOKEN, SeizureDestination::Burn)).await;
-    let spoofed = SeizureAccounts { owner: alice.pubkey(), source_accounts: vec![alice_token], destination: None };
-    let mut instruction = execute_seizure(&fixture, alice_id, spoofed);
+    // Mallory's denylist entry passed as the entry of a proposal about Alice: the entry's address
+    // is derived (checked when proposed, and again at execution).
+    let proposer = fixture.council[0].insecure_clone();
+    let next = fixture.config().await.next_proposal_id;
+    let about_alice = instructions::propose(&proposer.pubkey(), &mint, next, seize_kind(&alice.pubkey(), ONE_TOKEN, SeizureDestination::Burn));
     let config = pda::config_address(&mint);
     let alice_entry = pda::denylist_address(&config, &alice.pubkey());
     let mallory_entry = pda::denylist_address(&config, &mallory.pubkey());
-    instruction = substitute(instruction, &alice_entry, &mallory_entry);
-    fixture.ledger.expect_error(instruction, &[&stranger], "AccountMismatch").await;
-    let honest = SeizureAccounts { owner: alice.pubkey(), source_accounts: vec![alice_token], destination: None };
-    fixture.ledger.expect_error(execute_seizure(&fixture, alice_id, honest), &[&stranger], "NotDenylisted").await;
+    fixture.ledger.expect_error(substitute(about_alice.clone(), &alice_entry, &mallory_entry), &[&proposer], "AccountMismatch").await;
+    fixture.ledger.expect_error(about_alice, &[&proposer], "NotDenylisted").await;
+    let accomplice = fixture.new_identity();
+    fixture.denylist(&accomplice.pubkey()).await;
+    let accomplice_entry = pda::denylist_address(&config, &accomplice.pubkey());
+    let honest = SeizureAccounts { owner: mallory.pubkey(), source_accounts: vec![mallory_associated], destination: None };
+    let spoofed = substitute(execute_seizure(&fixture, id, honest), &mallory_entry, &accomplice_entry);
+    fixture.ledger.expect_error(spoofed, &[&stranger], "AccountMismatch").await;
     assert_eq!(fixture.account_balance(&alice_token).await, 4 * ONE_TOKEN);
     assert_eq!(fixture.account_balance(&mallory_associated).await, 10 * ONE_TOKEN);
 }

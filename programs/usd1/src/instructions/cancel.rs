@@ -3,8 +3,8 @@ use crate::{
     error::Usd1Error,
     events::ProposalCancelled,
     instructions::approve::ProposalIdParams,
-    state::{Config, Proposal},
-    utils::now,
+    state::{Config, Proposal, ProposalKind},
+    utils::{count_open_seizure, denylist_entry_address, is_denylisted, now},
 };
 use anchor_lang::prelude::*;
 
@@ -34,12 +34,21 @@ pub struct Cancel<'info> {
     /// CHECK: the proposal's proposer (has_one on the proposal), who gets its rent back.
     #[account(mut)]
     pub proposer: UncheckedAccount<'info>,
+    /// The canceller's DenylistEntry PDA (exists only while denylisted: a denylisted key cannot cancel).
+    /// CHECK: the canceller's DenylistEntry PDA (exists only while denylisted).
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), canceller.key().as_ref()], bump)]
+    pub canceller_denylist_entry: UncheckedAccount<'info>,
+    /// For a `seize` proposal: the owner's DenylistEntry, whose count of open seizures drops by one.
+    /// CHECK: for `Seize`: the owner's DenylistEntry PDA (address checked in the handler).
+    #[account(mut)]
+    pub owner_denylist_entry: Option<UncheckedAccount<'info>>,
 }
 
 impl Cancel<'_> {
     /// A live proposal is its proposer's to withdraw (a single other member cannot veto:
     /// that takes reject votes); anyone may clean up a stale, expired or rejected one.
     pub fn validate(&self) -> Result<()> {
+        require!(!is_denylisted(&self.canceller_denylist_entry), Usd1Error::Denylisted);
         let (config, proposal) = (&self.config, &self.proposal);
         let dead = proposal.is_stale(config) || proposal.is_expired(now()?) || proposal.is_rejected(config);
         require!(dead || self.canceller.key() == proposal.proposer, Usd1Error::Unauthorized);
@@ -49,6 +58,11 @@ impl Cancel<'_> {
 
 /// Proposer (anyone, once stale, expired or rejected): closes a proposal unexecuted; rent goes to the proposer.
 pub fn handler(ctx: Context<Cancel>, params: ProposalIdParams) -> Result<()> {
+    if let ProposalKind::Seize { owner, .. } = ctx.accounts.proposal.kind {
+        let entry = ctx.accounts.owner_denylist_entry.as_ref().ok_or(Usd1Error::MissingAccount)?;
+        require_keys_eq!(entry.key(), denylist_entry_address(&ctx.accounts.config.key(), &owner), Usd1Error::AccountMismatch);
+        count_open_seizure(entry, false)?;
+    }
     let config = &mut ctx.accounts.config;
     let seq = config.next_event_seq()?;
     emit_cpi!(ProposalCancelled {

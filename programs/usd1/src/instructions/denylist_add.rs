@@ -54,6 +54,9 @@ impl DenylistAdd<'_> {
     pub fn validate(&self, params: &DenylistAddParams) -> Result<()> {
         // The Config owns the Escrow: denylisting it would strand every pending redemption.
         require_keys_neq!(params.wallet, self.config.key(), Usd1Error::ProtectedAccount);
+        // v3: a council member is removed by the council (`set_council`) before it can be
+        // listed; otherwise the denylister alone could silence enough members to stall it.
+        require!(!self.config.is_council_member(&params.wallet), Usd1Error::CouncilRequired);
         require!(self.denylist_entry.data_is_empty(), Usd1Error::Denylisted);
         Ok(())
     }
@@ -77,7 +80,7 @@ pub fn handler<'info>(ctx: Context<'info, DenylistAdd<'info>>, params: DenylistA
     let by = ctx.accounts.denylister.key();
     write_account(
         &info,
-        &DenylistEntry { bump, wallet: params.wallet, reason_hash: params.reason_hash, added_at: now()?, added_by: by },
+        &DenylistEntry { bump, wallet: params.wallet, reason_hash: params.reason_hash, added_at: now()?, added_by: by, open_seizures: 0 },
     )?;
 
     // The registry the hook reads: one wallet more, in order.

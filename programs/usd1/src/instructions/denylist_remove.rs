@@ -2,8 +2,8 @@ use crate::{
     constants::*,
     error::Usd1Error,
     events::Undenylisted,
-    state::{Config, DenylistRegistry},
-    utils::{close_account, is_denylisted, set_accounts_frozen, shrink_account, wallet_token_accounts},
+    state::{Config, DenylistEntry, DenylistRegistry},
+    utils::{close_account, load_optional, set_accounts_frozen, shrink_account, wallet_token_accounts},
 };
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
@@ -47,10 +47,13 @@ pub struct DenylistRemove<'info> {
 }
 
 /// Denylister: lifts a wallet's denylisting (closes its entry) and thaws the frozen token
-/// accounts of the mint it owns that are passed as remaining accounts.
+/// accounts of the mint it owns that are passed as remaining accounts. Refused (`SeizurePending`)
+/// while an open seize proposal names the wallet.
 pub fn handler<'info>(ctx: Context<'info, DenylistRemove<'info>>, params: DenylistRemoveParams) -> Result<()> {
     let entry = ctx.accounts.denylist_entry.to_account_info();
-    require!(is_denylisted(&entry), Usd1Error::NotDenylisted);
+    let Some(record) = load_optional::<DenylistEntry>(&entry)? else { return err!(Usd1Error::NotDenylisted) };
+    // v3: an approved seizure cannot be dodged by unlisting its owner.
+    require!(record.open_seizures == 0, Usd1Error::SeizurePending);
     // Close: the rent goes to the denylister; the account is emptied and handed back to the system program.
     close_account(&entry, &ctx.accounts.denylister.to_account_info())?;
 

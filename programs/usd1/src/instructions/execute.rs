@@ -1,10 +1,13 @@
 use crate::{
     constants::*,
     error::Usd1Error,
-    events::{ConfigUpdated, ProposalExecuted, Seized},
+    events::{AdminTransferred, ConfigUpdated, ProposalExecuted, RoleUpdated, Seized},
     instructions::approve::ProposalIdParams,
-    state::{Config, Minter, Proposal, ProposalKind, SeizureDestination},
-    utils::{is_denylisted, now, token_account_of_mint, wallet_token_accounts, ConfigTokenActions},
+    state::{Config, DenylistRegistry, Minter, Proposal, ProposalKind, Role, SeizureDestination},
+    utils::{
+        count_open_seizure, denylist_entry_address, is_denylisted, load_optional, now, token_account_of_mint,
+        wallet_token_accounts, ConfigTokenActions,
+    },
 };
 use anchor_lang::prelude::*;
 use anchor_spl::{
@@ -40,8 +43,9 @@ pub struct Execute<'info> {
     /// For `SetAllowance` and `SetRateLimit`: the minter changed.
     #[account(mut)]
     pub minter_account: Option<Box<Account<'info, Minter>>>,
-    /// The owner's DenylistEntry PDA (exists only while denylisted).
+    /// The owner's DenylistEntry PDA (exists only while denylisted); its count of open seizures drops by one.
     /// CHECK: for `Seize`: the owner's DenylistEntry PDA (address checked in the handler).
+    #[account(mut)]
     pub owner_denylist_entry: Option<UncheckedAccount<'info>>,
     /// For a seizure to a token account: that account.
     /// CHECK: for `Seize` to a token account: that account (checked in the handler).
@@ -52,8 +56,12 @@ pub struct Execute<'info> {
     pub destination_denylist_entry: Option<UncheckedAccount<'info>>,
     /// For `Seize`: Token-2022.
     pub token_program: Option<Program<'info, Token2022>>,
+    /// The DenylistRegistry `["denylist-registry", config]`: approvals count only from members not listed in it.
+    /// CHECK: the config's DenylistRegistry (the seeds, with the bump stored in Config, pin it); read only.
+    #[account(seeds = [DENYLIST_REGISTRY_SEED, config.key().as_ref()], bump = config.denylist_registry_bump)]
+    pub denylist_registry: UncheckedAccount<'info>,
     // Remaining accounts: for `Seize`, the owner's token accounts of this mint (writable),
-    // debited in the order given; for `SetCouncil`, each new member's DenylistEntry PDA, in order.
+    // debited in the order given; for `SetRole` of the admin, the key's Minter PDA.
 }
 
 impl Execute<'_> {
@@ -64,10 +72,15 @@ impl Execute<'_> {
         require!(!proposal.is_stale(config), Usd1Error::ProposalStale);
         require!(!proposal.is_expired(now), Usd1Error::ProposalExpired);
         require!(!proposal.is_rejected(config), Usd1Error::ProposalRejected);
-        require!(
-            proposal.approvals.len() >= usize::from(config.council_threshold),
-            Usd1Error::ThresholdNotMet
-        );
+        // v3: an approval counts only while its member is not denylisted.
+        let registry = self.denylist_registry.try_borrow_data()?;
+        let mut counted = 0usize;
+        for approver in &proposal.approvals {
+            if !DenylistRegistry::contains(&registry, approver)? {
+                counted += 1;
+            }
+        }
+        require!(counted >= usize::from(config.council_threshold), Usd1Error::ThresholdNotMet);
         let executable_at = proposal.executable_at().ok_or(Usd1Error::ThresholdNotMet)?;
         require!(now >= executable_at, Usd1Error::TimelockActive);
         Ok(())
@@ -79,6 +92,7 @@ pub fn handler<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdPar
     let kind = ctx.accounts.proposal.kind.clone();
     let mut seizure = None;
     let mut config_updated = false;
+    let mut role_change = None;
     if let Some(minter) = ctx.accounts.proposal.allowance_minter() {
         let config_key = ctx.accounts.config.key();
         let generation = ctx.accounts.proposal.minter_generation;
@@ -107,7 +121,7 @@ pub fn handler<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdPar
             config_updated = true;
         }
         ProposalKind::SetCouncil { members, threshold } => {
-            require_no_denylisted_member(&ctx.accounts.config.key(), members, ctx.remaining_accounts)?;
+            // Whether a member is denylisted was checked at `propose` (SPEC 3, v3).
             let config = &mut ctx.accounts.config;
             // Role hygiene at execution: the admin (or a pending admin) never sits on the council.
             require!(
@@ -118,8 +132,12 @@ pub fn handler<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdPar
             config.council_threshold = *threshold;
             config.council_epoch = config.council_epoch.checked_add(1).ok_or(Usd1Error::MathOverflow)?;
         }
+        ProposalKind::SetRole { role, key } => {
+            role_change = Some(set_role(&mut ctx.accounts.config, ctx.remaining_accounts, *role, *key)?);
+        }
         ProposalKind::Seize { owner, amount, destination, order_hash } => {
             let (from_accounts, supply) = seize(&ctx.accounts, ctx.remaining_accounts, owner, *amount, destination)?;
+            count_open_seizure(ctx.accounts.owner_denylist_entry.as_ref().ok_or(Usd1Error::MissingAccount)?, false)?;
             if *destination == SeizureDestination::Burn {
                 let config = &mut ctx.accounts.config;
                 config.total_burned = config.total_burned.checked_add(*amount).ok_or(Usd1Error::MathOverflow)?;
@@ -152,6 +170,15 @@ pub fn handler<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdPar
         seized.seq = ctx.accounts.config.next_event_seq()?;
         emit_cpi!(seized);
     }
+    if let Some((role, previous, new)) = role_change {
+        let config = &mut ctx.accounts.config;
+        let (mint, seq) = (config.mint, config.next_event_seq()?);
+        if role == Role::Admin {
+            emit_cpi!(AdminTransferred { mint, seq, previous_admin: previous, new_admin: new });
+        } else {
+            emit_cpi!(RoleUpdated { mint, seq, role, previous, new });
+        }
+    }
     if config_updated {
         let config = &mut ctx.accounts.config;
         let seq = config.next_event_seq()?;
@@ -163,6 +190,7 @@ pub fn handler<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdPar
             proposal_ttl_secs: config.proposal_ttl_secs,
             reserve_gate: config.reserve_gate,
             attestation_max_age_secs: config.attestation_max_age_secs,
+            onboarding_required: config.onboarding_required,
         });
     }
     Ok(())
@@ -247,19 +275,26 @@ fn seize<'info>(
     Ok((from_accounts, supply))
 }
 
-/// A denylisted key is given no council seat (SPEC 3, v2): `entries` are the members'
-/// DenylistEntry PDAs, in order, each address-checked.
+/// Council recovery (SPEC 3, v3): gives `role` to `key`, with the role hygiene the admin's own
+/// `set_role` and an admin handover apply. For the admin, `remaining_accounts[0]` is the key's
+/// Minter PDA (an active minter may not become admin), and a pending handover is dropped.
+/// Returns (role, previous holder, new holder).
 #[inline(never)]
-fn require_no_denylisted_member(config: &Pubkey, members: &[Pubkey], entries: &[AccountInfo]) -> Result<()> {
-    require!(entries.len() == members.len(), Usd1Error::MissingAccount);
-    for (member, entry) in members.iter().zip(entries) {
-        require_keys_eq!(entry.key(), denylist_entry_address(config, member), Usd1Error::AccountMismatch);
-        require!(!is_denylisted(entry), Usd1Error::Denylisted);
+fn set_role(config: &mut Account<Config>, remaining_accounts: &[AccountInfo], role: Role, key: Pubkey) -> Result<(Role, Pubkey, Pubkey)> {
+    if role == Role::Admin {
+        let minter_account = remaining_accounts.first().ok_or(Usd1Error::MissingAccount)?;
+        let expected = Pubkey::find_program_address(&[MINTER_SEED, config.key().as_ref(), key.as_ref()], &crate::ID).0;
+        require_keys_eq!(minter_account.key(), expected, Usd1Error::AccountMismatch);
+        let active_minter = load_optional::<Minter>(minter_account)?.is_some_and(|minter| minter.active);
+        require!(
+            key != Pubkey::default() && !config.holds_any_role(&key) && !config.is_council_member(&key) && !active_minter,
+            Usd1Error::RoleConflict
+        );
+        config.pending_admin = None;
+    } else {
+        require!(key != Pubkey::default() && key != config.admin && config.pending_admin != Some(key), Usd1Error::RoleConflict);
     }
-    Ok(())
-}
-
-/// The DenylistEntry PDA of `wallet` under `config`.
-fn denylist_entry_address(config: &Pubkey, wallet: &Pubkey) -> Pubkey {
-    Pubkey::find_program_address(&[DENYLIST_SEED, config.as_ref(), wallet.as_ref()], &crate::ID).0
+    let previous = config.role_holder(role);
+    config.set_role_holder(role, key);
+    Ok((role, previous, key))
 }

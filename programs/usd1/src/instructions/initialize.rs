@@ -4,12 +4,9 @@ use crate::{
     events::Initialized,
     instructions::transfer_hook_execute::{extra_account_metas_len, hook_extra_account_metas},
     state::*,
-    utils::{create_pda_account, write_account},
+    utils::{create_account_topped_up, create_pda_account, write_account},
 };
-use anchor_lang::{
-    prelude::*,
-    system_program::{create_account, CreateAccount},
-};
+use anchor_lang::prelude::*;
 use anchor_spl::{
     token_2022::{
         initialize_account3, initialize_mint2,
@@ -76,11 +73,20 @@ pub struct InitializeParams {
     pub reserve_gate: bool,
     /// Oldest reserve attestation the reserve gate accepts, in seconds.
     pub attestation_max_age_secs: u64,
+    /// v3: the onboarder role key; null gives the role to the denylister's key.
+    pub onboarder: Option<Pubkey>,
+    /// v3: whether `mint` reaches only onboarded wallets from the start.
+    pub onboarding_required: bool,
 }
 
 impl InitializeParams {
-    fn roles(&self) -> [Pubkey; 5] {
-        [self.master_minter, self.pauser, self.denylister, self.burner, self.attester]
+    /// The onboarder: the one given, or the denylister's key.
+    pub fn onboarder(&self) -> Pubkey {
+        self.onboarder.unwrap_or(self.denylister)
+    }
+
+    fn roles(&self) -> [Pubkey; 6] {
+        [self.master_minter, self.pauser, self.denylister, self.burner, self.attester, self.onboarder()]
     }
 }
 
@@ -215,9 +221,12 @@ pub fn handler(ctx: Context<Initialize>, params: InitializeParams) -> Result<()>
         next_proposal_id: 0,
         active_minters: 0,
         event_seq: 0,
-        reserved: [0; 63],
+        onboarder: params.onboarder(),
+        onboarding_required: params.onboarding_required,
+        reserved: [0; 30],
     });
     let seq = config.next_event_seq()?;
+    let onboarder = params.onboarder();
     write_account(&ctx.accounts.config.to_account_info(), config.as_ref())?;
     let admin = config.admin;
     emit_cpi!(Initialized {
@@ -232,6 +241,8 @@ pub fn handler(ctx: Context<Initialize>, params: InitializeParams) -> Result<()>
         denylister: params.denylister,
         burner: params.burner,
         attester: params.attester,
+        onboarder,
+        onboarding_required: params.onboarding_required,
     });
     Ok(())
 }
@@ -324,14 +335,16 @@ fn create_mint_account(accounts: &InitializeInfos, params: &InitializeParams) ->
     let mint_space = ExtensionType::try_calculate_account_len::<MintState>(&MINT_EXTENSIONS)?;
     let mint_lamports = Rent::get()?
         .minimum_balance(mint_space.checked_add(metadata.tlv_size_of()?).ok_or(Usd1Error::MathOverflow)?);
-    create_account(
-        CpiContext::new(
-            accounts.system_program.key(),
-            CreateAccount { from: accounts.admin.clone(), to: accounts.mint.clone() },
-        ),
-        mint_lamports,
-        mint_space as u64,
+    // Through the top-up path: lamports sent to the mint's address beforehand (anyone can)
+    // would make a plain CreateAccount fail. The mint keypair signs the transaction itself.
+    create_account_topped_up(
+        &accounts.admin,
+        &accounts.mint,
+        &accounts.system_program,
         &accounts.token_program.key(),
+        mint_space,
+        mint_lamports,
+        &[],
     )
 }
 

@@ -3,7 +3,7 @@ use crate::{
     error::Usd1Error,
     events::Minted,
     state::{Config, MintReceipt, Minter},
-    utils::{create_pda_account, is_denylisted, load_optional, token_account_of_mint, write_account},
+    utils::{create_pda_account, is_denylisted, load_optional, program_account_exists, token_account_of_mint, write_account},
 };
 use anchor_lang::prelude::*;
 use anchor_spl::{
@@ -57,6 +57,10 @@ pub struct MintTokens<'info> {
     /// CHECK: the recipient owner's DenylistEntry PDA (exists only while denylisted).
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), recipient_token.owner.as_ref()], bump)]
     pub recipient_denylist_entry: UncheckedAccount<'info>,
+    /// The recipient owner's Onboarded PDA `["onboarded", config, owner]` (v3; read while onboarding is required).
+    /// CHECK: the recipient owner's Onboarded PDA (exists only while onboarded); the seeds pin its address.
+    #[account(seeds = [ONBOARDED_SEED, config.key().as_ref(), recipient_token.owner.as_ref()], bump)]
+    pub recipient_onboarded: UncheckedAccount<'info>,
     /// The MintReceipt `["receipt", config, reference_hash]`, created here (an existing one is `DuplicateReference`).
     /// CHECK: the MintReceipt of this reference, created here; its existence means the reference was used.
     #[account(mut, seeds = [RECEIPT_SEED, config.key().as_ref(), params.reference_hash.as_ref()], bump)]
@@ -72,7 +76,7 @@ pub struct MintTokens<'info> {
 /// Checks, in SPEC order: mint scope not paused; signer is an active, not denylisted minter;
 /// amount > 0; not past `valid_until`; amount <= allowance; rate limit; supply cap; reserve gate; recipient not the Escrow
 /// or another Config-owned account, and its owner immutable (ImmutableOwner); recipient owner
-/// not denylisted; reference never used.
+/// not denylisted; v3: recipient owner onboarded while onboarding is required; reference never used.
 pub fn handler(ctx: Context<MintTokens>, params: MintParams) -> Result<()> {
     let clock = Clock::get()?;
     let amount = params.amount;
@@ -106,6 +110,10 @@ pub fn handler(ctx: Context<MintTokens>, params: MintParams) -> Result<()> {
     token_account_of_mint(&ctx.accounts.recipient_token.to_account_info(), &ctx.accounts.mint.key())?
         .require_can_receive(&config.key())?;
     require!(!is_denylisted(&ctx.accounts.recipient_denylist_entry), Usd1Error::Denylisted);
+    require!(
+        !config.onboarding_required || program_account_exists(&ctx.accounts.recipient_onboarded),
+        Usd1Error::NotOnboarded
+    );
     let receipt_info = ctx.accounts.receipt.to_account_info();
     require!(receipt_info.data_is_empty(), Usd1Error::DuplicateReference);
 

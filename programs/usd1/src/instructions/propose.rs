@@ -2,8 +2,11 @@ use crate::{
     constants::*,
     error::Usd1Error,
     events::ProposalCreated,
-    state::{validate_council, Config, Minter, Proposal, ProposalKind, SeizureDestination},
-    utils::{create_pda_account, is_denylisted, load_optional, now, write_account},
+    state::{validate_council, Config, Minter, Proposal, ProposalKind, Role, SeizureDestination},
+    utils::{
+        count_open_seizure, create_pda_account, denylist_entry_address, is_denylisted, load_optional, now,
+        require_none_denylisted, write_account,
+    },
 };
 use anchor_lang::prelude::*;
 
@@ -41,8 +44,15 @@ pub struct Propose<'info> {
     /// The minter's Minter account `["minter", config, minter]`.
     /// CHECK: for `SetAllowance` and `SetRateLimit`, the minter's account (must be active); checked in `validate`.
     pub minter_account: Option<UncheckedAccount<'info>>,
+    /// For `seize`: the owner's DenylistEntry (the owner must be denylisted); its count of open
+    /// seizures rises by one, which keeps the owner listed until the proposal closes.
+    /// CHECK: for `Seize`: the owner's DenylistEntry PDA (address checked in the handler).
+    #[account(mut)]
+    pub owner_denylist_entry: Option<UncheckedAccount<'info>>,
     /// The system program (creates accounts).
     pub system_program: Program<'info, System>,
+    // Remaining accounts: for `SetCouncil`, each new member's DenylistEntry PDA, in order; for
+    // `SetRole`, the key's DenylistEntry PDA. A denylisted key is given no seat and no role.
 }
 
 impl Propose<'_> {
@@ -60,7 +70,9 @@ impl Propose<'_> {
     }
 
     /// Returns the minter generation the proposal is bound to (0 for other kinds).
-    pub fn validate(&self, params: &ProposeParams) -> Result<u32> {
+    /// `denylist_entries` are the remaining accounts (the DenylistEntry PDAs of the keys a
+    /// council change or a role change names).
+    pub fn validate(&self, params: &ProposeParams, denylist_entries: &[AccountInfo]) -> Result<u32> {
         let config = &self.config;
         let proposer = self.proposer.key();
         require!(config.is_council_member(&proposer), Usd1Error::NotCouncilMember);
@@ -85,10 +97,24 @@ impl Propose<'_> {
             ProposalKind::SetCouncil { members, threshold } => {
                 validate_council(members, *threshold)?;
                 require!(!members.contains(&config.admin), Usd1Error::RoleConflict);
+                // v3: checked here, where the council decides, and not again at execution: a
+                // listing made while the proposal is open cannot veto an approved council change.
+                require_none_denylisted(&config.key(), members, denylist_entries)?;
+                Ok(0)
+            }
+            ProposalKind::SetRole { role, key } => {
+                require!(*key != Pubkey::default(), Usd1Error::RoleConflict);
+                if *role != Role::Admin {
+                    require!(*key != config.admin && config.pending_admin != Some(*key), Usd1Error::RoleConflict);
+                }
+                // As for a council change: checked when proposed, so the denylister cannot
+                // veto its own replacement by listing the new key.
+                require_none_denylisted(&config.key(), core::slice::from_ref(key), denylist_entries)?;
                 Ok(0)
             }
             ProposalKind::Seize { owner, amount, destination, .. } => {
-                // Whether the owner is denylisted is decided at execution (`NotDenylisted`).
+                // v3: the owner is denylisted first (one key, which freezes its accounts); the
+                // proposal then keeps it listed until executed or cancelled (`SeizurePending`).
                 require!(*amount > 0, Usd1Error::InvalidAmount);
                 require_keys_neq!(*owner, config.key(), Usd1Error::ProtectedAccount);
                 if let SeizureDestination::TokenAccount { address } = destination {
@@ -105,10 +131,15 @@ impl Propose<'_> {
     }
 }
 
-/// Council member: opens a proposal (allowance, council change, rate limit, config loosening or
-/// seizure); the proposer's approval counts.
+/// Council member: opens a proposal (allowance, council change, rate limit, config loosening,
+/// seizure or role change); the proposer's approval counts.
 pub fn handler(ctx: Context<Propose>, params: ProposeParams) -> Result<()> {
-    let minter_generation = ctx.accounts.validate(&params)?;
+    let minter_generation = ctx.accounts.validate(&params, ctx.remaining_accounts)?;
+    if let ProposalKind::Seize { owner, .. } = &params.kind {
+        let entry = ctx.accounts.owner_denylist_entry.as_ref().ok_or(Usd1Error::MissingAccount)?;
+        require_keys_eq!(entry.key(), denylist_entry_address(&ctx.accounts.config.key(), owner), Usd1Error::AccountMismatch);
+        count_open_seizure(entry, true)?;
+    }
     let now = now()?;
     let config = &mut ctx.accounts.config;
     let id = config.next_proposal_id;

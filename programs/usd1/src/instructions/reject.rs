@@ -4,7 +4,7 @@ use crate::{
     events::ProposalRejected,
     instructions::approve::ProposalIdParams,
     state::{Config, Proposal},
-    utils::now,
+    utils::{is_denylisted, now},
 };
 use anchor_lang::prelude::*;
 
@@ -12,7 +12,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 #[instruction(params: ProposalIdParams)]
 pub struct Reject<'info> {
-    /// A current council member who has not voted on this proposal.
+    /// A current council member, not denylisted, who has not voted on this proposal.
     pub voter: Signer<'info>,
     /// The USD1 mint (Token-2022); the Config's seed.
     /// CHECK: the Config's mint; its key is the Config's seed, so clients derive every other account from it.
@@ -28,6 +28,10 @@ pub struct Reject<'info> {
         bump = proposal.bump
     )]
     pub proposal: Box<Account<'info, Proposal>>,
+    /// The voter's DenylistEntry PDA (exists only while denylisted: a denylisted member cannot vote).
+    /// CHECK: the voter's DenylistEntry PDA (exists only while denylisted).
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), voter.key().as_ref()], bump)]
+    pub voter_denylist_entry: UncheckedAccount<'info>,
 }
 
 impl Reject<'_> {
@@ -39,6 +43,7 @@ impl Reject<'_> {
         require!(!proposal.is_expired(now()?), Usd1Error::ProposalExpired);
         require!(!proposal.is_rejected(config), Usd1Error::ProposalRejected);
         require!(!proposal.has_voted(&voter), Usd1Error::AlreadyVoted);
+        require!(!is_denylisted(&self.voter_denylist_entry), Usd1Error::Denylisted);
         Ok(())
     }
 }

@@ -3,11 +3,11 @@ use crate::{
     error::Usd1Error,
     events::RedemptionRejected,
     state::{Config, RedemptionRequest, RedemptionStatus},
-    utils::{escrow_transfer, is_denylisted, now, token_account_of_mint},
+    utils::{is_denylisted, now, token_account_of_mint, ConfigTokenActions},
 };
 use anchor_lang::prelude::*;
 use anchor_spl::{
-    token_2022::Token2022,
+    token_2022::{mint_to, MintTo, Token2022},
     token_interface::{Mint, TokenAccount},
 };
 
@@ -46,20 +46,15 @@ pub struct RejectRedemption<'info> {
     #[account(
         mut,
         seeds = [REDEMPTION_SEED, config.key().as_ref(), params.holder.as_ref(), params.reference_hash.as_ref()],
-        bump = request.bump,
-        has_one = holder_token @ Usd1Error::InvalidTokenAccount
+        bump = request.bump
     )]
     pub request: Box<Account<'info, RedemptionRequest>>,
-    /// CHECK: the request's source account (has_one on the request): receives the tokens back
-    /// while it still exists and the holder still owns it.
-    #[account(mut)]
-    pub holder_token: UncheckedAccount<'info>,
-    /// CHECK: the holder's associated token account (its address is derived here): receives
-    /// the tokens instead when the source account is gone or no longer the holder's. It may be
-    /// the source itself, and need not exist otherwise.
+    /// The holder's associated token account, which receives the tokens back (v3: always; the
+    /// client creates it idempotently in the same transaction).
+    /// CHECK: the holder's associated token account; the seeds pin its address, the handler reads it as the holder's.
     #[account(
         mut,
-        seeds = [request.holder.as_ref(), token_program.key().as_ref(), mint.key().as_ref()],
+        seeds = [params.holder.as_ref(), token_program.key().as_ref(), mint.key().as_ref()],
         seeds::program = ASSOCIATED_TOKEN_PROGRAM_ID,
         bump
     )]
@@ -72,8 +67,13 @@ pub struct RejectRedemption<'info> {
     pub token_program: Program<'info, Token2022>,
 }
 
-/// Burner: returns a pending request's escrowed tokens to the holder: to the source account
-/// while the holder still owns it, otherwise to the holder's associated token account.
+/// Burner: returns a pending request's escrowed tokens to the holder's associated token account.
+///
+/// v3: always that account, never the request's source: a holder could otherwise make its own
+/// request impossible to reject (close the source and re-create it without ImmutableOwner, or
+/// turn on MemoTransfer there). The tokens are burned from the Escrow and minted to the
+/// associated account (the Config is the Escrow's owner and the mint authority), so no
+/// transfer runs: no memo requirement, no hook. Supply ends where it was.
 ///
 /// A holder denylisted since the request cannot receive tokens: the rejection is
 /// refused with `Denylisted`, the tokens stay escrowed and the request stays
@@ -83,14 +83,8 @@ pub fn handler(ctx: Context<RejectRedemption>, params: RejectRedemptionParams) -
     require!(!ctx.accounts.config.redeem_paused, Usd1Error::RedemptionsPaused);
     require!(ctx.accounts.request.status == RedemptionStatus::Pending, Usd1Error::RedemptionNotPending);
     let holder = ctx.accounts.request.holder;
-    // Back to the source while the holder still owns it; otherwise (closed or re-owned) to the
-    // holder's associated account. Either way the receiving owner must be the holder: a
-    // re-owned source would hand the tokens to whoever owns it now.
     let mint_key = ctx.accounts.mint.key();
-    let source_still_holders =
-        token_account_of_mint(&ctx.accounts.holder_token.to_account_info(), &mint_key).is_ok_and(|source| source.owner == holder);
-    let receiving = if source_still_holders { &ctx.accounts.holder_token } else { &ctx.accounts.holder_associated_token };
-    let receiving = receiving.to_account_info();
+    let receiving = ctx.accounts.holder_associated_token.to_account_info();
     let view = token_account_of_mint(&receiving, &mint_key)?;
     require_keys_eq!(view.owner, holder, Usd1Error::InvalidTokenAccount);
     view.require_can_receive(&ctx.accounts.config.key())?;
@@ -99,16 +93,18 @@ pub fn handler(ctx: Context<RejectRedemption>, params: RejectRedemptionParams) -
 
     let config = &ctx.accounts.config;
     let seeds = config.signer_seeds();
-    escrow_transfer(
-        &ctx.accounts.token_program.to_account_info(),
-        &ctx.accounts.mint.to_account_info(),
-        &ctx.accounts.escrow.to_account_info(),
-        &receiving,
-        &config.to_account_info(),
-        &config.to_account_info(),
-        &seeds,
+    let signer: &[&[&[u8]]] = &[&seeds];
+    let (token_program, mint_info, config_info) =
+        (ctx.accounts.token_program.to_account_info(), ctx.accounts.mint.to_account_info(), config.to_account_info());
+    ConfigTokenActions::new(&token_program, &mint_info, &config_info, signer)?
+        .burn(&ctx.accounts.escrow.to_account_info(), amount)?;
+    mint_to(
+        CpiContext::new_with_signer(
+            token_program.key(),
+            MintTo { mint: mint_info, to: receiving, authority: config_info },
+            signer,
+        ),
         amount,
-        config.decimals,
     )?;
 
     let request = &mut ctx.accounts.request;

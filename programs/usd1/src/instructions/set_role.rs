@@ -9,7 +9,7 @@ use anchor_lang::prelude::*;
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct SetRoleParams {
-    /// The single-key role assigned.
+    /// The single-key role assigned (`admin` is refused: `CouncilRequired`).
     pub role: Role,
     /// Its new holder: not the admin, not the pending admin, not denylisted.
     pub key: Pubkey,
@@ -41,6 +41,8 @@ pub struct SetRole<'info> {
 
 impl SetRole<'_> {
     pub fn validate(&self, params: &SetRoleParams) -> Result<()> {
+        // The admin hands over with `transfer_admin` / `accept_admin`; only the council replaces it.
+        require!(params.role != Role::Admin, Usd1Error::CouncilRequired);
         let key = params.key;
         let config = &self.config;
         require!(
@@ -54,7 +56,7 @@ impl SetRole<'_> {
     }
 }
 
-/// Admin: assigns a single-key role (master_minter, pauser, denylister, burner, attester).
+/// Admin: assigns a single-key role (master_minter, pauser, denylister, burner, attester, onboarder).
 pub fn handler(ctx: Context<SetRole>, params: SetRoleParams) -> Result<()> {
     let config = &mut ctx.accounts.config;
     let previous = config.role_holder(params.role);

@@ -49,6 +49,7 @@ pub fn handler(ctx: Context<UpdateConfig>, params: UpdateConfigParams) -> Result
         proposal_ttl_secs: config.proposal_ttl_secs,
         reserve_gate: config.reserve_gate,
         attestation_max_age_secs: config.attestation_max_age_secs,
+        onboarding_required: config.onboarding_required,
     });
     Ok(())
 }

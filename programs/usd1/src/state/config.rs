@@ -1,7 +1,8 @@
 use crate::{constants::*, error::Usd1Error};
 use anchor_lang::prelude::*;
 
-/// The single-key roles the admin assigns (SPEC section 3).
+/// The roles one key holds (SPEC section 3). The admin assigns the single-key roles with
+/// `set_role`; the council can replace any of them, and the admin, with a `set_role` proposal.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
 pub enum Role {
     MasterMinter,
@@ -9,6 +10,17 @@ pub enum Role {
     Denylister,
     Burner,
     Attester,
+    /// v3: onboards and offboards the wallets mints may reach.
+    Onboarder,
+    /// v3: the admin itself; only a council `set_role` proposal names it (the admin hands
+    /// over with `transfer_admin` / `accept_admin`).
+    Admin,
+}
+
+impl Role {
+    /// The roles a single key holds beside the admin (what `set_role` assigns and role hygiene checks).
+    pub const SINGLE_KEY: [Role; 6] =
+        [Role::MasterMinter, Role::Pauser, Role::Denylister, Role::Burner, Role::Attester, Role::Onboarder];
 }
 
 /// What a pause or unpause acts on (SPEC section 9).
@@ -74,8 +86,12 @@ pub struct Config {
     pub active_minters: u32,
     /// The `seq` of the last event emitted for this config.
     pub event_seq: u64,
+    /// v3: onboards and offboards the wallets mints may reach.
+    pub onboarder: Pubkey,
+    /// v3: while on, `mint` refuses a recipient owner without an `Onboarded` account.
+    pub onboarding_required: bool,
     /// Room for fields added by later versions without a migration.
-    pub reserved: [u8; 63],
+    pub reserved: [u8; 30],
 }
 
 impl Config {
@@ -103,6 +119,8 @@ impl Config {
             Role::Denylister => self.denylister,
             Role::Burner => self.burner,
             Role::Attester => self.attester,
+            Role::Onboarder => self.onboarder,
+            Role::Admin => self.admin,
         }
     }
 
@@ -113,12 +131,14 @@ impl Config {
             Role::Denylister => self.denylister = key,
             Role::Burner => self.burner = key,
             Role::Attester => self.attester = key,
+            Role::Onboarder => self.onboarder = key,
+            Role::Admin => self.admin = key,
         }
     }
 
     /// True when `key` holds any single-key operational role.
     pub fn holds_any_role(&self, key: &Pubkey) -> bool {
-        [Role::MasterMinter, Role::Pauser, Role::Denylister, Role::Burner, Role::Attester]
+        Role::SINGLE_KEY
             .iter()
             .any(|role| self.role_holder(*role) == *key)
     }
@@ -164,11 +184,15 @@ pub fn validate_council(members: &[Pubkey], threshold: u8) -> Result<()> {
     Ok(())
 }
 
-/// Timelock, proposal lifetime and attestation age must be usable values.
+/// Timelock, proposal lifetime and attestation age must be usable values. v3: a proposal
+/// leaves the council at least `MIN_APPROVAL_WINDOW_SECS` to reach its threshold
+/// (`timelock_secs + MIN_APPROVAL_WINDOW_SECS <= proposal_ttl_secs`), so no timing change can
+/// make every later proposal, the council's undo included, expire before it can be executed.
 pub fn validate_timing(timelock_secs: u64, proposal_ttl_secs: u64, attestation_max_age_secs: u64) -> Result<()> {
     require!(timelock_secs <= MAX_TIMELOCK_SECS, Usd1Error::InvalidConfig);
+    let shortest_lifetime = timelock_secs.checked_add(MIN_APPROVAL_WINDOW_SECS).ok_or(Usd1Error::InvalidConfig)?;
     require!(
-        proposal_ttl_secs > timelock_secs && proposal_ttl_secs <= MAX_PROPOSAL_TTL_SECS,
+        proposal_ttl_secs >= shortest_lifetime && proposal_ttl_secs <= MAX_PROPOSAL_TTL_SECS,
         Usd1Error::InvalidConfig
     );
     require!(attestation_max_age_secs > 0, Usd1Error::InvalidConfig);
@@ -212,6 +236,8 @@ pub struct UpdateConfigParams {
     pub reserve_gate: Option<bool>,
     /// New maximum age of a reserve attestation, in seconds.
     pub attestation_max_age_secs: Option<u64>,
+    /// v3: turn the onboarding requirement on (the admin may) or off (the council only).
+    pub onboarding_required: Option<bool>,
 }
 
 impl UpdateConfigParams {
@@ -221,10 +247,12 @@ impl UpdateConfigParams {
             && self.proposal_ttl_secs.is_none()
             && self.reserve_gate.is_none()
             && self.attestation_max_age_secs.is_none()
+            && self.onboarding_required.is_none()
     }
 
     /// Whether every field only lowers risk against `config`: a lower or new cap, a longer
-    /// timelock, a shorter proposal lifetime, the reserve gate on, a shorter attestation age.
+    /// timelock, a shorter proposal lifetime, the reserve gate on, a shorter attestation age,
+    /// onboarding required.
     pub fn only_tightens(&self, config: &Config) -> bool {
         let cap = match (self.supply_cap, config.supply_cap) {
             (SupplyCapUpdate::Unchanged, _) | (SupplyCapUpdate::Set { .. }, None) | (SupplyCapUpdate::Remove, None) => true,
@@ -235,6 +263,7 @@ impl UpdateConfigParams {
             && self.proposal_ttl_secs.map_or(true, |secs| secs <= config.proposal_ttl_secs)
             && self.reserve_gate.map_or(true, |gate| gate || !config.reserve_gate)
             && self.attestation_max_age_secs.map_or(true, |secs| secs <= config.attestation_max_age_secs)
+            && self.onboarding_required.map_or(true, |required| required || !config.onboarding_required)
     }
 
     /// Check the values (`NothingToUpdate`, `InvalidConfig`) against `config` as it would become.
@@ -266,6 +295,9 @@ impl UpdateConfigParams {
         }
         if let Some(secs) = self.attestation_max_age_secs {
             config.attestation_max_age_secs = secs;
+        }
+        if let Some(required) = self.onboarding_required {
+            config.onboarding_required = required;
         }
     }
 }

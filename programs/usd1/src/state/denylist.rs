@@ -11,6 +11,9 @@ pub struct DenylistEntry {
     pub reason_hash: [u8; 32],
     pub added_at: i64,
     pub added_by: Pubkey,
+    /// v3: open seize proposals naming this wallet; while any is open the wallet cannot be
+    /// unlisted (`SeizurePending`), so an approved seizure cannot be dodged.
+    pub open_seizures: u32,
 }
 
 impl DenylistEntry {

@@ -1,6 +1,7 @@
 pub mod config;
 pub mod denylist;
 pub mod minter;
+pub mod onboarded;
 pub mod proposal;
 pub mod receipt;
 pub mod redemption;
@@ -8,6 +9,7 @@ pub mod redemption;
 pub use config::*;
 pub use denylist::*;
 pub use minter::*;
+pub use onboarded::*;
 pub use proposal::*;
 pub use receipt::*;
 pub use redemption::*;

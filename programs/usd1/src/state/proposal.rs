@@ -1,6 +1,6 @@
 use crate::{
     constants::*,
-    state::{Config, RateLimit, UpdateConfigParams},
+    state::{Config, RateLimit, Role, UpdateConfigParams},
 };
 use anchor_lang::prelude::*;
 
@@ -34,6 +34,9 @@ pub enum ProposalKind {
     /// Lawful order: take `amount` base units from the token accounts of denylisted `owner`
     /// and send them to `destination` or burn them. `order_hash` is sha256 of the order's reference.
     Seize { owner: Pubkey, amount: u64, destination: SeizureDestination, order_hash: [u8; 32] },
+    /// v3, council recovery: give `role` (any single-key role, or `admin`) to `key`, replacing
+    /// its holder; role hygiene applies at execution.
+    SetRole { role: Role, key: Pubkey },
 }
 
 #[account]
@@ -72,7 +75,10 @@ impl Proposal {
     pub fn allowance_minter(&self) -> Option<Pubkey> {
         match self.kind {
             ProposalKind::SetAllowance { minter, .. } | ProposalKind::SetRateLimit { minter, .. } => Some(minter),
-            ProposalKind::SetCouncil { .. } | ProposalKind::UpdateConfig { .. } | ProposalKind::Seize { .. } => None,
+            ProposalKind::SetCouncil { .. }
+            | ProposalKind::UpdateConfig { .. }
+            | ProposalKind::Seize { .. }
+            | ProposalKind::SetRole { .. } => None,
         }
     }
 
