@@ -41,6 +41,11 @@ pub fn decode_denylist_entry(data: &[u8]) -> Result<DenylistEntry, DecodeError> 
     decode_program_account("DenylistEntry", data)
 }
 
+/// v3: a wallet's `Onboarded` account (`["onboarded", config, wallet]`).
+pub fn decode_onboarded(data: &[u8]) -> Result<crate::OnboardedWallet, DecodeError> {
+    decode_program_account("OnboardedWallet", data)
+}
+
 /// The sorted list of denylisted wallets the hook reads.
 pub fn decode_denylist_registry(data: &[u8]) -> Result<DenylistRegistry, DecodeError> {
     decode_program_account("DenylistRegistry", data)

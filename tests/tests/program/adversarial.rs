@@ -443,3 +443,21 @@ async fn a_prefunded_escrow_address_does_not_block_initialize() {
     let escrow_account = fixture.ledger.token_account(&escrow).await.unwrap().expect("escrow is a token account");
     assert_eq!((escrow_account.mint, escrow_account.owner), (mint, pda::config_address(&mint)));
 }
+
+#[tokio::test]
+async fn a_prefunded_mint_address_does_not_block_initialize() {
+    // Issue 21: the mint's address is known before `initialize` (its keypair is generated first,
+    // and a prepared transaction shows it); lamports sent there made CreateAccount fail.
+    let mut fixture = Fixture::uninitialized().await;
+    let mint = fixture.mint_key();
+    fixture.ledger.fund(&mint, 5_000_000);
+    let params = default_params(&fixture.keys());
+    let (admin, mint_keypair) = (fixture.admin.insecure_clone(), fixture.mint.insecure_clone());
+    fixture.ledger.expect_ok(instructions::initialize(&admin.pubkey(), &mint, params), &[&admin, &mint_keypair]).await;
+    let info = fixture.ledger.mint_info(&mint).await.unwrap();
+    assert_eq!(info.supply, 0);
+    let account = fixture.ledger.account(&mint).await.unwrap().expect("the mint exists");
+    assert_eq!(account.owner, usd1_client::TOKEN_2022_PROGRAM_ID);
+    let rent = fixture.ledger.rent_exempt_minimum(account.data.len()).await.unwrap();
+    assert!(account.lamports >= rent, "the mint stays rent-exempt");
+}

@@ -13,6 +13,7 @@ mod integrator_fixtures;
 mod metadata;
 mod mint;
 mod minters;
+mod onboarding;
 mod pause;
 mod properties;
 mod proposals;

@@ -20,7 +20,7 @@ use usd1_client::{
     instructions::{self, ExecuteAccounts, SeizureAccounts},
     pda, reference_hash, token,
     transfer::{transfer_checked_between, TransferEnd},
-    PauseScope, ProposalKind, RedemptionStatus, SeizureDestination, SupplyCapUpdate, UpdateConfigParams,
+    PauseScope, ProposalKind, RedemptionStatus, Role, SeizureDestination, SupplyCapUpdate, UpdateConfigParams,
 };
 
 const HOLDERS: usize = 4; // alice, bob, carol, and the burner (who can hold tokens too)
@@ -81,6 +81,11 @@ enum Step {
     AdminSetCap { tokens: u64 },
     DecreaseAllowance { tokens: u64 },
     Warp { secs: i64 },
+    /// v3: the onboarder (the denylister's key) onboards / offboards a holder.
+    Onboard(usize),
+    Offboard(usize),
+    /// v3: the admin turns `onboarding_required` on (tightening; off is the council's `Choice::Onboarding`).
+    RequireOnboarding,
 }
 
 /// What a `Propose` step asks for.
@@ -92,12 +97,18 @@ enum Choice {
     Cap { tokens: u64 },
     /// A `Seize` step's proposal (proposed, approved and executed or withdrawn in that step).
     Seizure,
+    /// v3 council recovery: `set_role` of the attester to one of two spare keys (`key` 0 or 1).
+    Attester { key: usize },
+    /// v3: an `update_config` proposal turning `onboarding_required` off.
+    OnboardingOff,
 }
 
 fn choice() -> impl Strategy<Value = Choice> {
     prop_oneof![
         (1u64..=200).prop_map(|tokens| Choice::Allowance { tokens }),
         (50u64..=20_000).prop_map(|tokens| Choice::Cap { tokens }),
+        (0usize..2).prop_map(|key| Choice::Attester { key }),
+        Just(Choice::OnboardingOff),
     ]
 }
 
@@ -131,6 +142,9 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (50u64..=20_000).prop_map(|tokens| Step::AdminSetCap { tokens }),
         1 => (1u64..=100).prop_map(|tokens| Step::DecreaseAllowance { tokens }),
         1 => (1i64..=100_000).prop_map(|secs| Step::Warp { secs }),
+        2 => (0..HOLDERS).prop_map(Step::Onboard),
+        1 => (0..HOLDERS).prop_map(Step::Offboard),
+        1 => Just(Step::RequireOnboarding),
     ]
 }
 
@@ -169,6 +183,11 @@ struct Model {
     redeem_paused: bool,
     transfers_paused: bool,
     event_seq: u64,
+    /// v3: which holders have an Onboarded account, and whether mints need one.
+    onboarded: [bool; HOLDERS],
+    onboarding_required: bool,
+    /// v3: the attester after council `set_role` proposals: None (the initial key) or a spare key's index.
+    attester: Option<usize>,
 }
 
 impl Default for Model {
@@ -197,6 +216,9 @@ impl Default for Model {
             redeem_paused: false,
             transfers_paused: false,
             event_seq: 0,
+            onboarded: [false; HOLDERS],
+            onboarding_required: false,
+            attester: None,
         }
     }
 }
@@ -335,6 +357,9 @@ impl Model {
                 }
                 if self.denylisted[holder] {
                     return Err("Denylisted");
+                }
+                if self.onboarding_required && !self.onboarded[holder] {
+                    return Err("NotOnboarded");
                 }
                 if self.mint_references.contains_key(&reference) {
                     return Err("DuplicateReference");
@@ -569,6 +594,7 @@ impl Model {
                 let amount = match choice {
                     Choice::Allowance { tokens } => self.allowance + tokens * ONE_TOKEN,
                     Choice::Cap { tokens } => tokens * ONE_TOKEN,
+                    Choice::Attester { .. } | Choice::OnboardingOff => 0,
                     Choice::Seizure => unreachable!("`Propose` steps never choose a seizure"),
                 };
                 self.proposals.push(ModelProposal { proposer: member, choice, amount, approvals: vec![member], rejections: vec![], open: true });
@@ -619,6 +645,14 @@ impl Model {
                         self.supply_cap = proposal.amount;
                         Ok(2)
                     }
+                    Choice::Attester { key } => {
+                        self.attester = Some(key);
+                        Ok(2)
+                    }
+                    Choice::OnboardingOff => {
+                        self.onboarding_required = false;
+                        Ok(2)
+                    }
                     Choice::Seizure => unreachable!("seizure proposals close in their own step"),
                 }
             }
@@ -643,6 +677,27 @@ impl Model {
                 Ok(1)
             }
             Step::Warp { .. } => Ok(0),
+            Step::Onboard(holder) => {
+                if self.denylisted[holder] {
+                    return Err("Denylisted");
+                }
+                if self.onboarded[holder] {
+                    return Err("AlreadyOnboarded");
+                }
+                self.onboarded[holder] = true;
+                Ok(1)
+            }
+            Step::Offboard(holder) => {
+                if !self.onboarded[holder] {
+                    return Err("NotOnboarded");
+                }
+                self.onboarded[holder] = false;
+                Ok(1)
+            }
+            Step::RequireOnboarding => {
+                self.onboarding_required = true;
+                Ok(1)
+            }
         }
     }
 }
@@ -650,6 +705,8 @@ impl Model {
 struct World {
     fixture: Fixture,
     minter: Keypair,
+    /// v3: the keys `Choice::Attester` proposals give the attester role to.
+    spare_attesters: [Keypair; 2],
     holders: Vec<Keypair>,
     /// Every token account the model knows, by index.
     accounts: [Pubkey; ACCOUNTS],
@@ -679,7 +736,7 @@ impl World {
             let approve = token::approve_delegate(&accounts[index], &mint, &holder.pubkey(), &delegate, u64::MAX, DECIMALS);
             fixture.ledger.expect_ok_all(&[approve], &[holder]).await;
         }
-        World { fixture, minter, holders, accounts }
+        World { fixture, minter, spare_attesters: [Keypair::new(), Keypair::new()], holders, accounts }
     }
 
     /// The key of a denylistable party.
@@ -850,6 +907,10 @@ impl World {
                     Choice::Cap { tokens } => ProposalKind::UpdateConfig {
                         change: UpdateConfigParams { supply_cap: SupplyCapUpdate::Set { cap: tokens * ONE_TOKEN }, ..Default::default() },
                     },
+                    Choice::Attester { key } => ProposalKind::SetRole { role: Role::Attester, key: self.spare_attesters[key].pubkey() },
+                    Choice::OnboardingOff => {
+                        ProposalKind::UpdateConfig { change: UpdateConfigParams { onboarding_required: Some(false), ..Default::default() } }
+                    }
                     Choice::Seizure => unreachable!("`Propose` steps never choose a seizure"),
                 };
                 let proposer = self.fixture.council[member].insecure_clone();
@@ -891,6 +952,18 @@ impl World {
                 self.fixture.ledger.warp_secs(secs).await.unwrap();
                 return Ok(0);
             }
+            Step::Onboard(holder) => {
+                let onboarder = self.fixture.denylister.insecure_clone();
+                (instructions::onboard(&onboarder.pubkey(), &mint, &key(self, holder), reference_hash("kyc")), onboarder)
+            }
+            Step::Offboard(holder) => {
+                let onboarder = self.fixture.denylister.insecure_clone();
+                (instructions::offboard(&onboarder.pubkey(), &mint, &key(self, holder)), onboarder)
+            }
+            Step::RequireOnboarding => {
+                let change = UpdateConfigParams { onboarding_required: Some(true), ..Default::default() };
+                (instructions::update_config(&self.fixture.admin.pubkey(), &mint, change), self.fixture.admin.insecure_clone())
+            }
         };
         let first_seq = model_before.event_seq + setup_events(step, model_before, false) + 1;
         match self.fixture.ledger.send(&[instruction], &[&signer]).await {
@@ -920,6 +993,26 @@ impl World {
     async fn check(&mut self, model: &Model, before: &Model, step: &Step) {
         let mint = self.fixture.mint_key();
         let config = self.fixture.config().await;
+        // 9 (v3). While onboarding is required, a mint that happened reached an onboarded owner
+        // (its Onboarded account is on chain now: no step both mints and offboards).
+        let config_key = usd1_client::pda::config_address(&mint);
+        if let Step::Mint { holder, .. } = *step {
+            if before.onboarding_required && model.total_minted > before.total_minted {
+                let onboarded = self.fixture.ledger.account(&usd1_client::pda::onboarded_address(&config_key, &self.holders[holder].pubkey())).await.unwrap();
+                assert!(onboarded.is_some_and(|account| account.owner == usd1_client::PROGRAM_ID), "invariant 9: minted to an owner not onboarded");
+            }
+        }
+        assert_eq!(config.onboarding_required, model.onboarding_required, "onboarding_required");
+        for holder in 0..HOLDERS {
+            let onboarded = self.fixture.ledger.account(&usd1_client::pda::onboarded_address(&config_key, &self.holders[holder].pubkey())).await.unwrap();
+            assert_eq!(onboarded.is_some(), model.onboarded[holder], "Onboarded account of holder {holder}");
+        }
+        // 4 / 9 (v3). A role changes only through an executed council proposal.
+        let attester = match model.attester {
+            Some(index) => self.spare_attesters[index].pubkey(),
+            None => self.fixture.attester.pubkey(),
+        };
+        assert_eq!(config.attester, attester, "invariant 4: the attester changed outside an executed set_role proposal");
         let supply = self.fixture.ledger.mint_info(&mint).await.unwrap().supply;
         // 1. supply <= minted - burned; the difference is exactly the holders' direct burns.
         let net = config.total_minted - config.total_burned;
@@ -1099,7 +1192,7 @@ async fn a_fixed_sequence_through_pauses_denylists_redemptions_and_seizures() {
         Vote { member: 2, slot: 5, approve: true },
         Vote { member: 1, slot: 5, approve: true },
         Execute { slot: 5 },
-        // Denylisted role holders lose their powers.
+        // v3: a council member cannot be listed (CouncilRequired); a listed minter loses its power.
         DenylistAdd(PARTY_COUNCIL_MEMBER),
         Propose { member: 1, choice: Choice::Allowance { tokens: 5 } },
         Propose { member: 0, choice: Choice::Allowance { tokens: 5 } },
@@ -1109,6 +1202,24 @@ async fn a_fixed_sequence_through_pauses_denylists_redemptions_and_seizures() {
         Mint { holder: 2, tokens: 1, reference: 9 },
         DenylistRemove(PARTY_MINTER),
         Mint { holder: 2, tokens: 1, reference: 9 },
+        // v3: two keys turn (onboarding), and council recovery of a role.
+        Onboard(1),
+        RequireOnboarding,
+        Mint { holder: 2, tokens: 1, reference: 8 },
+        Mint { holder: 1, tokens: 1, reference: 8 },
+        DenylistAdd(2),
+        Onboard(2),
+        DenylistRemove(2),
+        Onboard(2),
+        Offboard(1),
+        Mint { holder: 1, tokens: 1, reference: 7 },
+        Propose { member: 0, choice: Choice::Attester { key: 1 } },
+        Vote { member: 2, slot: 7, approve: true },
+        Execute { slot: 7 },
+        Propose { member: 1, choice: Choice::OnboardingOff },
+        Vote { member: 0, slot: 8, approve: true },
+        Execute { slot: 8 },
+        Mint { holder: 1, tokens: 1, reference: 7 },
     ])
     .await;
 }
