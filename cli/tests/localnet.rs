@@ -393,7 +393,7 @@ fn the_ops_kit_works_through_localnet() {
     deployment.ok("minter", &["mint", "--to", &alice, "--amount", "30", "--reference", "wire-1"]);
     let alice_key = stdout(&usd1().args(["keygen", "--outfile", &alice]).output().unwrap()).trim().to_string();
 
-    // Sanctions sync over --url: token accounts found with getProgramAccounts, entries read back.
+    // Sanctions sync over --url: each wallet's token accounts found with getTokenAccountsByOwner, entries read back.
     let list = deployment.path("list.csv");
     let mut text = format!("wallet,reason\n{alice_key},CASE-ALICE\n");
     for index in 0..30 {
@@ -406,7 +406,9 @@ fn the_ops_kit_works_through_localnet() {
     assert_eq!((again["transactions_sent"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(31)), "{again}");
     deployment.ok("d", &["denylist-remove", "--wallet", &alice_key]);
     std::fs::write(&list, format!("wallet,reason\n{},CASE-NEW\n", solana_pubkey::Pubkey::new_unique())).unwrap();
-    let replaced = deployment.json("d", &["denylist", "sync", "--list", &list]);
+    let kept = deployment.json("d", &["denylist", "sync", "--list", &list, "--dry-run"]);
+    assert_eq!((kept["removed"].as_array().map(Vec::len), kept["listed_not_on_list"].as_array().map(Vec::len)), (Some(0), Some(30)), "{kept}");
+    let replaced = deployment.json("d", &["denylist", "sync", "--list", &list, "--remove-unlisted"]);
     assert_eq!((replaced["added"].as_array().map(Vec::len), replaced["removed"].as_array().map(Vec::len)), (Some(1), Some(30)), "{replaced}");
     // An airdrop to an existing account adds lamports and keeps its data (the mint stays a mint).
     let mint_key = stdout(&usd1().args(["keygen", "--outfile", &deployment.path("mint.json")]).output().unwrap()).trim().to_string();

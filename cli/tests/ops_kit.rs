@@ -119,7 +119,13 @@ fn a_sanctions_list_sync_applies_the_exact_diff_resumes_and_is_idempotent() {
 
     // The 1,000-wallet update: 250 stay, 250 go, 750 come. A dry run changes nothing.
     let second = deployment.write_list("second.csv", &wallets[250..]);
-    let (ok, dry) = deployment.json("d", &["denylist", "sync", "--list", &second, "--dry-run"]);
+    // Without --remove-unlisted, entries the list does not name stay and are reported (issue 21:
+    // hand-made entries such as court freezes are not the list's to lift).
+    let (ok, kept) = deployment.json("d", &["denylist", "sync", "--list", &second, "--dry-run"]);
+    assert!(ok, "{kept}");
+    assert_eq!(strings(&kept["removed"]), Vec::<String>::new());
+    assert_eq!(strings(&kept["listed_not_on_list"]), sorted(&wallets[..250]));
+    let (ok, dry) = deployment.json("d", &["denylist", "sync", "--list", &second, "--dry-run", "--remove-unlisted"]);
     assert!(ok, "{dry}");
     assert_eq!((dry["unchanged"].as_u64(), dry["transactions_sent"].as_u64()), (Some(250), Some(0)));
     assert_eq!(strings(&dry["added"]), sorted(&wallets[500..]));
@@ -127,23 +133,23 @@ fn a_sanctions_list_sync_applies_the_exact_diff_resumes_and_is_idempotent() {
 
     // Interrupted after 40 transactions (a crash or a change window): the rest is deferred...
     // Removing 250 wallets is more than a sync removes unasked (100): refused, nothing sent.
-    let (ok, refused) = deployment.json("d", &["denylist", "sync", "--list", &second]);
+    let (ok, refused) = deployment.json("d", &["denylist", "sync", "--list", &second, "--remove-unlisted"]);
     assert!(!ok);
     assert_eq!((refused["error"].as_str(), refused["removals"].as_u64(), refused["transactions_sent"].as_u64()), (Some("TooManyRemovals"), Some(250), Some(0)), "{refused}");
     // An empty list would unlist everyone: refused, nothing sent.
     let empty = deployment.path("empty.csv");
     std::fs::write(&empty, "wallet,reason
 ").unwrap();
-    let (ok, refused) = deployment.json("d", &["denylist", "sync", "--list", &empty, "--max-removals", "100000"]);
+    let (ok, refused) = deployment.json("d", &["denylist", "sync", "--list", &empty, "--max-removals", "100000", "--remove-unlisted"]);
     assert!(!ok);
     assert_eq!(refused["error"], "EmptyList", "{refused}");
-    let (ok, partial) = deployment.json("d", &["denylist", "sync", "--list", &second, "--max-removals", "250", "--max-transactions", "40"]);
+    let (ok, partial) = deployment.json("d", &["denylist", "sync", "--list", &second, "--max-removals", "250", "--max-transactions", "40", "--remove-unlisted"]);
     assert!(!ok, "an interrupted sync does not report success");
     assert_eq!(partial["transactions_sent"], 40);
     let (done_added, done_removed) = (partial["added"].as_array().unwrap().len(), partial["removed"].as_array().unwrap().len());
     assert!(!partial["deferred"].as_array().unwrap().is_empty());
     // ...and running it again applies exactly what is left.
-    let (ok, rest) = deployment.json("d", &["denylist", "sync", "--list", &second, "--max-removals", "250"]);
+    let (ok, rest) = deployment.json("d", &["denylist", "sync", "--list", &second, "--max-removals", "250", "--remove-unlisted"]);
     assert!(ok, "{rest}");
     assert_eq!(done_added + rest["added"].as_array().unwrap().len(), 750);
     assert_eq!(done_removed + rest["removed"].as_array().unwrap().len(), 250);
@@ -343,4 +349,50 @@ fn a_kit_whose_role_key_lives_elsewhere_is_signed_with_the_sign_only_flow() {
     let (ok, fired) = deployment.json("admin", &["--signer", &signature, "emergency-kit", "fire", &file]);
     assert!(ok, "{fired}");
     assert_eq!(fired["events"][0]["event"], "Paused");
+}
+
+#[test]
+fn a_wallet_with_a_hundred_token_accounts_is_denylisted_and_all_of_them_frozen_by_one_command() {
+    // Issue 21: anyone can open token accounts for any owner (no signature, a little rent);
+    // 17 of them used to make `denylist-add` refuse with TooManyAccounts, and the wallet never
+    // entered the registry. Now the entry is written with 16 (funded first) and the rest frozen.
+    let deployment = Deployment::new();
+    let sanctioned = keygen(&deployment.path("sanctioned.json"));
+    deployment.ok("minter", &["mint", "--to", &sanctioned, "--amount", "5", "--reference", "wire-1"]);
+    for index in 0..99 {
+        let account = deployment.path(&format!("account-{index}.json"));
+        keygen(&account);
+        deployment.ok("admin", &["token-account", "--owner", &sanctioned, "--name", &account]);
+    }
+    let (ok, listed) = deployment.json("d", &["denylist-add", "--wallet", &sanctioned, "--reason", "OFAC-SDN-1"]);
+    assert!(ok, "{listed}");
+    let first = listed["events"][0]["frozen_accounts"].as_array().unwrap().len();
+    assert_eq!(first, 16, "{listed}");
+    let follow_up: usize = listed["follow_up"].as_array().unwrap().iter().map(|sent| sent["accounts"].as_array().unwrap().len()).sum();
+    assert_eq!(first + follow_up, 100, "{listed}");
+    let events = deployment.events();
+    let frozen = events.iter().filter(|event| event["event"] == "AccountFrozen").count();
+    assert_eq!(frozen, 84, "every remaining account frozen by a follow-up `freeze`");
+    // Re-running is safe: already listed, nothing left to freeze.
+    let (ok, again) = deployment.json("d", &["denylist-add", "--wallet", &sanctioned, "--reason", "OFAC-SDN-1"]);
+    assert!(!ok);
+    assert_eq!(again["error"], "Denylisted", "{again}");
+}
+
+#[test]
+fn a_kit_missing_a_minter_added_since_is_not_ready() {
+    let deployment = Deployment::new();
+    let kit = deployment.path("kit");
+    let (ok, prepared) = deployment.json("admin", &["emergency-kit", "prepare", "--out", &kit, "--pauser", &deployment.path("p.json"), "--master-minter", &deployment.path("mm.json")]);
+    assert!(ok, "{prepared}");
+    let newcomer = deployment.path("m3.json");
+    let newcomer_key = keygen(&newcomer);
+    deployment.ok("mm", &["configure-minter", "--minter", &newcomer]);
+    let (ok, check) = deployment.json("admin", &["emergency-kit", "check", &kit]);
+    assert!(!ok, "{check}");
+    let missing: Vec<&Value> = check["results"].as_array().unwrap().iter().filter(|result| result["reason"] == "MISSING").collect();
+    assert_eq!(missing.len(), 1, "{check}");
+    assert!(missing[0]["file"].as_str().unwrap().contains(&newcomer_key), "{check}");
+    let text = deployment.run("admin", &["emergency-kit", "check", &kit]);
+    assert!(stdout(&text).contains("MISSING"), "{}", stdout(&text));
 }
