@@ -187,6 +187,10 @@ async fn every_instruction_in_its_worst_case_stays_within_its_published_compute_
     fixture.create_token_account(&alice.pubkey()).await;
     let mint_instruction = fixture.mint_instruction(&minter, &alice.pubkey(), 100 * ONE_TOKEN, "wire-worst");
     within_limit(&mut fixture, "mint (rate limit, reserve gate)", mint_instruction, &[&minter]).await;
+    // v3: onboarding (the mint with the requirement on is measured in its own test below).
+    let onboarder = fixture.denylister.insecure_clone();
+    let onboard = instructions::onboard(&onboarder.pubkey(), &mint, &alice.pubkey(), usd1_client::reference_hash("kyc-alice"));
+    within_limit(&mut fixture, "onboard", onboard, &[&onboarder]).await;
     within_limit(&mut fixture, "decrease_allowance", instructions::decrease_allowance(&master.pubkey(), &mint, &minter.pubkey(), ONE_TOKEN), &[&master]).await;
 
     // The holder side: a hooked transfer, a redemption completed and one rejected, a burn.
@@ -281,5 +285,33 @@ async fn every_instruction_in_its_worst_case_stays_within_its_published_compute_
     let extra = ExecuteAccounts::default();
     let execute = instructions::execute_with_accounts(&stranger.pubkey(), &mint, id, &fixture.council[0].pubkey(), &extra);
     within_limit(&mut fixture, "execute (set_council of ten)", execute, &[&stranger]).await;
+
+    // v3: an offboarding.
+    let onboarder = fixture.denylister.insecure_clone();
+    let first_holder = fixture.new_identity().pubkey();
+    fixture.ledger.expect_ok(instructions::onboard(&onboarder.pubkey(), &mint, &first_holder, [1; 32]), &[&onboarder]).await;
+    within_limit(&mut fixture, "offboard", instructions::offboard(&onboarder.pubkey(), &mint, &first_holder), &[&onboarder]).await;
 }
 
+
+/// v3: what the onboarding check adds to a mint: the same mint to the same kind of recipient,
+/// with `onboarding_required` off and on (BENCHMARKS, "mint with the onboarding check").
+#[tokio::test]
+async fn a_mint_with_onboarding_required_stays_within_its_published_limit() {
+    let mut units = Vec::new();
+    for required in [false, true] {
+        let mut fixture = Fixture::with_params(|params| params.onboarding_required = required).await;
+        let mint = fixture.mint_key();
+        let minter = fixture.new_minter(1_000 * ONE_TOKEN).await;
+        let alice = fixture.new_identity();
+        fixture.create_token_account(&alice.pubkey()).await;
+        let onboarder = fixture.denylister.insecure_clone();
+        fixture.ledger.expect_ok(instructions::onboard(&onboarder.pubkey(), &mint, &alice.pubkey(), [1; 32]), &[&onboarder]).await;
+        let mint_instruction = fixture.mint_instruction(&minter, &alice.pubkey(), 100 * ONE_TOKEN, "wire-1");
+        let label = if required { "mint (onboarding required)" } else { "mint (onboarding not required)" };
+        units.push(within_limit(&mut fixture, label, mint_instruction, &[&minter]).await);
+    }
+    // Both pay the Onboarded account's address check (its bump is searched, so the figure moves
+    // with the recipient's key); the requirement itself adds only the owner and length test.
+    println!("compute: onboarding check | {} vs {} (not required vs required)", units[0], units[1]);
+}
