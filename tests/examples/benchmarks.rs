@@ -106,7 +106,7 @@ async fn measure_all(build: ProgramBuild) -> (Vec<Row>, usize) {
         attester: attester.pubkey(),
         supply_cap: None,
         timelock_secs: 0,
-        proposal_ttl_secs: 86_400,
+        proposal_ttl_secs: 7 * 86_400,
         reserve_gate: false,
         attestation_max_age_secs: 86_400,
         onboarder: None,
@@ -124,6 +124,11 @@ async fn measure_all(build: ProgramBuild) -> (Vec<Row>, usize) {
     }
     let mint_instruction = instructions::mint(&minter.pubkey(), &minter.pubkey(), &mint, &alice.pubkey(), 100 * ONE, reference_hash("wire-1"), i64::MAX);
     bench.measure("mint (+ compute budget instruction; creates the receipt)", &[instructions::compute_unit_limit(100_000), mint_instruction], &[&minter]).await;
+    bench.measure("onboard (creates the Onboarded account)", &[instructions::onboard(&denylister.pubkey(), &mint, &alice.pubkey(), [4; 32])], &[&denylister]).await;
+    let required = UpdateConfigParams { onboarding_required: Some(true), ..Default::default() };
+    bench.ledger.send(&[instructions::update_config(&admin.pubkey(), &mint, required)], &[&admin]).await.unwrap();
+    let onboarded_mint = instructions::mint(&minter.pubkey(), &minter.pubkey(), &mint, &alice.pubkey(), 100 * ONE, reference_hash("wire-2"), i64::MAX);
+    bench.measure("mint with onboarding required (+ compute budget instruction)", &[instructions::compute_unit_limit(100_000), onboarded_mint], &[&minter]).await;
     bench.measure("transfer through the hook", &[transfer::transfer_checked(&mint, &alice.pubkey(), &bob.pubkey(), 10 * ONE, 6)], &[&alice]).await;
     bench.measure("request_redemption (escrow transfer; creates the request)", &[instructions::request_redemption(&alice.pubkey(), &mint, 5 * ONE, reference_hash("t1"))], &[&alice]).await;
     bench.measure("complete_redemption (burn from escrow)", &[instructions::complete_redemption(&burner.pubkey(), &mint, &alice.pubkey(), reference_hash("t1"), [0; 32])], &[&burner]).await;
