@@ -360,6 +360,6 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), EVENT_NAMES.len());
-        assert_eq!(EVENT_NAMES.len(), 29, "SPEC v2 section 5 names 29 events");
+        assert_eq!(EVENT_NAMES.len(), 31, "SPEC v3 section 5 names 31 events (v2: 29, v3: Onboarded, Offboarded)");
     }
 }
