@@ -72,7 +72,8 @@ export async function cancelInstruction(program: Usd1Program, args: { canceller:
 
 /**
  * `execute`: anyone sends an approved proposal. The accounts its kind needs are read from the
- * proposal: the minter's account, a new admin's Minter account, or for a seizure the owner's
+ * proposal: the minter's account, a new admin's Minter account, each new council member's
+ * denylist entry (a listing made after the proposal is lifted), or for a seizure the owner's
  * funded token accounts, the destination and their denylist entries.
  */
 export async function executeInstruction(program: Usd1Program, args: { executor: PublicKey; mint: PublicKey; proposal: number | bigint }): Promise<TransactionInstruction> {
@@ -88,7 +89,9 @@ export async function executeInstruction(program: Usd1Program, args: { executor:
     tokenProgram: null,
   };
   let remaining: AccountMeta[] = [];
-  if (kind.setRole?.role?.admin) {
+  if (kind.setCouncil) {
+    remaining = (kind.setCouncil.members as PublicKey[]).map((member) => writable(denylistAddress(config, member)));
+  } else if (kind.setRole?.role?.admin) {
     remaining = [readonly(minterAddress(config, kind.setRole.key as PublicKey))];
   } else if (kind.seize) {
     const { owner, destination } = kind.seize as { owner: PublicKey; destination: any };

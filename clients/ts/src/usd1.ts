@@ -1889,6 +1889,7 @@ export type Usd1 = {
           "docs": [
             "The DenylistRegistry `[\"denylist-registry\", config]`: approvals count only from members not listed in it."
           ],
+          "writable": true,
           "pda": {
             "seeds": [
               {
@@ -10543,6 +10544,7 @@ export const IDL = {
           "docs": [
             "The DenylistRegistry `[\"denylist-registry\", config]`: approvals count only from members not listed in it."
           ],
+          "writable": true,
           "pda": {
             "seeds": [
               {

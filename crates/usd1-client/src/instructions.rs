@@ -308,6 +308,9 @@ pub struct ExecuteAccounts {
     pub allowance_minter: Option<Pubkey>,
     /// `set_role` of the admin: the new admin (its Minter PDA is passed: an active minter may not become admin).
     pub admin_candidate: Option<Pubkey>,
+    /// `set_council`: the new members (their DenylistEntry PDAs are passed, writable, in order:
+    /// a listing made after the proposal is lifted at execution).
+    pub council_members: Vec<Pubkey>,
     /// `seize`: the owner's token accounts to debit, in order, and for a seizure to a
     /// token account, that account's owner.
     pub seizure: Option<SeizureAccounts>,
@@ -332,8 +335,8 @@ impl ExecuteAccounts {
                 ExecuteAccounts { allowance_minter: Some(*minter), ..Default::default() }
             }
             ProposalKind::SetRole { role: Role::Admin, key } => ExecuteAccounts { admin_candidate: Some(*key), ..Default::default() },
-            ProposalKind::SetCouncil { .. }
-            | ProposalKind::UpdateConfig { .. }
+            ProposalKind::SetCouncil { members, .. } => ExecuteAccounts { council_members: members.clone(), ..Default::default() },
+            ProposalKind::UpdateConfig { .. }
             | ProposalKind::Seize { .. }
             | ProposalKind::SetRole { .. } => ExecuteAccounts::default(),
         }
@@ -377,6 +380,7 @@ pub fn execute_with_accounts(executor: &Pubkey, mint: &Pubkey, id: u64, proposer
     instruction.accounts.extend(
         extra.admin_candidate.iter().map(|candidate| AccountMeta::new_readonly(pda::minter_address(&config, candidate), false)),
     );
+    instruction.accounts.extend(extra.council_members.iter().map(|member| AccountMeta::new(pda::denylist_address(&config, member), false)));
     instruction
 }
 

@@ -282,7 +282,7 @@ async fn every_instruction_in_its_worst_case_stays_within_its_published_compute_
     // with six approvals each looked up in the denylist registry.
     let members: Vec<Pubkey> = (0..MAX_COUNCIL_MEMBERS).map(|_| Pubkey::new_unique()).collect();
     let id = approved_by_six(&mut fixture, ProposalKind::SetCouncil { members: members.clone(), threshold: 6 }, "set_council of ten").await;
-    let extra = ExecuteAccounts::default();
+    let extra = ExecuteAccounts::for_kind(&ProposalKind::SetCouncil { members: members.clone(), threshold: 6 });
     let execute = instructions::execute_with_accounts(&stranger.pubkey(), &mint, id, &fixture.council[0].pubkey(), &extra);
     within_limit(&mut fixture, "execute (set_council of ten)", execute, &[&stranger]).await;
 

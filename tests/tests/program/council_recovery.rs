@@ -12,10 +12,12 @@ use usd1_client::{
     ProposalKind, Role, UpdateConfigParams,
 };
 
-/// A council member seated while denylisted: the council proposed it clean, the denylister listed
-/// it while the proposal was open (which no longer vetoes the change), and the change executed.
-/// Council: c0, c1, c2 and the returned member; threshold 2.
-pub async fn seat_a_denylisted_member(fixture: &mut Fixture) -> Keypair {
+/// A council member seated while denylisted, by the one path left: the council proposed it
+/// clean, it was listed while the proposal was open, and a seize proposal naming it keeps it
+/// listed through the change's execution (which otherwise lifts such a listing).
+/// Council: c0, c1, c2 and the returned member; threshold 2. Also returns the seize proposal's id
+/// (stale after the change; cancelling it lets the member be unlisted).
+pub async fn seat_a_denylisted_member(fixture: &mut Fixture) -> (Keypair, u64) {
     let mint = fixture.mint_key();
     let member = fixture.new_identity();
     let mut members: Vec<Pubkey> = fixture.council.iter().map(Signer::pubkey).collect();
@@ -23,11 +25,18 @@ pub async fn seat_a_denylisted_member(fixture: &mut Fixture) -> Keypair {
     let kind = ProposalKind::SetCouncil { members, threshold: 2 };
     let id = fixture.approved_proposal(kind.clone()).await;
     fixture.denylist(&member.pubkey()).await;
+    let order = ProposalKind::Seize {
+        owner: member.pubkey(),
+        amount: 1,
+        destination: usd1_client::SeizureDestination::Burn,
+        order_hash: usd1_client::reference_hash("order"),
+    };
+    let order_id = fixture.propose(0, order).await;
     let c0 = fixture.council[0].insecure_clone();
     let execute = instructions::execute_with_accounts(&c0.pubkey(), &mint, id, &c0.pubkey(), &ExecuteAccounts::for_kind(&kind));
     fixture.ledger.expect_ok(execute, &[&c0]).await;
     assert!(fixture.config().await.council.contains(&member.pubkey()));
-    member
+    (member, order_id)
 }
 
 /// Propose `kind` (c0), approve (c1), execute (c2); returns the execution's events.
@@ -78,10 +87,9 @@ async fn role_hygiene_holds_for_council_role_changes() {
         let propose = instructions::propose(&c0.pubkey(), &mint, next, ProposalKind::SetRole { role, key });
         fixture.ledger.expect_error(propose, &[&c0], "RoleConflict").await;
     }
-    // A council member, a role holder or an active minter never becomes admin (checked at execution).
+    // A council member or an active minter never becomes admin (checked at execution).
     let minter = fixture.new_minter(0).await;
-    let pauser = fixture.pauser.pubkey();
-    for candidate in [fixture.council[1].pubkey(), pauser, minter.pubkey()] {
+    for candidate in [fixture.council[1].pubkey(), minter.pubkey()] {
         let kind = ProposalKind::SetRole { role: Role::Admin, key: candidate };
         let id = fixture.approved_proposal(kind.clone()).await;
         let execute = instructions::execute_with_accounts(&c0.pubkey(), &mint, id, &c0.pubkey(), &ExecuteAccounts::for_kind(&kind));
@@ -100,6 +108,30 @@ async fn role_hygiene_holds_for_council_role_changes() {
     let swapped = substitute(execute.clone(), &usd1_client::pda::minter_address(&config, &other.pubkey()), &usd1_client::pda::minter_address(&config, &c0.pubkey()));
     fixture.ledger.expect_error(swapped, &[&c0], "AccountMismatch").await;
     fixture.ledger.expect_ok(execute, &[&c0]).await;
+}
+
+#[tokio::test]
+async fn an_admin_about_to_be_replaced_cannot_block_it_by_giving_the_candidate_a_role() {
+    // The review's attack: while the council's `set_role{admin, K}` waits, the admin makes K the
+    // attester, so that K "holds a role" at execution; proposal after proposal. The council's
+    // choice wins: K becomes admin and the role it was given is vacated for it to reassign.
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let (admin, candidate, c0) = (fixture.admin.insecure_clone(), fixture.new_identity(), fixture.council[0].insecure_clone());
+    let kind = ProposalKind::SetRole { role: Role::Admin, key: candidate.pubkey() };
+    let id = fixture.approved_proposal(kind.clone()).await;
+    fixture.ledger.expect_ok(instructions::set_role(&admin.pubkey(), &mint, Role::Attester, &candidate.pubkey()), &[&admin]).await;
+    let execute = instructions::execute_with_accounts(&c0.pubkey(), &mint, id, &c0.pubkey(), &ExecuteAccounts::for_kind(&kind));
+    let events = fixture.ledger.expect_ok(execute, &[&c0]).await;
+    assert_eq!(events.iter().map(|event| event.name()).collect::<Vec<_>>(), ["ProposalExecuted", "AdminTransferred", "RoleUpdated"]);
+    let Usd1Event::RoleUpdated(vacated) = &events[2] else { unreachable!() };
+    assert_eq!((vacated.role, vacated.previous, vacated.new), (Role::Attester, candidate.pubkey(), Pubkey::default()));
+    let config = fixture.config().await;
+    assert_eq!((config.admin, config.attester), (candidate.pubkey(), Pubkey::default()));
+    // Nobody signs for the vacated role until the new admin gives it out.
+    let attester = fixture.new_identity();
+    fixture.ledger.expect_ok(instructions::set_role(&candidate.pubkey(), &mint, Role::Attester, &attester.pubkey()), &[&candidate]).await;
+    fixture.ledger.expect_error(instructions::set_role(&admin.pubkey(), &mint, Role::Attester, &admin.pubkey()), &[&admin], "Unauthorized").await;
 }
 
 #[tokio::test]
@@ -144,15 +176,33 @@ async fn a_rogue_denylister_cannot_veto_its_replacement_or_a_council_change() {
     let id = fixture.approved_proposal(kind.clone()).await;
     fixture.denylist(&newcomer.pubkey()).await;
     let execute = instructions::execute_with_accounts(&c0.pubkey(), &mint, id, &c0.pubkey(), &ExecuteAccounts::for_kind(&kind));
-    fixture.ledger.expect_ok(execute, &[&c0]).await;
+    let events = fixture.ledger.expect_ok(execute, &[&c0]).await;
     assert!(fixture.config().await.council.contains(&newcomer.pubkey()));
+    // The late listing is lifted, so the new council can act (the review's paralysis attack).
+    assert!(matches!(events.last(), Some(Usd1Event::Undenylisted(lifted)) if lifted.wallet == newcomer.pubkey()), "{events:?}");
+    let config = usd1_client::pda::config_address(&mint);
+    assert!(fixture.ledger.account(&usd1_client::pda::denylist_address(&config, &newcomer.pubkey())).await.unwrap().is_none());
+    let minter = fixture.new_minter(0).await;
+    let next = fixture.config().await.next_proposal_id;
+    let propose = instructions::propose(&newcomer.pubkey(), &mint, next, ProposalKind::SetAllowance { minter: minter.pubkey(), amount: ONE_TOKEN });
+    fixture.ledger.expect_ok(propose, &[&newcomer]).await;
+    // Leaving out the members' entries, or passing another's, is refused.
+    let newcomer2 = fixture.new_identity();
+    let kind = ProposalKind::SetCouncil { members: vec![c0.pubkey(), c1.pubkey(), newcomer.pubkey(), newcomer2.pubkey()], threshold: 2 };
+    let id = fixture.approved_proposal(kind.clone()).await;
+    let bare = instructions::execute(&c0.pubkey(), &mint, id, &c0.pubkey(), None);
+    fixture.ledger.expect_error(bare, &[&c0], "MissingAccount").await;
+    let execute = instructions::execute_with_accounts(&c0.pubkey(), &mint, id, &c0.pubkey(), &ExecuteAccounts::for_kind(&kind));
+    let swapped = substitute(execute.clone(), &usd1_client::pda::denylist_address(&config, &newcomer2.pubkey()), &usd1_client::pda::denylist_address(&config, &c0.pubkey()));
+    fixture.ledger.expect_error(swapped, &[&c0], "AccountMismatch").await;
+    fixture.ledger.expect_ok(execute, &[&c0]).await;
 }
 
 #[tokio::test]
 async fn a_denylisted_member_cannot_vote_or_cancel_and_its_approvals_do_not_count() {
     let mut fixture = Fixture::new().await;
     let mint = fixture.mint_key();
-    let listed = seat_a_denylisted_member(&mut fixture).await;
+    let (listed, order_id) = seat_a_denylisted_member(&mut fixture).await;
     let minter = fixture.new_minter(0).await;
     let c0 = fixture.council[0].insecure_clone();
     let id = fixture.propose(0, ProposalKind::SetAllowance { minter: minter.pubkey(), amount: ONE_TOKEN }).await;
@@ -169,6 +219,8 @@ async fn a_denylisted_member_cannot_vote_or_cancel_and_its_approvals_do_not_coun
     let denylister = fixture.denylister.insecure_clone();
     let registry_address = usd1_client::pda::denylist_registry_address(&usd1_client::pda::config_address(&mint));
     let listed_registry = fixture.ledger.account(&registry_address).await.unwrap().unwrap();
+    let cancel = instructions::cancel_proposal(&c0.pubkey(), &mint, order_id, &c0.pubkey(), Some(&listed.pubkey()));
+    fixture.ledger.expect_ok(cancel, &[&c0]).await;
     fixture.ledger.expect_ok(instructions::denylist_remove(&denylister.pubkey(), &mint, &listed.pubkey(), &[]), &[&denylister]).await;
     fixture.ledger.expect_ok(instructions::approve(&listed.pubkey(), &mint, id), &[&listed]).await;
     fixture.ledger.set_account(&registry_address, &listed_registry.into());

@@ -149,7 +149,7 @@ async fn denylisted_keys_lose_their_powers_and_get_no_role() {
     fixture.mint_error(&minter, &alice, ONE_TOKEN, "wire-1", "Denylisted").await;
     // A member seated while listed (the listing came after the council decided) can neither
     // propose nor vote (v3: council members themselves cannot be listed).
-    let listed_member = crate::council_recovery::seat_a_denylisted_member(&mut fixture).await;
+    let (listed_member, _) = crate::council_recovery::seat_a_denylisted_member(&mut fixture).await;
     let next = fixture.config().await.next_proposal_id;
     let propose = instructions::propose(&listed_member.pubkey(), &mint, next, set_allowance(&target, ONE_TOKEN));
     fixture.ledger.expect_error(propose, &[&listed_member], "Denylisted").await;

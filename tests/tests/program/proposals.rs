@@ -152,7 +152,7 @@ async fn a_council_change_makes_open_proposals_stale() {
     let members = vec![c0.pubkey(), c1.pubkey(), newcomer.pubkey()];
     let change = fixture.propose(1, ProposalKind::SetCouncil { members: members.clone(), threshold: 3 }).await;
     fixture.ledger.expect_ok(instructions::approve(&c2.pubkey(), &mint, change), &[&c2]).await;
-    let extra = usd1_client::instructions::ExecuteAccounts::default();
+    let extra = usd1_client::instructions::ExecuteAccounts::for_kind(&ProposalKind::SetCouncil { members: members.clone(), threshold: 3 });
     let events = fixture.ledger.expect_ok(instructions::execute_with_accounts(&c2.pubkey(), &mint, change, &c1.pubkey(), &extra), &[&c2]).await;
     let executed = event!(events, ProposalExecuted);
     assert_eq!(executed.council_epoch, 1);

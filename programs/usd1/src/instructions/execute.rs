@@ -1,11 +1,11 @@
 use crate::{
     constants::*,
     error::Usd1Error,
-    events::{AdminTransferred, ConfigUpdated, ProposalExecuted, RoleUpdated, Seized},
+    events::{AdminTransferred, ConfigUpdated, ProposalExecuted, RoleUpdated, Seized, Undenylisted},
     instructions::approve::ProposalIdParams,
-    state::{Config, DenylistRegistry, Minter, Proposal, ProposalKind, Role, SeizureDestination},
+    state::{Config, DenylistEntry, DenylistRegistry, Minter, Proposal, ProposalKind, Role, SeizureDestination},
     utils::{
-        count_open_seizure, denylist_entry_address, is_denylisted, load_optional, now, token_account_of_mint,
+        close_account, count_open_seizure, denylist_entry_address, is_denylisted, load_optional, now, shrink_account, token_account_of_mint,
         wallet_token_accounts, ConfigTokenActions,
     },
 };
@@ -57,11 +57,12 @@ pub struct Execute<'info> {
     /// For `Seize`: Token-2022.
     pub token_program: Option<Program<'info, Token2022>>,
     /// The DenylistRegistry `["denylist-registry", config]`: approvals count only from members not listed in it.
-    /// CHECK: the config's DenylistRegistry (the seeds, with the bump stored in Config, pin it); read only.
-    #[account(seeds = [DENYLIST_REGISTRY_SEED, config.key().as_ref()], bump = config.denylist_registry_bump)]
+    /// CHECK: the config's DenylistRegistry (the seeds, with the bump stored in Config, pin it); a council change removes late-listed newcomers.
+    #[account(mut, seeds = [DENYLIST_REGISTRY_SEED, config.key().as_ref()], bump = config.denylist_registry_bump)]
     pub denylist_registry: UncheckedAccount<'info>,
     // Remaining accounts: for `Seize`, the owner's token accounts of this mint (writable),
-    // debited in the order given; for `SetRole` of the admin, the key's Minter PDA.
+    // debited in the order given; for `SetRole` of the admin, the key's Minter PDA; for
+    // `SetCouncil`, each new member's DenylistEntry PDA, in order (writable).
 }
 
 impl Execute<'_> {
@@ -93,6 +94,7 @@ pub fn handler<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdPar
     let mut seizure = None;
     let mut config_updated = false;
     let mut role_change = None;
+    let mut unlisted: Vec<Pubkey> = Vec::new();
     if let Some(minter) = ctx.accounts.proposal.allowance_minter() {
         let config_key = ctx.accounts.config.key();
         let generation = ctx.accounts.proposal.minter_generation;
@@ -121,7 +123,9 @@ pub fn handler<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdPar
             config_updated = true;
         }
         ProposalKind::SetCouncil { members, threshold } => {
-            // Whether a member is denylisted was checked at `propose` (SPEC 3, v3).
+            // Whether a member is denylisted was checked at `propose` (SPEC 3, v3); a listing
+            // made since, while the council's decision waited out its timelock, is lifted here.
+            unlisted = unlist_late_listed_members(&ctx.accounts, ctx.remaining_accounts, members)?;
             let config = &mut ctx.accounts.config;
             // Role hygiene at execution: the admin (or a pending admin) never sits on the council.
             require!(
@@ -170,7 +174,7 @@ pub fn handler<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdPar
         seized.seq = ctx.accounts.config.next_event_seq()?;
         emit_cpi!(seized);
     }
-    if let Some((role, previous, new)) = role_change {
+    if let Some((role, previous, new, vacated)) = role_change {
         let config = &mut ctx.accounts.config;
         let (mint, seq) = (config.mint, config.next_event_seq()?);
         if role == Role::Admin {
@@ -178,6 +182,15 @@ pub fn handler<'info>(ctx: Context<'info, Execute<'info>>, params: ProposalIdPar
         } else {
             emit_cpi!(RoleUpdated { mint, seq, role, previous, new });
         }
+        for vacated_role in vacated {
+            let seq = ctx.accounts.config.next_event_seq()?;
+            emit_cpi!(RoleUpdated { mint, seq, role: vacated_role, previous: new, new: Pubkey::default() });
+        }
+    }
+    for wallet in unlisted {
+        let config = &mut ctx.accounts.config;
+        let (mint, seq) = (config.mint, config.next_event_seq()?);
+        emit_cpi!(Undenylisted { mint, seq, wallet, by: ctx.accounts.executor.key(), thawed_accounts: vec![] });
     }
     if config_updated {
         let config = &mut ctx.accounts.config;
@@ -277,24 +290,60 @@ fn seize<'info>(
 
 /// Council recovery (SPEC 3, v3): gives `role` to `key`, with the role hygiene the admin's own
 /// `set_role` and an admin handover apply. For the admin, `remaining_accounts[0]` is the key's
-/// Minter PDA (an active minter may not become admin), and a pending handover is dropped.
-/// Returns (role, previous holder, new holder).
+/// Minter PDA (an active minter may not become admin), and a pending handover is dropped. The
+/// council's choice of admin wins over single-key roles the key was given meanwhile (an admin
+/// about to be replaced could otherwise give the candidate a role, proposal after proposal):
+/// they are vacated (the default key, which nobody signs for) for the new admin to reassign.
+/// Returns (role, previous holder, new holder, roles vacated).
 #[inline(never)]
-fn set_role(config: &mut Account<Config>, remaining_accounts: &[AccountInfo], role: Role, key: Pubkey) -> Result<(Role, Pubkey, Pubkey)> {
+fn set_role(config: &mut Account<Config>, remaining_accounts: &[AccountInfo], role: Role, key: Pubkey) -> Result<(Role, Pubkey, Pubkey, Vec<Role>)> {
+    let mut vacated = Vec::new();
     if role == Role::Admin {
         let minter_account = remaining_accounts.first().ok_or(Usd1Error::MissingAccount)?;
         let expected = Pubkey::find_program_address(&[MINTER_SEED, config.key().as_ref(), key.as_ref()], &crate::ID).0;
         require_keys_eq!(minter_account.key(), expected, Usd1Error::AccountMismatch);
         let active_minter = load_optional::<Minter>(minter_account)?.is_some_and(|minter| minter.active);
-        require!(
-            key != Pubkey::default() && !config.holds_any_role(&key) && !config.is_council_member(&key) && !active_minter,
-            Usd1Error::RoleConflict
-        );
+        require!(key != Pubkey::default() && !config.is_council_member(&key) && !active_minter, Usd1Error::RoleConflict);
+        for single in Role::SINGLE_KEY {
+            if config.role_holder(single) == key {
+                config.set_role_holder(single, Pubkey::default());
+                vacated.push(single);
+            }
+        }
         config.pending_admin = None;
     } else {
         require!(key != Pubkey::default() && key != config.admin && config.pending_admin != Some(key), Usd1Error::RoleConflict);
     }
     let previous = config.role_holder(role);
     config.set_role_holder(role, key);
-    Ok((role, previous, key))
+    Ok((role, previous, key, vacated))
+}
+
+/// A council change's new members listed after it was proposed (the denylister cannot list a
+/// sitting member, but could list the newcomers while the approved change waits out its
+/// timelock and so seat a council that cannot act): the council's decision wins, and their
+/// listing is lifted: the entry closed (rent to the proposer), the registry entry removed. A
+/// member whose entry counts open seizures stays listed. `entries` are the members' DenylistEntry
+/// PDAs, in order (writable). Their token accounts stay frozen until the denylister thaws them.
+/// Returns the wallets unlisted.
+#[inline(never)]
+fn unlist_late_listed_members<'info>(accounts: &Execute<'info>, entries: &'info [AccountInfo<'info>], members: &[Pubkey]) -> Result<Vec<Pubkey>> {
+    require!(entries.len() >= members.len(), Usd1Error::MissingAccount);
+    let config_key = accounts.config.key();
+    let registry = accounts.denylist_registry.to_account_info();
+    let proposer = accounts.proposer.to_account_info();
+    let mut unlisted = Vec::new();
+    for (member, entry) in members.iter().zip(entries) {
+        require_keys_eq!(entry.key(), denylist_entry_address(&config_key, member), Usd1Error::AccountMismatch);
+        let Some(record) = load_optional::<DenylistEntry>(entry)? else { continue };
+        if record.open_seizures > 0 {
+            continue;
+        }
+        close_account(entry, &proposer)?;
+        require!(DenylistRegistry::remove(&mut registry.try_borrow_mut_data()?, member)?, Usd1Error::NotDenylisted);
+        let new_len = DenylistRegistry::space(DenylistRegistry::count(&registry.try_borrow_data()?)?);
+        shrink_account(&registry, &proposer, new_len)?;
+        unlisted.push(*member);
+    }
+    Ok(unlisted)
 }
