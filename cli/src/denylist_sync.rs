@@ -12,7 +12,7 @@
 use crate::{
     chain::Chain,
     commands::print_value,
-    ops::{follow_up, Actors, Op},
+    ops::{follow_up, wallet_accounts, Actors, Op},
     GlobalArgs,
 };
 use anyhow::{bail, Context};
@@ -26,7 +26,7 @@ use std::{
     path::Path,
     process::ExitCode,
 };
-use usd1_client::{instructions, pda, program::constants::MAX_WALLET_TOKEN_ACCOUNTS, reference_hash, DenylistRegistry};
+use usd1_client::{instructions, pda, reference_hash, DenylistRegistry};
 use usd1_ledger::Failure;
 
 /// Largest serialized transaction the network accepts.
@@ -240,9 +240,7 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
     let mut accounts_of: BTreeMap<Pubkey, Vec<Pubkey>> = BTreeMap::new();
     if !args.dry_run {
         for wallet in to_add.iter().map(|row| &row.wallet).chain(to_remove.iter()) {
-            let mut accounts = chain.token_accounts(wallet, mint).await?;
-            accounts.sort_by_key(|(_, info)| info.amount == 0);
-            accounts_of.insert(*wallet, accounts.into_iter().take(MAX_WALLET_TOKEN_ACCOUNTS).map(|(key, _)| key).collect());
+            accounts_of.insert(*wallet, wallet_accounts(chain, wallet, mint).await?);
         }
     }
     let accounts = |wallet: &Pubkey| accounts_of.get(wallet).cloned().unwrap_or_default();

@@ -1078,7 +1078,7 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
 /// first (associated first among them), then the empty ones. Anyone can open token accounts
 /// for any owner, so a wallet may hold more than one instruction takes: `denylist_add` then
 /// records the entry with these and [`follow_up`] freezes the rest.
-async fn wallet_accounts(chain: &mut Chain, wallet: &Pubkey, mint: &Pubkey) -> anyhow::Result<Vec<Pubkey>> {
+pub async fn wallet_accounts(chain: &mut Chain, wallet: &Pubkey, mint: &Pubkey) -> anyhow::Result<Vec<Pubkey>> {
     let mut accounts = chain.token_accounts(wallet, mint).await?;
     // Stable: `token_accounts` already puts the associated account first, then key order.
     accounts.sort_by_key(|(_, info)| info.amount == 0);

@@ -345,6 +345,11 @@ pub fn require_can_be_admin(
     Ok(())
 }
 
+/// The Minter PDA of `minter` under `config`.
+pub fn minter_address(config: &Pubkey, minter: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[crate::constants::MINTER_SEED, config.as_ref(), minter.as_ref()], &crate::ID).0
+}
+
 /// The DenylistEntry PDA of `wallet` under `config`.
 pub fn denylist_entry_address(config: &Pubkey, wallet: &Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[crate::constants::DENYLIST_SEED, config.as_ref(), wallet.as_ref()], &crate::ID).0
@@ -373,4 +378,15 @@ pub fn count_open_seizure(entry: &AccountInfo, opened: bool) -> Result<()> {
     record.open_seizures = if opened { record.open_seizures.checked_add(1) } else { record.open_seizures.checked_sub(1) }
         .ok_or(Usd1Error::MathOverflow)?;
     write_account(entry, &record)
+}
+
+/// Lift `wallet`'s denylisting: close its DenylistEntry (`entry`, address-checked by the caller;
+/// rent to `receiver`) and take it out of the registry the hook reads (the freed rent too).
+/// `denylist_remove` and a council change's late-listed newcomers share it.
+pub fn lift_denylisting<'info>(entry: &AccountInfo<'info>, registry: &AccountInfo<'info>, receiver: &AccountInfo<'info>, wallet: &Pubkey) -> Result<()> {
+    use crate::{error::Usd1Error, state::DenylistRegistry};
+    close_account(entry, receiver)?;
+    require!(DenylistRegistry::remove(&mut registry.try_borrow_mut_data()?, wallet)?, Usd1Error::NotDenylisted);
+    let new_len = DenylistRegistry::space(DenylistRegistry::count(&registry.try_borrow_data()?)?);
+    shrink_account(registry, receiver, new_len)
 }

@@ -2,8 +2,8 @@ use crate::{
     constants::*,
     error::Usd1Error,
     events::Undenylisted,
-    state::{Config, DenylistEntry, DenylistRegistry},
-    utils::{close_account, load_optional, set_accounts_frozen, shrink_account, wallet_token_accounts},
+    state::{Config, DenylistEntry},
+    utils::{lift_denylisting, load_optional, set_accounts_frozen, wallet_token_accounts},
 };
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
@@ -54,14 +54,9 @@ pub fn handler<'info>(ctx: Context<'info, DenylistRemove<'info>>, params: Denyli
     let Some(record) = load_optional::<DenylistEntry>(&entry)? else { return err!(Usd1Error::NotDenylisted) };
     // v3: an approved seizure cannot be dodged by unlisting its owner.
     require!(record.open_seizures == 0, Usd1Error::SeizurePending);
-    // Close: the rent goes to the denylister; the account is emptied and handed back to the system program.
-    close_account(&entry, &ctx.accounts.denylister.to_account_info())?;
-
-    // The registry the hook reads: one wallet fewer; the freed rent goes to the denylister.
+    // The entry closed and the registry the hook reads one wallet shorter; the rent goes to the denylister.
     let registry = ctx.accounts.denylist_registry.to_account_info();
-    require!(DenylistRegistry::remove(&mut registry.try_borrow_mut_data()?, &params.wallet)?, Usd1Error::NotDenylisted);
-    let new_len = DenylistRegistry::space(DenylistRegistry::count(&registry.try_borrow_data()?)?);
-    shrink_account(&registry, &ctx.accounts.denylister.to_account_info(), new_len)?;
+    lift_denylisting(&entry, &registry, &ctx.accounts.denylister.to_account_info(), &params.wallet)?;
 
     let mint = ctx.accounts.config.mint;
     let accounts = wallet_token_accounts(ctx.remaining_accounts, &mint, &params.wallet)?;

@@ -5,7 +5,7 @@ use crate::{
     instructions::approve::ProposalIdParams,
     state::{Config, DenylistEntry, DenylistRegistry, Minter, Proposal, ProposalKind, Role, SeizureDestination},
     utils::{
-        close_account, count_open_seizure, denylist_entry_address, is_denylisted, load_optional, now, shrink_account, token_account_of_mint,
+        count_open_seizure, denylist_entry_address, is_denylisted, lift_denylisting, load_optional, minter_address, now, token_account_of_mint,
         wallet_token_accounts, ConfigTokenActions,
     },
 };
@@ -300,7 +300,7 @@ fn set_role(config: &mut Account<Config>, remaining_accounts: &[AccountInfo], ro
     let mut vacated = Vec::new();
     if role == Role::Admin {
         let minter_account = remaining_accounts.first().ok_or(Usd1Error::MissingAccount)?;
-        let expected = Pubkey::find_program_address(&[MINTER_SEED, config.key().as_ref(), key.as_ref()], &crate::ID).0;
+        let expected = minter_address(&config.key(), &key);
         require_keys_eq!(minter_account.key(), expected, Usd1Error::AccountMismatch);
         let active_minter = load_optional::<Minter>(minter_account)?.is_some_and(|minter| minter.active);
         require!(key != Pubkey::default() && !config.is_council_member(&key) && !active_minter, Usd1Error::RoleConflict);
@@ -339,10 +339,7 @@ fn unlist_late_listed_members<'info>(accounts: &Execute<'info>, entries: &'info 
         if record.open_seizures > 0 {
             continue;
         }
-        close_account(entry, &proposer)?;
-        require!(DenylistRegistry::remove(&mut registry.try_borrow_mut_data()?, member)?, Usd1Error::NotDenylisted);
-        let new_len = DenylistRegistry::space(DenylistRegistry::count(&registry.try_borrow_data()?)?);
-        shrink_account(&registry, &proposer, new_len)?;
+        lift_denylisting(entry, &registry, &proposer, member)?;
         unlisted.push(*member);
     }
     Ok(unlisted)

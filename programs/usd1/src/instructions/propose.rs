@@ -4,7 +4,7 @@ use crate::{
     events::ProposalCreated,
     state::{validate_council, Config, Minter, Proposal, ProposalKind, Role, SeizureDestination},
     utils::{
-        count_open_seizure, create_pda_account, denylist_entry_address, is_denylisted, load_optional, now,
+        count_open_seizure, create_pda_account, denylist_entry_address, is_denylisted, load_optional, minter_address, now,
         require_none_denylisted, write_account,
     },
 };
@@ -61,7 +61,7 @@ impl Propose<'_> {
     fn minter_generation(&self, minter: &Pubkey) -> Result<u32> {
         require_keys_neq!(*minter, self.proposer.key(), Usd1Error::SelfApproval);
         let account = self.minter_account.as_ref().ok_or(Usd1Error::ProposalMinterMismatch)?;
-        let expected = Pubkey::find_program_address(&[MINTER_SEED, self.config.key().as_ref(), minter.as_ref()], &crate::ID).0;
+        let expected = minter_address(&self.config.key(), minter);
         require_keys_eq!(account.key(), expected, Usd1Error::ProposalMinterMismatch);
         match load_optional::<Minter>(&account.to_account_info())? {
             Some(minter) if minter.active => Ok(minter.generation),
