@@ -445,6 +445,23 @@ impl Chain {
         }
     }
 
+    /// One transaction on a cluster as a record (`signature`, `slot`, `block_time`, decoded `events`).
+    pub async fn transaction_record(&mut self, signature: &str) -> anyhow::Result<Value> {
+        let parsed = signature.parse().map_err(|_| anyhow!("bad signature {signature}"))?;
+        match self {
+            Chain::Embedded(_) => bail!("the embedded ledger keeps its transactions in its state file; read them with recorded_transactions"),
+            Chain::Rpc(client) => Ok(rpc_fetch(client, &parsed).await?.record()),
+        }
+    }
+
+    /// The cluster's JSON-RPC URL (`None` for the embedded ledger).
+    pub fn rpc_url(&self) -> Option<String> {
+        match self {
+            Chain::Embedded(_) => None,
+            Chain::Rpc(client) => Some(client.url()),
+        }
+    }
+
     /// The program's accounts (the embedded ledger knows every account it touched).
     pub async fn program_accounts(&mut self) -> anyhow::Result<Vec<(Pubkey, Account)>> {
         match self {
@@ -503,8 +520,7 @@ impl Chain {
     /// The associated account comes first, the others in address order.
     pub async fn token_accounts(&mut self, owner: &Pubkey, mint: &Pubkey) -> anyhow::Result<Vec<(Pubkey, TokenAccountInfo)>> {
         let mut found = self.scan_token_accounts(mint, owner).await?;
-        let associated = pda::associated_token_address(owner, mint);
-        found.sort_by_key(|(key, _)| (*key != associated, *key));
+        usd1_client::accounts::order_wallet_accounts(owner, mint, &mut found);
         Ok(found)
     }
 

@@ -38,9 +38,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Op(spec) => run_op(&global, spec).await,
         Command::Status => status(&global).await,
+        Command::Verify { expect_upgrade_authority } => crate::verify::run(&global, expect_upgrade_authority).await,
         Command::Minters => minters(&global).await,
         Command::Proposals => proposals(&global).await,
-        Command::Events => events(&global).await,
+        Command::Events { follow, from_seq, until_seq } => events(&global, follow, from_seq, until_seq).await,
         Command::Index { db, from_file, quiet, page_size } => offchain::index(&global, &db, from_file.as_deref(), quiet, usize::from(page_size)).await,
         Command::Reconcile { db, reserves } => offchain::reconcile(&global, &db, &reserves).await,
         Command::Monitor { db, rules } => offchain::monitor(&db, &rules),
@@ -727,18 +728,19 @@ async fn proposals(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn events(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+async fn events(global: &GlobalArgs, follow: bool, from_seq: u64, until_seq: Option<u64>) -> anyhow::Result<ExitCode> {
     let mut chain = open_chain(global, false).await?;
     let chain = require_chain(&mut chain)?;
     let mint = mint_from_args(global)?;
+    if follow {
+        crate::follow::follow(chain, &mint, from_seq, until_seq, global.output).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mint_text = mint.to_string();
     for record in chain.recorded_transactions(&mint, None, 1_000).await?.0 {
         for event in record["events"].as_array().into_iter().flatten() {
-            if event["mint"] == json!(mint_text) {
-                match global.output {
-                    OutputFormat::Json => outln!("{event}"),
-                    OutputFormat::Text => outln!("#{} {} {}", event["seq"], event["event"].as_str().unwrap_or("?"), event),
-                }
+            if event["mint"] == json!(mint_text) && event["seq"].as_u64().is_some_and(|seq| seq >= from_seq) {
+                crate::follow::print_event(global.output, event);
             }
         }
     }
@@ -750,8 +752,10 @@ async fn serve_localnet(global: &GlobalArgs, port: u16) -> anyhow::Result<ExitCo
     let build = announce_program_build(global)?;
     let running = crate::localnet::start(port, global.ledger.clone(), &build).await?;
     let url = format!("http://{}", running.address);
+    let websocket_url = format!("ws://{}", running.websocket_address);
     let value = json!({
         "url": url,
+        "websocket_url": websocket_url,
         "program_id": usd1_client::PROGRAM_ID.to_string(),
         "program_build": build.describe(),
         "ledger": global.ledger.as_ref().map(|path| path.display().to_string()),
@@ -760,7 +764,7 @@ async fn serve_localnet(global: &GlobalArgs, port: u16) -> anyhow::Result<ExitCo
     });
     print_value(global.output, &value, || {
         format!(
-            "usd1 localnet listening on {url}\nprogram id {}\nfund a key: solana airdrop 10 <PUBKEY> --url {url} (requestAirdrop)\nmove the clock: {} [seconds]\nCtrl-C stops it{}",
+            "usd1 localnet listening on {url} (websocket {websocket_url})\nprogram id {}\nfund a key: solana airdrop 10 <PUBKEY> --url {url} (requestAirdrop)\nmove the clock: {} [seconds]\nCtrl-C stops it{}",
             usd1_client::PROGRAM_ID,
             crate::localnet::WARP_METHOD,
             global.ledger.as_ref().map(|path| format!("; the ledger is saved to {}", path.display())).unwrap_or_default()

@@ -8,6 +8,9 @@
 //!
 //! Beyond Solana's methods, one clearly namespaced cheat code for rehearsals:
 //! `usd1Localnet_warp [secs]` moves the clock forward and returns the new clock.
+#[path = "localnet_pubsub.rs"]
+mod pubsub;
+
 use crate::chain::Chain;
 use usd1_ledger::ProgramBuild;
 use anyhow::{anyhow, Context};
@@ -120,6 +123,8 @@ struct Localnet {
     /// Position in `history` by signature.
     by_signature: std::collections::HashMap<String, usize>,
     airdrops: Vec<(Signature, u64)>,
+    /// Announces each commit to the websocket's subscriptions.
+    notifier: pubsub::Notifier,
 }
 
 type Shared = Arc<Mutex<Localnet>>;
@@ -137,6 +142,21 @@ impl Localnet {
             Chain::Embedded(embedded) => embedded,
             Chain::Rpc(_) => unreachable!("localnet serves an embedded ledger"),
         }
+    }
+
+    /// Where and how a signature landed (a transaction or an airdrop), if it did.
+    fn signature_status(&self, signature: &str) -> Option<(u64, Option<TransactionError>)> {
+        if let Some(&position) = self.by_signature.get(signature) {
+            let entry = &self.history[position];
+            return Some((entry.slot, entry.status.clone().err()));
+        }
+        let wanted: Signature = signature.parse().ok()?;
+        self.airdrops.iter().find(|(airdrop, _)| *airdrop == wanted).map(|(_, slot)| (*slot, None))
+    }
+
+    /// Tell the websocket's subscriptions about a commit (no subscriber is no error).
+    fn announce(&self, committed: pubsub::Committed) {
+        let _ = self.notifier.send(Arc::new(committed));
     }
 
     async fn context(&mut self) -> RpcResult<RpcResponseContext> {
@@ -234,6 +254,13 @@ impl Localnet {
         let block_time = self.ledger().clock().await.map_err(internal)?.unix_timestamp;
         let inner = bincode::serialize(&simulation.inner_instructions).map_err(internal)?;
         self.by_signature.insert(signature.to_string(), self.history.len());
+        self.announce(pubsub::Committed {
+            signature: signature.to_string(),
+            slot,
+            err: status.clone().err(),
+            logs: simulation.logs.clone(),
+            account_keys: keys.clone(),
+        });
         self.history.push(HistoryEntry {
             signature: signature.to_string(),
             slot,
@@ -406,8 +433,13 @@ macro_rules! method {
 
 fn module(shared: Shared) -> RpcModule<Shared> {
     let mut module = RpcModule::new(shared);
+    pubsub::register(&mut module);
     method!(module, "getHealth", |_values, _state| "ok");
-    method!(module, "getVersion", |_values, _state| RpcVersionInfo { solana_core: "3.1.12".into(), feature_set: None });
+    // As agave 3.1.12 answers: its version and the first four bytes of its feature set's id.
+    method!(module, "getVersion", |_values, _state| RpcVersionInfo {
+        solana_core: "3.1.12".into(),
+        feature_set: Some(u32::from_le_bytes(agave_feature_set::ID.as_ref()[..4].try_into().expect("a hash has 32 bytes"))),
+    });
     method!(module, "getGenesisHash", |_values, state| state.embedded().genesis_hash.to_string());
     method!(module, "getSlot", |_values, state| state.ledger().slot().await.map_err(internal)?);
     method!(module, "getBlockHeight", |_values, state| state.ledger().block_height().await.map_err(internal)?);
@@ -555,6 +587,7 @@ fn module(shared: Shared) -> RpcModule<Shared> {
         let signature = Signature::from(bytes);
         state.airdrops.push((signature, slot));
         state.save().await?;
+        state.announce(pubsub::Committed { signature: signature.to_string(), slot, err: None, logs: vec![], account_keys: vec![key] });
         signature.to_string()
     });
     method!(module, "sendTransaction", |values, state| {
@@ -697,10 +730,18 @@ fn module(shared: Shared) -> RpcModule<Shared> {
     module
 }
 
+async fn bind(port: u16) -> std::io::Result<Server> {
+    let config = ServerConfig::builder().max_request_body_size(MAX_REQUEST_BYTES).max_response_body_size(64 * 1024 * 1024).build();
+    Server::builder().set_config(config).build(SocketAddr::from(([127, 0, 0, 1], port))).await
+}
+
 /// A running endpoint.
 pub struct Running {
     pub address: SocketAddr,
+    /// The websocket's own port (the RPC port plus one); the RPC port serves it too.
+    pub websocket_address: SocketAddr,
     handle: ServerHandle,
+    websocket_handle: ServerHandle,
     shared: Shared,
 }
 
@@ -708,7 +749,9 @@ impl Running {
     /// Stop serving and write the ledger's state file one last time.
     pub async fn stop(self) -> anyhow::Result<()> {
         self.handle.stop().map_err(|error| anyhow!("stopping the server: {error}"))?;
+        self.websocket_handle.stop().map_err(|error| anyhow!("stopping the websocket: {error}"))?;
         self.handle.stopped().await;
+        self.websocket_handle.stopped().await;
         self.shared.lock().await.save().await.map_err(|error| anyhow!("saving the ledger: {}", error.message()))?;
         Ok(())
     }
@@ -727,18 +770,29 @@ pub async fn start(port: u16, ledger_file: Option<PathBuf>, program_build: &Prog
         Chain::Rpc(_) => unreachable!(),
     };
     let by_signature = history.iter().enumerate().map(|(position, entry)| (entry.signature.clone(), position)).collect();
-    let shared: Shared = Arc::new(Mutex::new(Localnet { chain, history, by_signature, airdrops: vec![] }));
-    let config = ServerConfig::builder()
-        .http_only()
-        .max_request_body_size(MAX_REQUEST_BYTES)
-        .max_response_body_size(64 * 1024 * 1024)
-        .build();
-    let server = Server::builder()
-        .set_config(config)
-        .build(SocketAddr::from(([127, 0, 0, 1], port)))
-        .await
-        .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
+    let notifier = pubsub::notifier();
+    let shared: Shared = Arc::new(Mutex::new(Localnet { chain, history, by_signature, airdrops: vec![], notifier }));
+    // HTTP and the websocket on the port, and the websocket again on the port plus one, where
+    // web3.js and the Solana CLI look for it (agave's 8899 and 8900). With port 0, a free pair.
+    let mut attempts = 0;
+    let (server, websocket) = loop {
+        attempts += 1;
+        let server = bind(port).await.with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
+        let address = server.local_addr()?;
+        let websocket_port = address.port().checked_add(1).ok_or_else(|| anyhow!("no port after {}", address.port()))?;
+        match bind(websocket_port).await {
+            Ok(websocket) => break (server, websocket),
+            Err(_) if port == 0 && attempts < 50 => continue,
+            Err(error) => {
+                return Err(anyhow!(error)).with_context(|| {
+                    format!("cannot listen on 127.0.0.1:{websocket_port} (the websocket, which clients expect at the RPC port plus one)")
+                })
+            }
+        }
+    };
     let address = server.local_addr()?;
+    let websocket_address = websocket.local_addr()?;
     let handle = server.start(module(shared.clone()));
-    Ok(Running { address, handle, shared })
+    let websocket_handle = websocket.start(module(shared.clone()));
+    Ok(Running { address, websocket_address, handle, websocket_handle, shared })
 }

@@ -9,12 +9,14 @@ mod demo;
 mod denylist_sync;
 mod drill;
 mod emergency_kit;
+mod follow;
 mod hints;
 mod localnet;
 mod offchain;
 mod ops;
 mod output;
 mod signing;
+mod verify;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use solana_hash::Hash;
@@ -103,12 +105,31 @@ pub enum Command {
     Op(ops::OpSpec),
     /// Roles, pause scopes, supply, counters, council and the reserve attestation.
     Status,
+    /// The deployment check (SPEC 14) integrators run before listing: the program's bytes against
+    /// --program-so and its upgrade authority, the mint's extensions and authorities, the hook's
+    /// account list, the Config's roles, council, limits and pause flags. Exit 1 on any failure.
+    Verify {
+        /// The upgrade authority the project announced: the council vault's key, or `none` for an immutable program.
+        #[arg(long, value_name = "KEY|none")]
+        expect_upgrade_authority: Option<usd1_client::verify::ExpectedUpgradeAuthority>,
+    },
     /// Every minter with its allowance, lifetime minted and rate limit.
     Minters,
     /// Open proposals with their approvals and timing.
     Proposals,
-    /// The events of this mint's transactions, in order.
-    Events,
+    /// The events of this mint's transactions, in seq order (one JSON line each with --output json).
+    Events {
+        /// Keep following: new events as they land (websocket logsSubscribe on the Config), any
+        /// gap read from history first, reconnecting when the socket drops. Needs --url.
+        #[arg(long)]
+        follow: bool,
+        /// Start at this event seq (resume after the last one a consumer kept).
+        #[arg(long, value_name = "SEQ", default_value_t = 1)]
+        from_seq: u64,
+        /// With --follow: stop once this seq has been delivered.
+        #[arg(long, value_name = "SEQ", requires = "follow")]
+        until_seq: Option<u64>,
+    },
     /// Index events into SQLite: from a record file (`drill run --record`), or this mint's transactions on the chain.
     Index {
         #[arg(long)]

@@ -968,17 +968,12 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
                     now.saturating_add(*secs)
                 }
             };
-            vec![
-                // Idempotent: the same message whether or not the account exists, so it can be prepared offline.
-                transfer::create_associated_token_account(&actors.payer, to, mint),
-                instructions::mint(signer, &actors.payer, mint, to, *amount, reference_hash(reference), valid_until),
-            ]
+            // The account creation is idempotent: the same message whether or not the account
+            // exists, so it can be prepared offline.
+            instructions::mint_instructions(&actors.payer, signer, mint, to, *amount, reference_hash(reference), valid_until)
         }
         Op::Burn { amount } => vec![instructions::burn(signer, mint, *amount)],
-        Op::SweepEscrow { to } => vec![
-            transfer::create_associated_token_account(&actors.payer, to, mint),
-            instructions::sweep_escrow(signer, mint, &pda::associated_token_address(to, mint), to),
-        ],
+        Op::SweepEscrow { to } => instructions::sweep_escrow_instructions(&actors.payer, signer, mint, to),
         Op::RequestRedemption { amount, reference, account } => {
             let source = AccountChoice::new(*signer, *account).address(mint);
             vec![instructions::request_redemption_from(signer, mint, &source, *amount, reference_hash(reference))]
@@ -1079,10 +1074,7 @@ pub async fn plan(op: &Op, actors: &Actors, mint: &Pubkey, decimals: u8, chain: 
 /// for any owner, so a wallet may hold more than one instruction takes: `denylist_add` then
 /// records the entry with these and [`follow_up`] freezes the rest.
 pub async fn wallet_accounts(chain: &mut Chain, wallet: &Pubkey, mint: &Pubkey) -> anyhow::Result<Vec<Pubkey>> {
-    let mut accounts = chain.token_accounts(wallet, mint).await?;
-    // Stable: `token_accounts` already puts the associated account first, then key order.
-    accounts.sort_by_key(|(_, info)| info.amount == 0);
-    Ok(accounts.into_iter().take(usd1::constants::MAX_WALLET_TOKEN_ACCOUNTS).map(|(key, _)| key).collect())
+    Ok(usd1_client::accounts::listing_accounts(wallet, mint, chain.token_accounts(wallet, mint).await?))
 }
 
 /// Token accounts one follow-up `freeze` / `thaw` transaction takes.
@@ -1125,9 +1117,7 @@ pub async fn follow_up(op: &Op, actors: &Actors, mint: &Pubkey, chain: &mut Chai
 /// What executing a seizure touches: the owner's funded token accounts (associated first) and
 /// the destination with its current owner.
 async fn seizure_accounts(chain: &mut Chain, mint: &Pubkey, owner: &Pubkey, destination: &SeizureDestination) -> anyhow::Result<SeizureAccounts> {
-    let mut sources: Vec<Pubkey> =
-        chain.token_accounts(owner, mint).await?.into_iter().filter(|(_, info)| info.amount > 0).map(|(key, _)| key).collect();
-    sources.truncate(usd1::constants::MAX_WALLET_TOKEN_ACCOUNTS);
+    let sources = usd1_client::accounts::seizure_source_accounts(owner, mint, chain.token_accounts(owner, mint).await?);
     let destination = match destination {
         SeizureDestination::Burn => None,
         SeizureDestination::TokenAccount { address } => {

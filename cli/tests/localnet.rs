@@ -30,12 +30,17 @@ struct Localnet {
 
 impl Localnet {
     fn start(ledger: Option<&Path>) -> Localnet {
+        Localnet::start_on(ledger, 0)
+    }
+
+    /// On `port` (0: any free one), e.g. again on the port a stopped one used.
+    fn start_on(ledger: Option<&Path>, port: u16) -> Localnet {
         let mut command = usd1();
         if let Some(ledger) = ledger {
             command.arg("--ledger").arg(ledger);
         }
         let mut child = command
-            .args(["--output", "json", "localnet", "--port", "0"])
+            .args(["--output", "json", "localnet", "--port", &port.to_string()])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -49,6 +54,10 @@ impl Localnet {
 
     fn address(&self) -> String {
         self.url.trim_start_matches("http://").to_string()
+    }
+
+    fn port(&self) -> u16 {
+        self.address().rsplit(':').next().and_then(|port| port.parse().ok()).expect("a port in the URL")
     }
 
     fn post(&self, body: &[u8]) -> (u16, String) {
@@ -531,4 +540,241 @@ fn report_sums_the_demo_index_and_a_localnet_deployment_and_flags_a_short_day() 
     assert_eq!(unknown.status.code(), Some(1));
     assert!(stderr(&unknown).contains("deployment ghost:") && stderr(&unknown).contains("holds no events of mint 11111111111111111111111111111111"), "{}", stderr(&unknown));
     assert!(!Path::new(&path("none")).exists());
+}
+
+/// `usd1 verify` as a listing exchange runs it: the JSON report and the exit code.
+fn verify(url: &str, mint: &str, extra: &[&str]) -> (Option<i32>, Value) {
+    let output = usd1().args(["--url", url, "--mint", mint, "--output", "json", "verify"]).args(extra).output().unwrap();
+    let report: Value = serde_json::from_str(stdout(&output).trim()).unwrap_or_else(|_| panic!("verify prints one JSON document: {}\n{}", stdout(&output), stderr(&output)));
+    (output.status.code(), report)
+}
+
+fn failed_items(report: &Value) -> Vec<String> {
+    report["checks"].as_array().unwrap().iter().filter(|check| check["ok"] == false).map(|check| check["item"].as_str().unwrap().to_string()).collect()
+}
+
+fn item<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["checks"].as_array().unwrap().iter().find(|check| check["item"] == name).unwrap_or_else(|| panic!("no item {name} in {report}"))
+}
+
+/// A Token-2022 mint made by hand to look like a USD1 mint: every extension except `skip`,
+/// every authority the would-be Config, except the mint authority left to `mint_authority`
+/// unless `hand_over` gives it to the Config after the metadata is written.
+fn hand_made_mint(url: &str, payer: &solana_keypair::Keypair, mint_authority: &solana_keypair::Keypair, skip: Option<spl_token_2022_interface::extension::ExtensionType>, hand_over: bool) -> String {
+    use solana_signer::Signer;
+    use spl_token_2022_interface::{extension::ExtensionType, instruction as token, state::Mint, ID as TOKEN_2022};
+    let mint = solana_keypair::Keypair::new();
+    let config = usd1_client::pda::config_address(&mint.pubkey());
+    let extensions: Vec<ExtensionType> = [
+        ExtensionType::MetadataPointer,
+        ExtensionType::Pausable,
+        ExtensionType::TransferHook,
+        ExtensionType::PermanentDelegate,
+        ExtensionType::DefaultAccountState,
+    ]
+    .into_iter()
+    .filter(|extension| Some(*extension) != skip)
+    .collect();
+    let space = ExtensionType::try_calculate_account_len::<Mint>(&extensions).unwrap();
+    let client = solana_rpc_client::rpc_client::RpcClient::new_with_commitment(url.to_string(), solana_commitment_config::CommitmentConfig::confirmed());
+    // Enough for the metadata written after InitializeMint.
+    let lamports = client.get_minimum_balance_for_rent_exemption(space + 1_000).unwrap();
+    let mut instructions = vec![solana_system_interface::instruction::create_account(&payer.pubkey(), &mint.pubkey(), lamports, space as u64, &TOKEN_2022)];
+    for extension in &extensions {
+        instructions.push(match extension {
+            ExtensionType::MetadataPointer => spl_token_2022_interface::extension::metadata_pointer::instruction::initialize(&TOKEN_2022, &mint.pubkey(), Some(config), Some(mint.pubkey())).unwrap(),
+            ExtensionType::Pausable => spl_token_2022_interface::extension::pausable::instruction::initialize(&TOKEN_2022, &mint.pubkey(), &config).unwrap(),
+            ExtensionType::TransferHook => spl_token_2022_interface::extension::transfer_hook::instruction::initialize(&TOKEN_2022, &mint.pubkey(), Some(config), Some(usd1_client::PROGRAM_ID)).unwrap(),
+            ExtensionType::PermanentDelegate => token::initialize_permanent_delegate(&TOKEN_2022, &mint.pubkey(), &config).unwrap(),
+            _ => spl_token_2022_interface::extension::default_account_state::instruction::initialize_default_account_state(
+                &TOKEN_2022,
+                &mint.pubkey(),
+                &spl_token_2022_interface::state::AccountState::Initialized,
+            )
+            .unwrap(),
+        });
+    }
+    instructions.push(token::initialize_mint2(&TOKEN_2022, &mint.pubkey(), &mint_authority.pubkey(), Some(&config), 6).unwrap());
+    if extensions.contains(&ExtensionType::MetadataPointer) {
+        instructions.push(spl_token_metadata_interface::instruction::initialize(
+            &TOKEN_2022,
+            &mint.pubkey(),
+            &config,
+            &mint.pubkey(),
+            &mint_authority.pubkey(),
+            "USD1".into(),
+            "USD1".into(),
+            "https://example.com/usd1.json".into(),
+        ));
+    }
+    if hand_over {
+        instructions.push(token::set_authority(&TOKEN_2022, &mint.pubkey(), Some(&config), token::AuthorityType::MintTokens, &mint_authority.pubkey(), &[]).unwrap());
+    }
+    let blockhash = client.get_latest_blockhash().unwrap();
+    let transaction = solana_transaction::Transaction::new_signed_with_payer(&instructions, Some(&payer.pubkey()), &[payer, &mint, mint_authority], blockhash);
+    client.send_and_confirm_transaction(&transaction).unwrap_or_else(|error| panic!("the hand-made mint: {error}"));
+    mint.pubkey().to_string()
+}
+
+#[test]
+fn verify_passes_a_correct_deployment_and_names_each_hostile_variant() {
+    use solana_signer::Signer;
+    let directory = tempfile::tempdir().unwrap();
+    let ledger = directory.path().join("localnet.json");
+    let localnet = Localnet::start(Some(&ledger));
+    let deployment = Deployment::new(&localnet);
+    let mint = deployment.path("mint.json");
+
+    // A correct deployment: every item passes (or is information), exit 0; text says OK.
+    let (code, report) = verify(&localnet.url, &mint, &[]);
+    assert_eq!((code, report["ok"].as_bool()), (Some(0), Some(true)), "{report:#}");
+    let items: Vec<&str> = report["checks"].as_array().unwrap().iter().map(|check| check["item"].as_str().unwrap()).collect();
+    for expected in [
+        "program_account", "program_hash", "upgrade_authority", "mint_account", "mint_extensions", "mint_authority", "freeze_authority",
+        "pause_authority", "transfer_hook_authority", "metadata_pointer_authority", "metadata_update_authority", "permanent_delegate",
+        "transfer_hook_program", "metadata_address", "default_account_state", "hook_account_list", "config", "denylist_registry", "escrow",
+        "roles", "council", "timelock", "limits", "pause_flags", "supply",
+    ] {
+        assert!(items.contains(&expected), "no {expected} in {items:?}");
+    }
+    assert_eq!(item(&report, "council")["status"], "pass");
+    assert!(item(&report, "limits")["detail"].as_str().unwrap().contains("no supply cap"), "{report:#}");
+    let text = usd1().args(["--url", &localnet.url, "--mint", &mint, "verify"]).output().unwrap();
+    assert!(stdout(&text).contains("PASS  mint_authority") && stdout(&text).trim_end().ends_with("OK: every item passed"), "{}", stdout(&text));
+
+    // The program's bytes against a local build, and its upgrade authority.
+    let altered = directory.path().join("altered.so");
+    match std::env::var_os("USD1_PROGRAM_SO").filter(|value| !value.is_empty()) {
+        // The localnet runs the .so (BPF loader 2: immutable): the same bytes pass, one byte changed fails.
+        Some(so) => {
+            let so = PathBuf::from(so);
+            let (code, report) = verify(&localnet.url, &mint, &["--program-so", so.to_str().unwrap(), "--expect-upgrade-authority", "none"]);
+            assert_eq!((code, failed_items(&report)), (Some(0), vec![]), "{report:#}");
+            assert_eq!(item(&report, "program_hash")["status"], "pass");
+            let mut bytes = std::fs::read(&so).unwrap();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0xff;
+            std::fs::write(&altered, bytes).unwrap();
+            let (code, report) = verify(&localnet.url, &mint, &["--program-so", altered.to_str().unwrap()]);
+            assert_eq!((code, failed_items(&report)), (Some(1), vec!["program_hash".to_string()]), "{report:#}");
+            assert!(item(&report, "program_hash")["detail"].as_str().unwrap().contains("the bytes differ"));
+            let someone = solana_pubkey::Pubkey::new_unique().to_string();
+            let (_, report) = verify(&localnet.url, &mint, &["--expect-upgrade-authority", &someone]);
+            assert_eq!(failed_items(&report), vec!["upgrade_authority".to_string()], "an immutable program is not under {someone}: {report:#}");
+        }
+        // The localnet runs the program compiled in: there are no deployed bytes to compare.
+        None => {
+            std::fs::write(&altered, b"\x7fELF not the program").unwrap();
+            let (code, report) = verify(&localnet.url, &mint, &["--program-so", altered.to_str().unwrap()]);
+            assert_eq!((code, failed_items(&report)), (Some(1), vec!["program_hash".to_string()]), "{report:#}");
+            assert_eq!(item(&report, "program_account")["status"], "info");
+        }
+    }
+
+    // Hostile: a mint made by hand with every extension but the mint authority left to a key.
+    let payer = solana_keypair::Keypair::new();
+    localnet.airdrop(&payer.pubkey().to_string());
+    let insider = solana_keypair::Keypair::new();
+    let kept = hand_made_mint(&localnet.url, &payer, &insider, None, false);
+    let (code, report) = verify(&localnet.url, &kept, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(failed_items(&report), ["mint_authority", "hook_account_list", "config"], "{report:#}");
+    assert!(item(&report, "mint_authority")["detail"].as_str().unwrap().contains(&insider.pubkey().to_string()));
+    assert_eq!(item(&report, "mint_extensions")["status"], "pass", "every extension is there: {report:#}");
+
+    // Hostile: every authority handed over, but no PermanentDelegate (seizure impossible).
+    let missing = hand_made_mint(&localnet.url, &payer, &insider, Some(spl_token_2022_interface::extension::ExtensionType::PermanentDelegate), true);
+    let (code, report) = verify(&localnet.url, &missing, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(failed_items(&report), ["mint_extensions", "permanent_delegate", "hook_account_list", "config"], "{report:#}");
+    assert!(item(&report, "mint_extensions")["detail"].as_str().unwrap().contains("missing PermanentDelegate"), "{report:#}");
+    assert_eq!(item(&report, "mint_authority")["status"], "pass");
+
+    // Hostile: the real deployment with a different hook account list (one entry swapped, as
+    // a tampered genesis or a look-alike cluster would serve it).
+    localnet.stop();
+    let mint_key = solana_keypair::read_keypair_file(&mint).unwrap().pubkey();
+    let list_address = usd1_client::pda::extra_account_metas_address(&mint_key).to_string();
+    let mut state: Value = serde_json::from_str(&std::fs::read_to_string(&ledger).unwrap()).unwrap();
+    let stored = &mut state["accounts"][&list_address]["data"];
+    use base64::Engine;
+    let mut data = base64::engine::general_purpose::STANDARD.decode(stored.as_str().unwrap()).unwrap();
+    let last = data.len() - 3;
+    data[last - 31..=last].copy_from_slice(solana_pubkey::Pubkey::new_unique().as_ref());
+    *stored = json!(base64::engine::general_purpose::STANDARD.encode(&data));
+    std::fs::write(&ledger, serde_json::to_string(&state).unwrap()).unwrap();
+    let localnet = Localnet::start(Some(&ledger));
+    let (code, report) = verify(&localnet.url, &mint, &[]);
+    assert_eq!((code, failed_items(&report)), (Some(1), vec!["hook_account_list".to_string()]), "{report:#}");
+}
+
+/// `check_supply` sent `count` times straight to the endpoint (each made unique by its priority fee).
+fn check_supply_transactions(url: &str, payer: &solana_keypair::Keypair, mint: &solana_pubkey::Pubkey, first: u64, count: u64) {
+    use solana_signer::Signer;
+    let client = solana_rpc_client::rpc_client::RpcClient::new_with_commitment(url.to_string(), solana_commitment_config::CommitmentConfig::confirmed());
+    for index in first..first + count {
+        let instructions = usd1_client::compute_budget::with_compute_budget(&[usd1_client::instructions::check_supply(mint)], Some(index + 1));
+        let blockhash = client.get_latest_blockhash().unwrap();
+        let transaction = solana_transaction::Transaction::new_signed_with_payer(&instructions, Some(&payer.pubkey()), &[payer], blockhash);
+        client.send_transaction(&transaction).unwrap_or_else(|error| panic!("check_supply {index}: {error}"));
+    }
+}
+
+#[test]
+fn events_follow_delivers_a_thousand_transactions_in_order_across_a_restart() {
+    use solana_signer::Signer;
+    let directory = tempfile::tempdir().unwrap();
+    let ledger = directory.path().join("localnet.json");
+    let localnet = Localnet::start(Some(&ledger));
+    let port = localnet.port();
+    let deployment = Deployment::new(&localnet);
+    let mint_file = deployment.path("mint.json");
+    let mint = solana_keypair::read_keypair_file(&mint_file).unwrap().pubkey();
+    let payer = solana_keypair::Keypair::new();
+    localnet.airdrop(&payer.pubkey().to_string());
+    let before = deployment.json("admin", &["status"])["event_seq"].as_u64().unwrap();
+
+    // A follower from seq 2 (resuming after an event it kept), reading lines as they come.
+    let mut follower = usd1()
+        .args(["--url", &localnet.url, "--mint", &mint_file, "--output", "json", "events", "--follow", "--from-seq", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines, received) = std::sync::mpsc::channel::<Value>();
+    let stdout_pipe = follower.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout_pipe).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(serde_json::from_str(&line).unwrap_or_else(|_| panic!("one JSON event per line: {line}"))).is_err() {
+                break;
+            }
+        }
+    });
+    let total = before + 1_000;
+    let mut seqs = Vec::new();
+    let mut collect_until = |last: u64| {
+        while seqs.last().copied().unwrap_or(0) < last {
+            let event = received.recv_timeout(std::time::Duration::from_secs(60)).unwrap_or_else(|_| panic!("no event after seq {:?} (waiting for {last})", seqs.last()));
+            seqs.push(event["seq"].as_u64().unwrap());
+        }
+    };
+    check_supply_transactions(&localnet.url, &payer, &mint, 0, 500);
+    collect_until(before + 500);
+
+    // A forced reconnect: the endpoint stops (the socket drops) and comes back on the same port;
+    // 250 transactions land before the follower can resubscribe, 250 after.
+    localnet.stop();
+    let localnet = Localnet::start_on(Some(&ledger), port);
+    check_supply_transactions(&localnet.url, &payer, &mint, 500, 250);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    check_supply_transactions(&localnet.url, &payer, &mint, 750, 250);
+    collect_until(total);
+    let _ = follower.kill();
+    let mut log = String::new();
+    follower.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    assert_eq!(seqs, (2..=total).collect::<Vec<_>>(), "every event once, in order, from seq 2");
+    assert!(log.contains("retrying") || log.contains("reconnecting"), "the follower saw the socket drop: {log}");
+    let status = deployment.json("admin", &["status"]);
+    assert_eq!(status["event_seq"].as_u64(), Some(total));
 }

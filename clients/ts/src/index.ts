@@ -6,3 +6,5 @@ export * from "./transfer.js";
 export * from "./instructions.js";
 export { IDL } from "./usd1.js";
 export * from "./computeBudget.js";
+export * from "./subscribe.js";
+export * from "./verify.js";

@@ -1,12 +1,13 @@
 // Builders for the instructions whose accounts depend on more than the mint, the signers and
 // the arguments: a proposal's kind, a wallet's token accounts. Everything else is
-// `program.methods.<name>(args).accountsPartial({ mint, <signers> }).instruction()`, which resolves
-// every PDA and relation from the IDL (fetching the Config, a proposal, a request or a token
-// account where a seed or relation reads one).
+// `program.methods.<name>(args).accountsPartial({ mint, <signers>, <wallets named> }).instruction()`,
+// which resolves every PDA from the IDL: from the mint, the signers, the wallets the caller names
+// (`recipient`, `toOwner`, `owner`) and the arguments. Only `propose` reads the chain (its id is
+// the Config's next one); a relation to a signer is checked against the Config when it is fetched.
 import anchor from "@coral-xyz/anchor";
 
 const { BN } = anchor;
-import { TOKEN_2022_PROGRAM_ID } from "@solana/spl-token";
+import { TOKEN_2022_PROGRAM_ID, createAssociatedTokenAccountIdempotentInstruction } from "@solana/spl-token";
 import { PublicKey, type AccountMeta, type TransactionInstruction } from "@solana/web3.js";
 import {
   USD1_PROGRAM_ID,
@@ -23,10 +24,48 @@ type MethodArgs<Name extends keyof Usd1Program["methods"]> = Parameters<Usd1Prog
 /** A proposal kind as the IDL types it (`{ setAllowance: { minter, amount } }`, ...). */
 export type ProposalKind = MethodArgs<"propose">[0]["kind"];
 
-/** Keys of every token account of `mint` that `owner` holds (read with getTokenAccountsByOwner). */
-export async function walletTokenAccounts(program: Usd1Program, mint: PublicKey, owner: PublicKey): Promise<PublicKey[]> {
+/** Most token accounts one `denylist_add`, `denylist_remove` or seizure takes (the program's `MAX_WALLET_TOKEN_ACCOUNTS`). */
+export const MAX_WALLET_TOKEN_ACCOUNTS = 16;
+
+/** One of a wallet's token accounts of the mint, with its balance in base units. */
+export interface WalletTokenAccount {
+  address: PublicKey;
+  amount: bigint;
+}
+
+/** Byte order of two keys (what the Rust client sorts by; base58 text order differs). */
+export const compareKeyBytes = (a: PublicKey, b: PublicKey) => Buffer.compare(a.toBuffer(), b.toBuffer());
+
+/**
+ * Every token account of `mint` that `owner` holds (getTokenAccountsByOwner), in the order every
+ * USD1 client passes them: the associated account first, then by key bytes (as the Rust
+ * client's `order_wallet_accounts`).
+ */
+export async function walletTokenAccounts(program: Usd1Program, mint: PublicKey, owner: PublicKey): Promise<WalletTokenAccount[]> {
   const { value } = await program.provider.connection.getTokenAccountsByOwner(owner, { mint }, "confirmed");
-  return value.map((account) => account.pubkey).sort((a, b) => a.toBase58().localeCompare(b.toBase58()));
+  const associated = associatedTokenAddress(owner, mint);
+  return value
+    .filter(({ account }) => account.owner.equals(TOKEN_2022_PROGRAM_ID) && account.data.length >= 72)
+    .map(({ pubkey, account }) => ({ address: pubkey, amount: Buffer.from(account.data).readBigUInt64LE(64) }))
+    .sort((a, b) => Number(b.address.equals(associated)) - Number(a.address.equals(associated)) || compareKeyBytes(a.address, b.address));
+}
+
+/**
+ * The accounts a listing (`denylist_add`, `denylist_remove`) passes, as the Rust client's
+ * `listing_accounts`: funded ones first, then empty ones, each group in `walletTokenAccounts`
+ * order, at most `MAX_WALLET_TOKEN_ACCOUNTS` (freeze or thaw the rest one by one).
+ */
+export async function listingAccounts(program: Usd1Program, mint: PublicKey, owner: PublicKey): Promise<PublicKey[]> {
+  const accounts = await walletTokenAccounts(program, mint, owner);
+  const funded = accounts.filter((account) => account.amount > 0n);
+  const empty = accounts.filter((account) => account.amount === 0n);
+  return [...funded, ...empty].slice(0, MAX_WALLET_TOKEN_ACCOUNTS).map((account) => account.address);
+}
+
+/** The accounts a seizure debits, as the Rust client's `seizure_source_accounts`: funded only, at most `MAX_WALLET_TOKEN_ACCOUNTS`. */
+export async function seizureSourceAccounts(program: Usd1Program, mint: PublicKey, owner: PublicKey): Promise<PublicKey[]> {
+  const accounts = await walletTokenAccounts(program, mint, owner);
+  return accounts.filter((account) => account.amount > 0n).slice(0, MAX_WALLET_TOKEN_ACCOUNTS).map((account) => account.address);
 }
 
 const writable = (pubkey: PublicKey): AccountMeta => ({ pubkey, isSigner: false, isWritable: true });
@@ -104,7 +143,7 @@ export async function executeInstruction(program: Usd1Program, args: { executor:
       partial.destinationToken = address;
       partial.destinationDenylistEntry = denylistAddress(config, new PublicKey(info.data.subarray(32, 64)));
     }
-    remaining = (await walletTokenAccounts(program, args.mint, owner)).map(writable);
+    remaining = (await seizureSourceAccounts(program, args.mint, owner)).map(writable);
   }
   return program.methods
     .execute({ proposal: new BN(args.proposal.toString()) })
@@ -113,25 +152,70 @@ export async function executeInstruction(program: Usd1Program, args: { executor:
     .instruction();
 }
 
-/** `mint`: a minter mints to `recipient`'s associated token account against a deposit reference. */
-export function mintInstruction(
-  program: Usd1Program,
-  args: { minter: PublicKey; payer?: PublicKey; mint: PublicKey; recipient: PublicKey; amount: bigint | number; reference: string | Uint8Array; validUntil: bigint | number },
-): Promise<TransactionInstruction> {
+/** What `mintInstruction` and `mintInstructions` take. */
+export interface MintArgs {
+  minter: PublicKey;
+  /** Pays the receipt's rent (and the associated account's, in `mintInstructions`); the minter by default. */
+  payer?: PublicKey;
+  mint: PublicKey;
+  /** The recipient wallet; the tokens go to its associated token account. */
+  recipient: PublicKey;
+  /** Base units. */
+  amount: bigint | number;
+  /** The deposit reference (bank wire id), or its sha256. */
+  reference: string | Uint8Array;
+  /** Unix time after which the program refuses this mint (`MintExpired`). */
+  validUntil: bigint | number;
+}
+
+/**
+ * `mint`: a minter mints to `recipient`'s associated token account against a deposit reference.
+ * Every account derives from the mint, the signers and the recipient's key: nothing is fetched,
+ * so it builds offline and for a holder whose account does not exist yet.
+ */
+export function mintInstruction(program: Usd1Program, args: MintArgs): Promise<TransactionInstruction> {
   const hash = typeof args.reference === "string" ? referenceHash(args.reference) : Buffer.from(args.reference);
   return program.methods
     .mint({ amount: new BN(args.amount.toString()), referenceHash: [...hash], validUntil: new BN(args.validUntil.toString()) })
-    .accountsPartial({ minter: args.minter, payer: args.payer ?? args.minter, mint: args.mint, recipientToken: associatedTokenAddress(args.recipient, args.mint) })
+    .accountsPartial({
+      minter: args.minter,
+      payer: args.payer ?? args.minter,
+      mint: args.mint,
+      recipient: args.recipient,
+      recipientToken: associatedTokenAddress(args.recipient, args.mint),
+    })
     .instruction();
 }
 
-/** `denylist_add`: lists `wallet` and freezes every token account of the mint it holds. */
+/** A first mint to a new holder in one transaction: its associated account created if missing (idempotent), then `mint`. */
+export async function mintInstructions(program: Usd1Program, args: MintArgs): Promise<TransactionInstruction[]> {
+  const payer = args.payer ?? args.minter;
+  const create = createAssociatedTokenAccountIdempotentInstruction(payer, associatedTokenAddress(args.recipient, args.mint), args.recipient, args.mint, TOKEN_2022_PROGRAM_ID);
+  return [create, await mintInstruction(program, args)];
+}
+
+/**
+ * `sweep_escrow`: the burner moves the Escrow's excess to `to`'s associated account, created
+ * first if missing (idempotent, paid by `payer`, the burner by default). Nothing is fetched.
+ */
+export async function sweepEscrowInstructions(program: Usd1Program, args: { burner: PublicKey; payer?: PublicKey; mint: PublicKey; to: PublicKey }): Promise<TransactionInstruction[]> {
+  const account = associatedTokenAddress(args.to, args.mint);
+  const create = createAssociatedTokenAccountIdempotentInstruction(args.payer ?? args.burner, account, args.to, args.mint, TOKEN_2022_PROGRAM_ID);
+  const sweep = await program.methods.sweepEscrow().accountsPartial({ burner: args.burner, mint: args.mint, toOwner: args.to, to: account }).instruction();
+  return [create, sweep];
+}
+
+/**
+ * `denylist_add`: lists `wallet` and freezes the token accounts of the mint it holds that one
+ * instruction takes (`listingAccounts`: funded first, at most 16); freeze any further ones with
+ * `freeze` (the transfer hook refuses the wallet meanwhile, frozen or not).
+ */
 export async function denylistAddInstruction(
   program: Usd1Program,
   args: { denylister: PublicKey; mint: PublicKey; wallet: PublicKey; reason: string | Uint8Array; tokenAccounts?: PublicKey[] },
 ): Promise<TransactionInstruction> {
   const reason = typeof args.reason === "string" ? referenceHash(args.reason) : Buffer.from(args.reason);
-  const accounts = args.tokenAccounts ?? (await walletTokenAccounts(program, args.mint, args.wallet));
+  const accounts = args.tokenAccounts ?? (await listingAccounts(program, args.mint, args.wallet));
   return program.methods
     .denylistAdd({ wallet: args.wallet, reasonHash: [...reason] })
     .accountsPartial({ denylister: args.denylister, mint: args.mint })
@@ -139,12 +223,12 @@ export async function denylistAddInstruction(
     .instruction();
 }
 
-/** `denylist_remove`: lifts `wallet`'s listing and thaws the token accounts it holds. */
+/** `denylist_remove`: lifts `wallet`'s listing and thaws the token accounts one instruction takes (`listingAccounts`); thaw any further ones with `thaw`. */
 export async function denylistRemoveInstruction(
   program: Usd1Program,
   args: { denylister: PublicKey; mint: PublicKey; wallet: PublicKey; tokenAccounts?: PublicKey[] },
 ): Promise<TransactionInstruction> {
-  const accounts = args.tokenAccounts ?? (await walletTokenAccounts(program, args.mint, args.wallet));
+  const accounts = args.tokenAccounts ?? (await listingAccounts(program, args.mint, args.wallet));
   return program.methods
     .denylistRemove({ wallet: args.wallet })
     .accountsPartial({ denylister: args.denylister, mint: args.mint })

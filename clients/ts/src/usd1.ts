@@ -327,6 +327,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `ProposalIdParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "proposalIdParams"
@@ -436,6 +439,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `AttestReservesParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "attestReservesParams"
@@ -506,7 +512,7 @@ export type Usd1 = {
         {
           "name": "burnerToken",
           "docs": [
-            "the handler, after the role check, so that a caller without the role gets `Unauthorized`."
+            "A token account of this mint that the burner owns (never one it is only delegate of); the tokens burn from it."
           ],
           "writable": true
         },
@@ -560,6 +566,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `BurnParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "burnParams"
@@ -747,6 +756,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `ProposalIdParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "proposalIdParams"
@@ -1043,6 +1055,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `CompleteRedemptionParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "completeRedemptionParams"
@@ -1221,6 +1236,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `ConfigureMinterParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "configureMinterParams"
@@ -1360,6 +1378,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `DecreaseAllowanceParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "decreaseAllowanceParams"
@@ -1553,6 +1574,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `DenylistAddParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "denylistAddParams"
@@ -1739,6 +1763,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `DenylistRemoveParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "denylistRemoveParams"
@@ -1964,6 +1991,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `ProposalIdParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "proposalIdParams"
@@ -2031,15 +2061,22 @@ export type Usd1 = {
           ]
         },
         {
+          "name": "owner",
+          "docs": [
+            "The wallet that owns `token_account` (v3: named so that its DenylistEntry derives from a key the caller knows)."
+          ]
+        },
+        {
           "name": "tokenAccount",
           "docs": [
-            "Any token account of this mint (not only associated ones)."
+            "Any token account of this mint (not only associated ones), owned by `owner`."
           ],
           "writable": true
         },
         {
           "name": "ownerDenylistEntry",
           "docs": [
+            "The owner's DenylistEntry PDA `[\"denylist\", config, owner]` (exists only while denylisted):",
             "`thaw` refuses while it exists; `denylist_remove` thaws."
           ],
           "pda": {
@@ -2063,8 +2100,7 @@ export type Usd1 = {
               },
               {
                 "kind": "account",
-                "path": "tokenAccount.owner",
-                "account": "tokenAccount"
+                "path": "owner"
               }
             ]
           }
@@ -2153,7 +2189,7 @@ export type Usd1 = {
         {
           "name": "config",
           "docs": [
-            "refusal, not a system-program error); the seeds pin its address."
+            "The mint's Config `[\"config\", mint]`, created here (a second `initialize` is `AlreadyInitialized`)."
           ],
           "writable": true,
           "pda": {
@@ -2335,6 +2371,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `InitializeParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "initializeParams"
@@ -2438,9 +2477,16 @@ export type Usd1 = {
           "writable": true
         },
         {
+          "name": "recipient",
+          "docs": [
+            "The recipient wallet: the owner of `recipient_token` (v3: named so that every PDA below",
+            "derives from keys the caller knows, even before the token account exists)."
+          ]
+        },
+        {
           "name": "recipientToken",
           "docs": [
-            "The recipient's token account of the mint (an account whose owner cannot change)."
+            "The recipient's token account of the mint (an account whose owner cannot change), owned by `recipient`."
           ],
           "writable": true
         },
@@ -2478,7 +2524,7 @@ export type Usd1 = {
         {
           "name": "recipientDenylistEntry",
           "docs": [
-            "The recipient's DenylistEntry PDA (exists only while denylisted)."
+            "The recipient's DenylistEntry PDA `[\"denylist\", config, recipient]` (exists only while denylisted)."
           ],
           "pda": {
             "seeds": [
@@ -2501,8 +2547,7 @@ export type Usd1 = {
               },
               {
                 "kind": "account",
-                "path": "recipientToken.owner",
-                "account": "tokenAccount"
+                "path": "recipient"
               }
             ]
           }
@@ -2510,7 +2555,7 @@ export type Usd1 = {
         {
           "name": "recipientOnboarded",
           "docs": [
-            "The recipient owner's Onboarded PDA `[\"onboarded\", config, owner]` (v3; read while onboarding is required)."
+            "The recipient's Onboarded PDA `[\"onboarded\", config, recipient]` (v3; read while onboarding is required)."
           ],
           "pda": {
             "seeds": [
@@ -2534,8 +2579,7 @@ export type Usd1 = {
               },
               {
                 "kind": "account",
-                "path": "recipientToken.owner",
-                "account": "tokenAccount"
+                "path": "recipient"
               }
             ]
           }
@@ -2628,6 +2672,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `MintParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "mintParams"
@@ -2771,6 +2818,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `OffboardParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "offboardParams"
@@ -2952,6 +3002,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `OnboardParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "onboardParams"
@@ -3069,6 +3122,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `PauseParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "pauseParams"
@@ -3263,6 +3319,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `ProposeParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "proposeParams"
@@ -3432,6 +3491,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `ProposalIdParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "proposalIdParams"
@@ -3627,7 +3689,7 @@ export type Usd1 = {
         {
           "name": "holderDenylistEntry",
           "docs": [
-            "(exists only while denylisted)."
+            "The holder's DenylistEntry PDA `[\"denylist\", config, holder]` (exists only while denylisted: the rejection then waits)."
           ],
           "pda": {
             "seeds": [
@@ -3649,9 +3711,8 @@ export type Usd1 = {
                 "path": "config"
               },
               {
-                "kind": "account",
-                "path": "request.holder",
-                "account": "redemptionRequest"
+                "kind": "arg",
+                "path": "params.holder"
               }
             ]
           }
@@ -3706,6 +3767,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `RejectRedemptionParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "rejectRedemptionParams"
@@ -3845,6 +3909,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `RemoveMinterParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "removeMinterParams"
@@ -4069,6 +4136,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `RequestRedemptionParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "requestRedemptionParams"
@@ -4209,6 +4279,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `SetRoleParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "setRoleParams"
@@ -4303,16 +4376,22 @@ export type Usd1 = {
           }
         },
         {
+          "name": "toOwner",
+          "docs": [
+            "The wallet that owns `to` (v3: named so that its DenylistEntry derives from a key the caller knows)."
+          ]
+        },
+        {
           "name": "to",
           "docs": [
-            "Receives the excess: a token account of this mint not owned by the Config."
+            "Receives the excess: a token account of this mint owned by `to_owner`, not by the Config."
           ],
           "writable": true
         },
         {
           "name": "toDenylistEntry",
           "docs": [
-            "The to's DenylistEntry PDA (exists only while denylisted)."
+            "The DenylistEntry PDA `[\"denylist\", config, to_owner]` (exists only while denylisted)."
           ],
           "pda": {
             "seeds": [
@@ -4335,8 +4414,7 @@ export type Usd1 = {
               },
               {
                 "kind": "account",
-                "path": "to.owner",
-                "account": "tokenAccount"
+                "path": "toOwner"
               }
             ]
           }
@@ -4449,15 +4527,22 @@ export type Usd1 = {
           ]
         },
         {
+          "name": "owner",
+          "docs": [
+            "The wallet that owns `token_account` (v3: named so that its DenylistEntry derives from a key the caller knows)."
+          ]
+        },
+        {
           "name": "tokenAccount",
           "docs": [
-            "Any token account of this mint (not only associated ones)."
+            "Any token account of this mint (not only associated ones), owned by `owner`."
           ],
           "writable": true
         },
         {
           "name": "ownerDenylistEntry",
           "docs": [
+            "The owner's DenylistEntry PDA `[\"denylist\", config, owner]` (exists only while denylisted):",
             "`thaw` refuses while it exists; `denylist_remove` thaws."
           ],
           "pda": {
@@ -4481,8 +4566,7 @@ export type Usd1 = {
               },
               {
                 "kind": "account",
-                "path": "tokenAccount.owner",
-                "account": "tokenAccount"
+                "path": "owner"
               }
             ]
           }
@@ -4697,6 +4781,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `TransferAdminParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "transferAdminParams"
@@ -4811,7 +4898,7 @@ export type Usd1 = {
         {
           "name": "denylistRegistry",
           "docs": [
-            "read in place by binary search."
+            "The Config's DenylistRegistry `[\"denylist-registry\", config]`: the sorted denylisted wallets, read in place by binary search."
           ],
           "pda": {
             "seeds": [
@@ -4848,6 +4935,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "amount",
+          "docs": [
+            "The base units Token-2022 is transferring (the hook decides by address and pause flag, never by amount)."
+          ],
           "type": "u64"
         }
       ]
@@ -4961,6 +5051,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `PauseParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "pauseParams"
@@ -5070,6 +5163,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `UpdateConfigParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "updateConfigParams"
@@ -5195,6 +5291,9 @@ export type Usd1 = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `UpdateMetadataParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "updateMetadataParams"
@@ -8982,6 +9081,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `ProposalIdParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "ProposalIdParams"
@@ -9091,6 +9193,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `AttestReservesParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "AttestReservesParams"
@@ -9161,7 +9266,7 @@ export const IDL = {
         {
           "name": "burner_token",
           "docs": [
-            "the handler, after the role check, so that a caller without the role gets `Unauthorized`."
+            "A token account of this mint that the burner owns (never one it is only delegate of); the tokens burn from it."
           ],
           "writable": true
         },
@@ -9215,6 +9320,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `BurnParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "BurnParams"
@@ -9402,6 +9510,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `ProposalIdParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "ProposalIdParams"
@@ -9698,6 +9809,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `CompleteRedemptionParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "CompleteRedemptionParams"
@@ -9876,6 +9990,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `ConfigureMinterParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "ConfigureMinterParams"
@@ -10015,6 +10132,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `DecreaseAllowanceParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "DecreaseAllowanceParams"
@@ -10208,6 +10328,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `DenylistAddParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "DenylistAddParams"
@@ -10394,6 +10517,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `DenylistRemoveParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "DenylistRemoveParams"
@@ -10619,6 +10745,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `ProposalIdParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "ProposalIdParams"
@@ -10686,15 +10815,22 @@ export const IDL = {
           ]
         },
         {
+          "name": "owner",
+          "docs": [
+            "The wallet that owns `token_account` (v3: named so that its DenylistEntry derives from a key the caller knows)."
+          ]
+        },
+        {
           "name": "token_account",
           "docs": [
-            "Any token account of this mint (not only associated ones)."
+            "Any token account of this mint (not only associated ones), owned by `owner`."
           ],
           "writable": true
         },
         {
           "name": "owner_denylist_entry",
           "docs": [
+            "The owner's DenylistEntry PDA `[\"denylist\", config, owner]` (exists only while denylisted):",
             "`thaw` refuses while it exists; `denylist_remove` thaws."
           ],
           "pda": {
@@ -10718,8 +10854,7 @@ export const IDL = {
               },
               {
                 "kind": "account",
-                "path": "token_account.owner",
-                "account": "TokenAccount"
+                "path": "owner"
               }
             ]
           }
@@ -10808,7 +10943,7 @@ export const IDL = {
         {
           "name": "config",
           "docs": [
-            "refusal, not a system-program error); the seeds pin its address."
+            "The mint's Config `[\"config\", mint]`, created here (a second `initialize` is `AlreadyInitialized`)."
           ],
           "writable": true,
           "pda": {
@@ -10990,6 +11125,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `InitializeParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "InitializeParams"
@@ -11093,9 +11231,16 @@ export const IDL = {
           "writable": true
         },
         {
+          "name": "recipient",
+          "docs": [
+            "The recipient wallet: the owner of `recipient_token` (v3: named so that every PDA below",
+            "derives from keys the caller knows, even before the token account exists)."
+          ]
+        },
+        {
           "name": "recipient_token",
           "docs": [
-            "The recipient's token account of the mint (an account whose owner cannot change)."
+            "The recipient's token account of the mint (an account whose owner cannot change), owned by `recipient`."
           ],
           "writable": true
         },
@@ -11133,7 +11278,7 @@ export const IDL = {
         {
           "name": "recipient_denylist_entry",
           "docs": [
-            "The recipient's DenylistEntry PDA (exists only while denylisted)."
+            "The recipient's DenylistEntry PDA `[\"denylist\", config, recipient]` (exists only while denylisted)."
           ],
           "pda": {
             "seeds": [
@@ -11156,8 +11301,7 @@ export const IDL = {
               },
               {
                 "kind": "account",
-                "path": "recipient_token.owner",
-                "account": "TokenAccount"
+                "path": "recipient"
               }
             ]
           }
@@ -11165,7 +11309,7 @@ export const IDL = {
         {
           "name": "recipient_onboarded",
           "docs": [
-            "The recipient owner's Onboarded PDA `[\"onboarded\", config, owner]` (v3; read while onboarding is required)."
+            "The recipient's Onboarded PDA `[\"onboarded\", config, recipient]` (v3; read while onboarding is required)."
           ],
           "pda": {
             "seeds": [
@@ -11189,8 +11333,7 @@ export const IDL = {
               },
               {
                 "kind": "account",
-                "path": "recipient_token.owner",
-                "account": "TokenAccount"
+                "path": "recipient"
               }
             ]
           }
@@ -11283,6 +11426,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `MintParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "MintParams"
@@ -11426,6 +11572,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `OffboardParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "OffboardParams"
@@ -11607,6 +11756,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `OnboardParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "OnboardParams"
@@ -11724,6 +11876,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `PauseParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "PauseParams"
@@ -11918,6 +12073,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `ProposeParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "ProposeParams"
@@ -12087,6 +12245,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `ProposalIdParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "ProposalIdParams"
@@ -12282,7 +12443,7 @@ export const IDL = {
         {
           "name": "holder_denylist_entry",
           "docs": [
-            "(exists only while denylisted)."
+            "The holder's DenylistEntry PDA `[\"denylist\", config, holder]` (exists only while denylisted: the rejection then waits)."
           ],
           "pda": {
             "seeds": [
@@ -12304,9 +12465,8 @@ export const IDL = {
                 "path": "config"
               },
               {
-                "kind": "account",
-                "path": "request.holder",
-                "account": "RedemptionRequest"
+                "kind": "arg",
+                "path": "params.holder"
               }
             ]
           }
@@ -12361,6 +12521,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `RejectRedemptionParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "RejectRedemptionParams"
@@ -12500,6 +12663,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `RemoveMinterParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "RemoveMinterParams"
@@ -12724,6 +12890,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `RequestRedemptionParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "RequestRedemptionParams"
@@ -12864,6 +13033,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `SetRoleParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "SetRoleParams"
@@ -12958,16 +13130,22 @@ export const IDL = {
           }
         },
         {
+          "name": "to_owner",
+          "docs": [
+            "The wallet that owns `to` (v3: named so that its DenylistEntry derives from a key the caller knows)."
+          ]
+        },
+        {
           "name": "to",
           "docs": [
-            "Receives the excess: a token account of this mint not owned by the Config."
+            "Receives the excess: a token account of this mint owned by `to_owner`, not by the Config."
           ],
           "writable": true
         },
         {
           "name": "to_denylist_entry",
           "docs": [
-            "The to's DenylistEntry PDA (exists only while denylisted)."
+            "The DenylistEntry PDA `[\"denylist\", config, to_owner]` (exists only while denylisted)."
           ],
           "pda": {
             "seeds": [
@@ -12990,8 +13168,7 @@ export const IDL = {
               },
               {
                 "kind": "account",
-                "path": "to.owner",
-                "account": "TokenAccount"
+                "path": "to_owner"
               }
             ]
           }
@@ -13104,15 +13281,22 @@ export const IDL = {
           ]
         },
         {
+          "name": "owner",
+          "docs": [
+            "The wallet that owns `token_account` (v3: named so that its DenylistEntry derives from a key the caller knows)."
+          ]
+        },
+        {
           "name": "token_account",
           "docs": [
-            "Any token account of this mint (not only associated ones)."
+            "Any token account of this mint (not only associated ones), owned by `owner`."
           ],
           "writable": true
         },
         {
           "name": "owner_denylist_entry",
           "docs": [
+            "The owner's DenylistEntry PDA `[\"denylist\", config, owner]` (exists only while denylisted):",
             "`thaw` refuses while it exists; `denylist_remove` thaws."
           ],
           "pda": {
@@ -13136,8 +13320,7 @@ export const IDL = {
               },
               {
                 "kind": "account",
-                "path": "token_account.owner",
-                "account": "TokenAccount"
+                "path": "owner"
               }
             ]
           }
@@ -13352,6 +13535,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `TransferAdminParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "TransferAdminParams"
@@ -13466,7 +13652,7 @@ export const IDL = {
         {
           "name": "denylist_registry",
           "docs": [
-            "read in place by binary search."
+            "The Config's DenylistRegistry `[\"denylist-registry\", config]`: the sorted denylisted wallets, read in place by binary search."
           ],
           "pda": {
             "seeds": [
@@ -13503,6 +13689,9 @@ export const IDL = {
       "args": [
         {
           "name": "amount",
+          "docs": [
+            "The base units Token-2022 is transferring (the hook decides by address and pause flag, never by amount)."
+          ],
           "type": "u64"
         }
       ]
@@ -13616,6 +13805,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `PauseParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "PauseParams"
@@ -13725,6 +13917,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `UpdateConfigParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "UpdateConfigParams"
@@ -13850,6 +14045,9 @@ export const IDL = {
       "args": [
         {
           "name": "params",
+          "docs": [
+            "The instruction's parameters: the type `UpdateMetadataParams`, whose fields are each documented."
+          ],
           "type": {
             "defined": {
               "name": "UpdateMetadataParams"

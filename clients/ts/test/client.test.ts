@@ -22,8 +22,15 @@ import {
   executeInstruction,
   findSeqGaps,
   mintAddresses,
+  ASSOCIATED_TOKEN_PROGRAM_ID,
+  listingAccounts,
+  onboardedAddress,
   mintInstruction,
+  mintInstructions,
   minterAddress,
+  seizureSourceAccounts,
+  sweepEscrowInstructions,
+  walletTokenAccounts,
   proposeInstruction,
   referenceHash,
   transferCheckedInstruction,
@@ -161,15 +168,24 @@ const cases: Record<string, () => Promise<TransactionInstruction>> = {
       .burn({ amount: u64(one_token) })
       .accountsPartial({ burner: key("burner"), mint, burnerToken: associatedTokenAddress(key("burner"), mint) })
       .instruction(),
-  sweep_escrow: () => program.methods.sweepEscrow().accountsPartial({ burner: key("burner"), mint, to: associatedTokenAddress(key("bob"), mint) }).instruction(),
+  sweep_escrow: () =>
+    program.methods.sweepEscrow().accountsPartial({ burner: key("burner"), mint, toOwner: key("bob"), to: associatedTokenAddress(key("bob"), mint) }).instruction(),
   denylist_add: () => denylistAddInstruction(program, { denylister: key("denylister"), mint, wallet: key("bob"), reason: "case-1" }),
   denylist_remove: () => denylistRemoveInstruction(program, { denylister: key("denylister"), mint, wallet: key("mallory") }),
   freeze: () =>
-    program.methods.freeze().accountsPartial({ denylister: key("denylister"), mint, tokenAccount: associatedTokenAddress(key("bob"), mint) }).instruction(),
-  thaw: () => program.methods.thaw().accountsPartial({ denylister: key("denylister"), mint, tokenAccount: associatedTokenAddress(key("mallory"), mint) }).instruction(),
+    program.methods.freeze().accountsPartial({ denylister: key("denylister"), mint, owner: key("bob"), tokenAccount: associatedTokenAddress(key("bob"), mint) }).instruction(),
+  thaw: () =>
+    program.methods.thaw().accountsPartial({ denylister: key("denylister"), mint, owner: key("mallory"), tokenAccount: associatedTokenAddress(key("mallory"), mint) }).instruction(),
   check_supply: () => program.methods.checkSupply().accountsPartial({ mint }).instruction(),
   transfer: async () => transferCheckedInstruction(aliceToBob),
 };
+
+/** A connection that fails any request: what an offline signer's machine has. */
+const offline = usd1Program({
+  connection: new Proxy({} as any, {
+    get: (_target, name) => (name === "rpcEndpoint" ? "offline://" : name === "commitment" ? "confirmed" : () => Promise.reject(new Error(`offline: ${String(name)} called`))),
+  }),
+} as any);
 
 function plain(instruction: TransactionInstruction) {
   return {
@@ -179,13 +195,21 @@ function plain(instruction: TransactionInstruction) {
   };
 }
 
-test("the IDL is the committed one and every account and argument has a doc line", () => {
+/** A doc that reads as whole sentences: a capital or a code span first, a full stop or closing bracket last. */
+function wholeSentences(docs: string[] | undefined): boolean {
+  const text = (docs ?? []).join(" ").trim();
+  return /^[A-Z`]/.test(text) && /[.)]$/.test(text);
+}
+
+test("the IDL is the committed one and every account and argument has a doc of whole sentences", () => {
   assert.equal(USD1_PROGRAM_ID.toBase58(), fixtures.program_id);
+  const fragments: string[] = [];
   for (const instruction of IDL.instructions) {
-    for (const account of instruction.accounts as { name: string; docs?: string[] }[]) {
-      assert.ok(account.docs?.length, `${instruction.name}.${account.name} has no doc line`);
+    for (const item of [...(instruction.accounts as { name: string; docs?: string[] }[]), ...(instruction.args as { name: string; docs?: string[] }[])]) {
+      if (!wholeSentences(item.docs)) fragments.push(`${instruction.name}.${item.name}: ${JSON.stringify(item.docs ?? [])}`);
     }
   }
+  assert.deepEqual(fragments, []);
   const names = IDL.accounts.map((account) => account.name).sort();
   assert.deepEqual(names, ["Config", "DenylistEntry", "DenylistRegistry", "MintReceipt", "Minter", "Proposal", "RedemptionRequest"]);
 });
@@ -300,4 +324,48 @@ test("PDA helpers agree with the addresses in the Rust instructions", () => {
   assert.equal(check.keys[0].pubkey, mint.toBase58(), "the mint comes first: every other account derives from it");
   assert.ok(check.keys.some((meta) => meta.pubkey === addresses.escrow.toBase58()));
   assert.ok(configAddress(Keypair.generate().publicKey) instanceof PublicKey);
+});
+
+test("a first mint to a holder with no account builds from the IDL alone, offline, as the Rust client builds it", async () => {
+  const newHolder = Keypair.generate().publicKey;
+  const args = { minter: key("minter"), mint, recipient: newHolder, amount: one_token, reference: "wire-new-holder", validUntil: far_future };
+  // program.methods with only the mint, the signers, the recipient's key and the arguments: nothing fetched.
+  const built = await offline.methods
+    .mint({ amount: u64(one_token), referenceHash: hash("wire-new-holder"), validUntil: u64(far_future) })
+    .accounts({ minter: key("minter"), payer: key("minter"), mint, recipient: newHolder, recipientToken: associatedTokenAddress(newHolder, mint) })
+    .instruction();
+  const config = configAddress(mint);
+  const keys = Object.fromEntries((IDL.instructions.find((instruction) => instruction.name === "mint")!.accounts as { name: string }[]).map((account, index) => [account.name, built.keys[index].pubkey.toBase58()]));
+  assert.equal(keys.recipient_denylist_entry, denylistAddress(config, newHolder).toBase58());
+  assert.equal(keys.recipient_onboarded, onboardedAddress(config, newHolder).toBase58());
+  assert.equal(keys.minter_account, minterAddress(config, key("minter")).toBase58());
+  assert.deepEqual(plain(built), plain(await mintInstruction(offline, args)));
+  // With the account creation first: one transaction a wallet can sign offline.
+  const [create, minted] = await mintInstructions(offline, args);
+  assert.ok(create.programId.equals(ASSOCIATED_TOKEN_PROGRAM_ID));
+  assert.equal(create.data[0], 1, "CreateIdempotent: the same message whether or not the account exists");
+  assert.deepEqual(plain(minted), plain(built));
+  // The Rust case, rebuilt for its own recipient, matches byte for byte.
+  const rust = fixtures.instructions.find((instruction) => instruction.name === "mint")!;
+  assert.deepEqual(plain(await mintInstruction(offline, { ...args, recipient: key("alice"), reference: "wire-ts-1" })), { program_id: rust.program_id, keys: rust.keys, data: rust.data });
+});
+
+test("a sweep to a holder with no account builds offline", async () => {
+  const newHolder = Keypair.generate().publicKey;
+  const [create, sweep] = await sweepEscrowInstructions(offline, { burner: key("burner"), mint, to: newHolder });
+  assert.ok(create.programId.equals(ASSOCIATED_TOKEN_PROGRAM_ID));
+  assert.ok(sweep.keys.some((meta) => meta.pubkey.equals(denylistAddress(configAddress(mint), newHolder))));
+  assert.ok(sweep.keys.some((meta) => meta.pubkey.equals(associatedTokenAddress(newHolder, mint))));
+});
+
+test("a wallet's token accounts are ordered and filtered exactly as the Rust client orders them", async () => {
+  const expected = fixtures.wallet_accounts;
+  const owner = new PublicKey(expected.owner);
+  const all = await walletTokenAccounts(program, mint, owner);
+  assert.equal(all[0].address.toBase58(), associatedTokenAddress(owner, mint).toBase58(), "the associated account first");
+  assert.deepEqual((await listingAccounts(program, mint, owner)).map((address) => address.toBase58()), expected.listing);
+  assert.deepEqual((await seizureSourceAccounts(program, mint, owner)).map((address) => address.toBase58()), expected.seizure_sources);
+  // The fixture's keys were picked so that text order differs from byte order.
+  const rest = all.slice(1).map((account) => account.address.toBase58());
+  assert.notDeepEqual([...rest].sort(), rest, "base58 text order would differ from the Rust order");
 });

@@ -38,6 +38,8 @@ export interface Fixtures {
   };
   accounts: Record<string, { lamports: number; owner: string; executable: boolean; data: string }>;
   decoded_accounts: ({ type: string; address: string } & Record<string, unknown>)[];
+  /** A wallet with several accounts, as the Rust client orders them for a listing and a seizure. */
+  wallet_accounts: { owner: string; listing: string[]; seizure_sources: string[] };
   transactions: { label: string; slot: number; transaction: any; meta: any; events: Record<string, any>[] }[];
 }
 

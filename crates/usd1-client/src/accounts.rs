@@ -137,3 +137,30 @@ pub fn decode_token_account(data: &[u8]) -> Result<TokenAccountInfo, DecodeError
         frozen: state.base.state == AccountState::Frozen,
     })
 }
+
+/// A wallet's token accounts of a mint in the order every USD1 client passes them: the
+/// associated account first, then by key bytes. The TypeScript package orders the same way
+/// (`walletTokenAccounts`), checked against the Rust fixtures.
+pub fn order_wallet_accounts(owner: &Pubkey, mint: &Pubkey, accounts: &mut [(Pubkey, TokenAccountInfo)]) {
+    let associated = crate::pda::associated_token_address(owner, mint);
+    accounts.sort_by_key(|(key, _)| (*key != associated, *key));
+}
+
+/// The accounts a `denylist_add` or `denylist_remove` passes (at most
+/// `MAX_WALLET_TOKEN_ACCOUNTS`): funded accounts first, so that a wallet with many empty
+/// accounts cannot keep its tokens out of the listing; the rest are left for follow-up
+/// `freeze` / `thaw` calls. Within each group, [`order_wallet_accounts`]'s order.
+pub fn listing_accounts(owner: &Pubkey, mint: &Pubkey, mut accounts: Vec<(Pubkey, TokenAccountInfo)>) -> Vec<Pubkey> {
+    order_wallet_accounts(owner, mint, &mut accounts);
+    // Stable: the associated-first, key order stays within each group.
+    accounts.sort_by_key(|(_, info)| info.amount == 0);
+    accounts.into_iter().take(usd1::constants::MAX_WALLET_TOKEN_ACCOUNTS).map(|(key, _)| key).collect()
+}
+
+/// The accounts a seizure debits (at most `MAX_WALLET_TOKEN_ACCOUNTS`): funded accounts only,
+/// in [`order_wallet_accounts`]'s order.
+pub fn seizure_source_accounts(owner: &Pubkey, mint: &Pubkey, mut accounts: Vec<(Pubkey, TokenAccountInfo)>) -> Vec<Pubkey> {
+    accounts.retain(|(_, info)| info.amount > 0);
+    order_wallet_accounts(owner, mint, &mut accounts);
+    accounts.into_iter().take(usd1::constants::MAX_WALLET_TOKEN_ACCOUNTS).map(|(key, _)| key).collect()
+}

@@ -434,6 +434,7 @@ pub fn mint(
             config,
             minter_account: pda::minter_address(&config, minter),
             mint: *mint,
+            recipient: *recipient,
             recipient_token: pda::associated_token_address(recipient, mint),
             minter_denylist_entry: pda::denylist_address(&config, minter),
             recipient_denylist_entry: pda::denylist_address(&config, recipient),
@@ -446,6 +447,32 @@ pub fn mint(
         },
         data::Mint { params: MintParams { amount, reference_hash, valid_until } },
     )
+}
+
+/// `mint` as one transaction's instructions: the recipient's associated token account created if
+/// missing (idempotent, paid by `payer`), then the mint. Every account derives from keys the
+/// caller knows, so a first mint to a new holder can be prepared and signed offline.
+pub fn mint_instructions(
+    payer: &Pubkey,
+    minter: &Pubkey,
+    mint: &Pubkey,
+    recipient: &Pubkey,
+    amount: u64,
+    reference_hash: [u8; 32],
+    valid_until: i64,
+) -> Vec<Instruction> {
+    vec![
+        crate::transfer::create_associated_token_account(payer, recipient, mint),
+        self::mint(minter, payer, mint, recipient, amount, reference_hash, valid_until),
+    ]
+}
+
+/// `sweep_escrow` to `to`'s associated token account, created first if missing (idempotent, paid by `payer`).
+pub fn sweep_escrow_instructions(payer: &Pubkey, burner: &Pubkey, mint: &Pubkey, to: &Pubkey) -> Vec<Instruction> {
+    vec![
+        crate::transfer::create_associated_token_account(payer, to, mint),
+        sweep_escrow(burner, mint, &pda::associated_token_address(to, mint), to),
+    ]
 }
 
 /// `attest_reserves`: the attester publishes `amount` base units of reserves as of `as_of`.
@@ -675,6 +702,7 @@ pub fn sweep_escrow(burner: &Pubkey, mint: &Pubkey, to: &Pubkey, to_owner: &Pubk
             config,
             mint: *mint,
             escrow: pda::escrow_address(&config),
+            to_owner: *to_owner,
             to: *to,
             to_denylist_entry: pda::denylist_address(&config, to_owner),
             token_program: token_program(),
@@ -691,6 +719,7 @@ fn set_frozen_accounts(denylister: &Pubkey, mint: &Pubkey, token_account: &Pubke
         denylister: *denylister,
         config,
         mint: *mint,
+        owner: *owner,
         token_account: *token_account,
         owner_denylist_entry: pda::denylist_address(&config, owner),
         token_program: token_program(),

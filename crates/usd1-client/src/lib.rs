@@ -8,6 +8,7 @@
 //! - [`amount`]: decimal token amounts to base units and back.
 //! - [`transfer`]: a Token-2022 transfer of this mint with the hook's extra accounts.
 //! - [`token`]: plain Token-2022 actions a holder can take without the program.
+//! - [`verify`]: the deployment check of SPEC 14 (`usd1 verify`) over fetched accounts.
 //! - [`compute_budget`]: each instruction's compute-unit limit, measured on the `.so`, and the priority fee.
 //!
 //! ```
@@ -29,6 +30,7 @@ pub mod instructions;
 pub mod pda;
 pub mod token;
 pub mod transfer;
+pub mod verify;
 
 pub use usd1::{
     self as program,

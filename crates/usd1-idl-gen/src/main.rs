@@ -52,6 +52,7 @@ fn main() -> anyhow::Result<()> {
         complete_accounts(&mut instruction.accounts, &program_id);
         drop_circular_relations(&mut instruction.accounts);
         restore_key_field_seeds(instruction, &structs_with_key);
+        document_arguments(instruction)?;
     }
     println!("{}", serde_json::to_string_pretty(&idl)?);
     Ok(())
@@ -146,6 +147,24 @@ fn complete_accounts(items: &mut [IdlInstructionAccountItem], program_id: &str) 
             _ => {}
         }
     }
+}
+
+/// Rust has no doc comments on a function's parameters, so Anchor leaves every argument
+/// undocumented: a `params` struct is described by its type (whose fields carry their doc
+/// lines); the hook's `amount` is described here. An argument neither covers is an error.
+fn document_arguments(instruction: &mut IdlInstruction) -> anyhow::Result<()> {
+    for arg in instruction.args.iter_mut().filter(|arg| arg.docs.is_empty()) {
+        arg.docs = match (instruction.name.as_str(), arg.name.as_str(), &arg.ty) {
+            (_, "params", IdlType::Defined { name, .. }) => {
+                vec![format!("The instruction's parameters: the type `{name}`, whose fields are each documented.")]
+            }
+            ("transfer_hook_execute", "amount", _) => {
+                vec!["The base units Token-2022 is transferring (the hook decides by address and pause flag, never by amount).".into()]
+            }
+            (instruction_name, arg_name, _) => bail!("{instruction_name}.{arg_name} has no doc line: document it in crates/usd1-idl-gen"),
+        };
+    }
+    Ok(())
 }
 
 /// Anchor reads a seed `params.key` as the `.key()` of `params` and writes the path

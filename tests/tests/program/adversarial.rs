@@ -461,3 +461,38 @@ async fn a_prefunded_mint_address_does_not_block_initialize() {
     let rent = fixture.ledger.rent_exempt_minimum(account.data.len()).await.unwrap();
     assert!(account.lamports >= rent, "the mint stays rent-exempt");
 }
+
+/// v3: the wallet named beside a token account (`mint`'s `recipient`, `sweep_escrow`'s
+/// `to_owner`, `freeze`/`thaw`'s `owner`) selects the DenylistEntry that is checked, so it must
+/// be that account's owner: a clean wallet named beside a denylisted owner's account is refused.
+#[tokio::test]
+async fn a_clean_wallet_named_beside_a_denylisted_owners_account_is_refused() {
+    let mut fixture = Fixture::new().await;
+    let mint = fixture.mint_key();
+    let minter = fixture.new_minter(100 * ONE_TOKEN).await;
+    let alice = fixture.new_identity().pubkey();
+    fixture.create_token_account(&alice).await;
+    let mallory = fixture.new_identity();
+    let mallory_token = fixture.fund_holder(&mallory.pubkey(), 5 * ONE_TOKEN).await;
+    fixture.denylist(&mallory.pubkey()).await;
+    assert!(fixture.is_frozen(&mallory_token).await);
+
+    // A mint naming Alice as recipient, into Mallory's account.
+    let instruction = substitute(fixture.mint_instruction(&minter, &alice, ONE_TOKEN, "w-evade"), &pda::associated_token_address(&alice, &mint), &mallory_token);
+    fixture.ledger.expect_error(instruction, &[&minter], "InvalidTokenAccount").await;
+    // A sweep to Mallory's account naming Alice as its owner.
+    let burner = fixture.burner.insecure_clone();
+    let instruction = instructions::sweep_escrow(&burner.pubkey(), &mint, &mallory_token, &alice);
+    fixture.ledger.expect_error(instruction, &[&burner], "InvalidTokenAccount").await;
+    // A thaw of Mallory's account naming Alice as its owner.
+    let denylister = fixture.denylister.insecure_clone();
+    let instruction = instructions::thaw(&denylister.pubkey(), &mint, &mallory_token, &alice);
+    fixture.ledger.expect_error(instruction, &[&denylister], "InvalidTokenAccount").await;
+    // Named correctly, the thaw is the listing's own refusal.
+    let instruction = instructions::thaw(&denylister.pubkey(), &mint, &mallory_token, &mallory.pubkey());
+    fixture.ledger.expect_error(instruction, &[&denylister], "Denylisted").await;
+
+    assert!(fixture.is_frozen(&mallory_token).await);
+    assert_eq!(fixture.account_balance(&mallory_token).await, 5 * ONE_TOKEN);
+    assert_eq!(fixture.config().await.total_minted, 5 * ONE_TOKEN);
+}

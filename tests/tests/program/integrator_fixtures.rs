@@ -149,13 +149,66 @@ fn instruction_cases(keys: &Keys) -> Vec<(&'static str, Instruction)> {
         ),
         ("burn", instructions::burn(&k("burner"), &mint, ONE_TOKEN)),
         ("sweep_escrow", instructions::sweep_escrow(&k("burner"), &mint, &bob_token, &k("bob"))),
-        ("denylist_add", instructions::denylist_add(&k("denylister"), &mint, &k("bob"), reference_hash("case-1"), &[bob_token])),
+        ("denylist_add", instructions::denylist_add(&k("denylister"), &mint, &k("bob"), reference_hash("case-1"), &bob_listing(keys))),
         ("denylist_remove", instructions::denylist_remove(&k("denylister"), &mint, &k("mallory"), &[mallory_token])),
         ("freeze", instructions::freeze(&k("denylister"), &mint, &bob_token, &k("bob"))),
         ("thaw", instructions::thaw(&k("denylister"), &mint, &mallory_token, &k("mallory"))),
         ("check_supply", instructions::check_supply(&mint)),
         ("transfer", transfer::transfer_checked(&mint, &k("alice"), &k("bob"), ONE_TOKEN, 6)),
     ]
+}
+
+/// Bob's extra accounts beside his associated one: two funded, two empty (`generate` makes them).
+const BOB_EXTRA_ACCOUNTS: [(&str, bool); 4] = [("bob_funded_1", true), ("bob_funded_2", true), ("bob_empty_1", false), ("bob_empty_2", false)];
+
+/// Bob's accounts with whether each holds tokens, as the chain holds them after `generate`.
+fn bob_accounts(keys: &Keys) -> Vec<(Pubkey, usd1_client::accounts::TokenAccountInfo)> {
+    let (mint, bob) = (keys.get("mint"), keys.get("bob"));
+    let info = |funded: bool| usd1_client::accounts::TokenAccountInfo { mint, owner: bob, amount: u64::from(funded), frozen: false };
+    let mut accounts = vec![(pda::associated_token_address(&bob, &mint), info(true))];
+    accounts.extend(BOB_EXTRA_ACCOUNTS.iter().map(|(name, funded)| (keys.get(name), info(*funded))));
+    accounts
+}
+
+/// What the Rust client passes to a listing of Bob: funded first, associated first, then key bytes.
+fn bob_listing(keys: &Keys) -> Vec<Pubkey> {
+    usd1_client::accounts::listing_accounts(&keys.get("bob"), &keys.get("mint"), bob_accounts(keys))
+}
+
+/// Bob's accounts as the Rust client orders them for a listing and for a seizure (funded only),
+/// read from the fixture's account bytes: the TypeScript client must give the same lists.
+fn wallet_accounts_json(keys: &Keys, accounts: &Map<String, Value>) -> Value {
+    let (mint, bob) = (keys.get("mint"), keys.get("bob"));
+    let held: Vec<(Pubkey, usd1_client::accounts::TokenAccountInfo)> = accounts
+        .iter()
+        .filter(|(_, account)| account["owner"] == json!(spl_token_2022_interface::ID.to_string()))
+        .filter_map(|(address, account)| {
+            let data = BASE64.decode(account["data"].as_str()?).ok()?;
+            let info = usd1_client::accounts::decode_token_account(&data).ok()?;
+            (info.owner == bob && info.mint == mint).then(|| (address.parse().expect("a base58 key"), info))
+        })
+        .collect();
+    let strings = |keys: Vec<Pubkey>| keys.iter().map(Pubkey::to_string).collect::<Vec<_>>();
+    json!({
+        "owner": bob.to_string(),
+        "listing": strings(usd1_client::accounts::listing_accounts(&bob, &mint, held.clone())),
+        "seizure_sources": strings(usd1_client::accounts::seizure_source_accounts(&bob, &mint, held)),
+    })
+}
+
+/// Keys for Bob's extra accounts whose base58 text order differs from their byte order, so
+/// that a client sorting by text instead of bytes fails the fixture test.
+fn keys_whose_text_order_differs() -> Vec<Keypair> {
+    loop {
+        let keys: Vec<Keypair> = (0..BOB_EXTRA_ACCOUNTS.len()).map(|_| Keypair::new()).collect();
+        let mut by_bytes: Vec<Pubkey> = keys.iter().map(Keypair::pubkey).collect();
+        by_bytes.sort();
+        let mut by_text = by_bytes.clone();
+        by_text.sort_by_key(Pubkey::to_string);
+        if by_text != by_bytes {
+            return keys;
+        }
+    }
 }
 
 fn instruction_json(name: &str, instruction: &Instruction) -> Value {
@@ -303,6 +356,20 @@ async fn generate() -> Value {
         let instruction = instructions::mint(&minter.pubkey(), &minter.pubkey(), &mint, &holder.pubkey(), amount * ONE_TOKEN, reference_hash(wire), FAR_FUTURE);
         recorder.send("mint", &[instruction], &[&minter]).await;
     }
+    // Bob's extra accounts: two funded (a mint each), two empty.
+    let extra_keys = keys_whose_text_order_differs();
+    for ((name, funded), account) in BOB_EXTRA_ACCOUNTS.iter().zip(&extra_keys) {
+        let payer = recorder.fixture.ledger.payer().pubkey();
+        let lamports = recorder.fixture.ledger.rent_exempt_minimum(usd1_client::token::token_account_len()).await.unwrap();
+        let create = usd1_client::token::create_token_account(&payer, &account.pubkey(), &bob.pubkey(), &mint, lamports);
+        recorder.fixture.ledger.send(&create, &[account]).await.unwrap();
+        if *funded {
+            let instruction = instructions::mint(&minter.pubkey(), &minter.pubkey(), &mint, &bob.pubkey(), ONE_TOKEN, reference_hash(name), FAR_FUTURE);
+            let instruction = crate::harness::substitute(instruction, &pda::associated_token_address(&bob.pubkey(), &mint), &account.pubkey());
+            recorder.send("mint", &[instruction], &[&minter]).await;
+        }
+        keys.insert(name.to_string(), account.pubkey());
+    }
     // A hooked transfer, a pending redemption, a denylisting (freezes), a pause and unpause.
     recorder.send("transfer", &[transfer::transfer_checked(&mint, &alice.pubkey(), &bob.pubkey(), ONE_TOKEN, 6)], &[&alice]).await;
     recorder.send("request_redemption", &[instructions::request_redemption(&alice.pubkey(), &mint, 5 * ONE_TOKEN, reference_hash("ticket-1"))], &[&alice]).await;
@@ -345,6 +412,7 @@ async fn generate() -> Value {
         "constants": { "open_proposal": OPEN_PROPOSAL, "next_proposal": NEXT_PROPOSAL, "far_future": FAR_FUTURE, "one_token": ONE_TOKEN },
         "instructions": cases.iter().map(|(name, instruction)| instruction_json(name, instruction)).collect::<Vec<_>>(),
         "compute_budget": compute_budget_json(),
+        "wallet_accounts": wallet_accounts_json(&keys, &accounts),
         "accounts": accounts,
         "decoded_accounts": decoded,
         "transactions": recorder.transactions,
@@ -405,6 +473,8 @@ async fn integrator_fixtures_match_the_rust_client() {
     let expected: Vec<Value> = instruction_cases(&keys).iter().map(|(name, instruction)| instruction_json(name, instruction)).collect();
     assert_eq!(file["instructions"].as_array().expect("instructions"), &expected, "{stale}");
     assert_eq!(file["compute_budget"], compute_budget_json(), "{stale}");
+    assert_eq!(file["wallet_accounts"], wallet_accounts_json(&keys, file["accounts"].as_object().expect("accounts")), "{stale}");
+    assert_eq!(file["wallet_accounts"]["listing"].as_array().map(Vec::len), Some(1 + BOB_EXTRA_ACCOUNTS.len()), "{stale}");
     let transactions = file["transactions"].as_array().expect("transactions");
     assert!(transactions.len() >= 10, "{stale}");
     for transaction in transactions {

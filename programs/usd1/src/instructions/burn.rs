@@ -28,8 +28,8 @@ pub struct BurnTokens<'info> {
     /// The USD1 mint (Token-2022), the Config's `mint`.
     #[account(mut)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    /// CHECK: a token account the burner owns (never one it is only delegate of). Read in
-    /// the handler, after the role check, so that a caller without the role gets `Unauthorized`.
+    /// A token account of this mint that the burner owns (never one it is only delegate of); the tokens burn from it.
+    /// CHECK: read in the handler, after the role check, so that a caller without the role gets `Unauthorized`.
     #[account(mut)]
     pub burner_token: UncheckedAccount<'info>,
     /// Token-2022.

@@ -22,12 +22,21 @@ pub struct SetFrozen<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The USD1 mint (Token-2022), the Config's `mint`.
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    /// Any token account of this mint (not only associated ones).
-    #[account(mut, token::mint = mint, token::token_program = token_program)]
+    /// The wallet that owns `token_account` (v3: named so that its DenylistEntry derives from a key the caller knows).
+    /// CHECK: only its key is used; `token_account`'s constraint ties it to that account's owner.
+    pub owner: UncheckedAccount<'info>,
+    /// Any token account of this mint (not only associated ones), owned by `owner`.
+    #[account(
+        mut,
+        token::mint = mint,
+        token::token_program = token_program,
+        constraint = token_account.owner == owner.key() @ Usd1Error::InvalidTokenAccount
+    )]
     pub token_account: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// CHECK: the DenylistEntry PDA of the account's owner (exists only while denylisted):
+    /// The owner's DenylistEntry PDA `["denylist", config, owner]` (exists only while denylisted):
     /// `thaw` refuses while it exists; `denylist_remove` thaws.
-    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), token_account.owner.as_ref()], bump)]
+    /// CHECK: the owner's DenylistEntry PDA (exists only while denylisted); the seeds pin its address.
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), owner.key().as_ref()], bump)]
     pub owner_denylist_entry: UncheckedAccount<'info>,
     /// Token-2022.
     pub token_program: Program<'info, Token2022>,

@@ -101,8 +101,8 @@ pub struct Initialize<'info> {
     #[account(mut)]
     pub mint: Signer<'info>,
 
-    /// CHECK: created by the handler (so that a second `initialize` is a named
-    /// refusal, not a system-program error); the seeds pin its address.
+    /// The mint's Config `["config", mint]`, created here (a second `initialize` is `AlreadyInitialized`).
+    /// CHECK: created by the handler, so that a second `initialize` is a named refusal; the seeds pin its address.
     #[account(mut, seeds = [CONFIG_SEED, mint.key().as_ref()], bump)]
     pub config: UncheckedAccount<'info>,
 

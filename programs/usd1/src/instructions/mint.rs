@@ -46,20 +46,29 @@ pub struct MintTokens<'info> {
     /// The USD1 mint (Token-2022), the Config's `mint`.
     #[account(mut)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    /// The recipient's token account of the mint (an account whose owner cannot change).
-    #[account(mut, token::mint = mint, token::token_program = token_program)]
+    /// The recipient wallet: the owner of `recipient_token` (v3: named so that every PDA below
+    /// derives from keys the caller knows, even before the token account exists).
+    /// CHECK: only its key is used; `recipient_token`'s constraint ties it to that account's owner.
+    pub recipient: UncheckedAccount<'info>,
+    /// The recipient's token account of the mint (an account whose owner cannot change), owned by `recipient`.
+    #[account(
+        mut,
+        token::mint = mint,
+        token::token_program = token_program,
+        constraint = recipient_token.owner == recipient.key() @ Usd1Error::InvalidTokenAccount
+    )]
     pub recipient_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The minter's DenylistEntry PDA (exists only while denylisted).
     /// CHECK: the minter's DenylistEntry PDA (exists only while denylisted): a denylisted minter cannot mint.
     #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), minter.key().as_ref()], bump)]
     pub minter_denylist_entry: UncheckedAccount<'info>,
-    /// The recipient's DenylistEntry PDA (exists only while denylisted).
-    /// CHECK: the recipient owner's DenylistEntry PDA (exists only while denylisted).
-    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), recipient_token.owner.as_ref()], bump)]
+    /// The recipient's DenylistEntry PDA `["denylist", config, recipient]` (exists only while denylisted).
+    /// CHECK: the recipient's DenylistEntry PDA (exists only while denylisted); the seeds pin its address.
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), recipient.key().as_ref()], bump)]
     pub recipient_denylist_entry: UncheckedAccount<'info>,
-    /// The recipient owner's Onboarded PDA `["onboarded", config, owner]` (v3; read while onboarding is required).
-    /// CHECK: the recipient owner's Onboarded PDA (exists only while onboarded); the seeds pin its address.
-    #[account(seeds = [ONBOARDED_SEED, config.key().as_ref(), recipient_token.owner.as_ref()], bump)]
+    /// The recipient's Onboarded PDA `["onboarded", config, recipient]` (v3; read while onboarding is required).
+    /// CHECK: the recipient's Onboarded PDA (exists only while onboarded); the seeds pin its address.
+    #[account(seeds = [ONBOARDED_SEED, config.key().as_ref(), recipient.key().as_ref()], bump)]
     pub recipient_onboarded: UncheckedAccount<'info>,
     /// The MintReceipt `["receipt", config, reference_hash]`, created here (an existing one is `DuplicateReference`).
     /// CHECK: the MintReceipt of this reference, created here; its existence means the reference was used.

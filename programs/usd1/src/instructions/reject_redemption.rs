@@ -59,9 +59,9 @@ pub struct RejectRedemption<'info> {
         bump
     )]
     pub holder_associated_token: UncheckedAccount<'info>,
-    /// CHECK: the DenylistEntry PDA of the receiving account's owner, who must be the holder
-    /// (exists only while denylisted).
-    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), request.holder.as_ref()], bump)]
+    /// The holder's DenylistEntry PDA `["denylist", config, holder]` (exists only while denylisted: the rejection then waits).
+    /// CHECK: the holder's DenylistEntry PDA; the seeds pin its address.
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), params.holder.as_ref()], bump)]
     pub holder_denylist_entry: UncheckedAccount<'info>,
     /// Token-2022.
     pub token_program: Program<'info, Token2022>,

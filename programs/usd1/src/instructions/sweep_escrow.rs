@@ -31,12 +31,20 @@ pub struct SweepEscrow<'info> {
     /// The Escrow.
     #[account(mut, seeds = [ESCROW_SEED, config.key().as_ref()], bump = config.escrow_bump)]
     pub escrow: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// Receives the excess: a token account of this mint not owned by the Config.
-    #[account(mut, token::mint = mint, token::token_program = token_program)]
+    /// The wallet that owns `to` (v3: named so that its DenylistEntry derives from a key the caller knows).
+    /// CHECK: only its key is used; `to`'s constraint ties it to that account's owner.
+    pub to_owner: UncheckedAccount<'info>,
+    /// Receives the excess: a token account of this mint owned by `to_owner`, not by the Config.
+    #[account(
+        mut,
+        token::mint = mint,
+        token::token_program = token_program,
+        constraint = to.owner == to_owner.key() @ Usd1Error::InvalidTokenAccount
+    )]
     pub to: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// The to's DenylistEntry PDA (exists only while denylisted).
-    /// CHECK: the DenylistEntry PDA of `to`'s owner (exists only while denylisted).
-    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), to.owner.as_ref()], bump)]
+    /// The DenylistEntry PDA `["denylist", config, to_owner]` (exists only while denylisted).
+    /// CHECK: the DenylistEntry PDA of `to`'s owner (exists only while denylisted); the seeds pin its address.
+    #[account(seeds = [DENYLIST_SEED, config.key().as_ref(), to_owner.key().as_ref()], bump)]
     pub to_denylist_entry: UncheckedAccount<'info>,
     /// Token-2022.
     pub token_program: Program<'info, Token2022>,

@@ -49,8 +49,8 @@ pub struct TransferHookExecute<'info> {
     /// The mint's Config (pause flags).
     #[account(seeds = [CONFIG_SEED, mint.key().as_ref()], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
-    /// CHECK: the config's DenylistRegistry (the seeds, with the bump stored in Config, pin it);
-    /// read in place by binary search.
+    /// The Config's DenylistRegistry `["denylist-registry", config]`: the sorted denylisted wallets, read in place by binary search.
+    /// CHECK: the seeds, with the bump stored in the Config, pin its address.
     #[account(seeds = [DENYLIST_REGISTRY_SEED, config.key().as_ref()], bump = config.denylist_registry_bump)]
     pub denylist_registry: UncheckedAccount<'info>,
 }
