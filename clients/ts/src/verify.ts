@@ -124,9 +124,9 @@ export async function verifyDeployment(connection: Connection, mint: PublicKey, 
   }
   const checks = new Checklist();
   checkProgram(checks, program, programData, options);
-  const decimals = checkMint(checks, mint, config, mintAccount);
+  const decoded = checkMint(checks, mint, config, mintAccount);
   checkHookAccountList(checks, mint, config, metas);
-  checkConfig(checks, mint, config, decimals, { configAccount, registry, escrow, mintAccount });
+  checkConfig(checks, mint, config, decoded, { configAccount, registry, escrow });
   return { ok: checks.checks.every((check) => check.ok), mint: mint.toBase58(), program_id: USD1_PROGRAM_ID.toBase58(), checks: checks.checks };
 }
 
@@ -175,21 +175,22 @@ function checkProgram(checks: Checklist, program: AccountInfo<Buffer> | null, pr
   else checks.add("upgrade_authority", "info", `${authority.toBase58()} can replace the program: confirm it is the council's vault (expectUpgradeAuthority)`);
 }
 
-function checkMint(checks: Checklist, mint: PublicKey, config: PublicKey, account: AccountInfo<Buffer> | null): number {
+/** The mint's checks; returns the decoded mint (decimals and supply for the Config's checks). */
+function checkMint(checks: Checklist, mint: PublicKey, config: PublicKey, account: AccountInfo<Buffer> | null): Mint | null {
   if (!account) {
     checks.add("mint_account", "fail", `no account at ${mint.toBase58()}`);
-    return 6;
+    return null;
   }
   if (!account.owner.equals(TOKEN_2022_PROGRAM_ID)) {
     checks.add("mint_account", "fail", `owned by ${account.owner.toBase58()}, not Token-2022`);
-    return 6;
+    return null;
   }
   let state: Mint;
   try {
     state = unpackMint(mint, account, TOKEN_2022_PROGRAM_ID);
   } catch {
     checks.add("mint_account", "fail", "not a Token-2022 mint");
-    return 6;
+    return null;
   }
   checks.add("mint_account", "pass", `a Token-2022 mint, ${state.decimals} decimals, supply ${tokens(state.supply, state.decimals)}`);
   const found = getExtensionTypes(state.tlvData);
@@ -217,7 +218,7 @@ function checkMint(checks: Checklist, mint: PublicKey, config: PublicKey, accoun
   if (!defaultState) checks.add("default_account_state", "fail", "no DefaultAccountState extension");
   else if (defaultState.state === AccountState.Initialized) checks.add("default_account_state", "pass", "new token accounts start initialized (not frozen)");
   else checks.add("default_account_state", "fail", "new token accounts start frozen");
-  return state.decimals;
+  return state;
 }
 
 function checkHookAccountList(checks: Checklist, mint: PublicKey, config: PublicKey, account: AccountInfo<Buffer> | null) {
@@ -233,9 +234,11 @@ function checkConfig(
   checks: Checklist,
   mint: PublicKey,
   address: PublicKey,
-  decimals: number,
-  accounts: { configAccount: AccountInfo<Buffer> | null; registry: AccountInfo<Buffer> | null; escrow: AccountInfo<Buffer> | null; mintAccount: AccountInfo<Buffer> | null },
+  decodedMint: Mint | null,
+  accounts: { configAccount: AccountInfo<Buffer> | null; registry: AccountInfo<Buffer> | null; escrow: AccountInfo<Buffer> | null },
 ) {
+  // The Config's amounts in the mint's decimals (6, USD1's, when the mint did not decode).
+  const decimals = decodedMint?.decimals ?? 6;
   const coder = offlineProgram().coder.accounts;
   const { configAccount } = accounts;
   if (!configAccount) return checks.add("config", "fail", `no USD1 Config at ${address.toBase58()}: this mint is not a USD1 deployment`);
@@ -310,21 +313,14 @@ function checkConfig(
   const paused = (["mint", "redeem", "transfers"] as const).filter((scope) => config[`${scope}Paused`]);
   checks.add("pause_flags", paused.length ? "fail" : "pass", paused.length ? `paused: ${paused.join(", ")}` : "nothing paused");
 
-  if (accounts.mintAccount) {
-    let supply: bigint | null = null;
-    try {
-      supply = unpackMint(mint, accounts.mintAccount, TOKEN_2022_PROGRAM_ID).supply;
-    } catch {
-      supply = null;
-    }
-    if (supply !== null) {
-      const [minted, burned] = [big(config.totalMinted), big(config.totalBurned)];
-      const counted = `minted ${tokens(minted, decimals)} - burned ${tokens(burned, decimals)} tokens`;
-      if (minted >= burned && supply <= minted - burned) {
-        const outside = minted - burned - supply;
-        const note = outside > 0n ? `; ${tokens(outside, decimals)} burned by holders outside the program` : "";
-        checks.add("supply", "pass", `supply ${tokens(supply, decimals)} tokens, ${counted}${note}`);
-      } else checks.add("supply", "fail", `supply ${tokens(supply, decimals)} tokens exceeds ${counted}`);
-    }
+  if (decodedMint) {
+    const supply = decodedMint.supply;
+    const [minted, burned] = [big(config.totalMinted), big(config.totalBurned)];
+    const counted = `minted ${tokens(minted, decimals)} - burned ${tokens(burned, decimals)} tokens`;
+    if (minted >= burned && supply <= minted - burned) {
+      const outside = minted - burned - supply;
+      const note = outside > 0n ? `; ${tokens(outside, decimals)} burned by holders outside the program` : "";
+      checks.add("supply", "pass", `supply ${tokens(supply, decimals)} tokens, ${counted}${note}`);
+    } else checks.add("supply", "fail", `supply ${tokens(supply, decimals)} tokens exceeds ${counted}`);
   }
 }

@@ -181,9 +181,9 @@ pub fn verify(mint: &Pubkey, accounts: &DeploymentAccounts, expect: &Expectation
     let mut checks = Checklist(Vec::new());
     check_program(&mut checks, accounts, expect);
     let config_address = pda::config_address(mint);
-    let decimals = check_mint(&mut checks, mint, &config_address, accounts);
+    let mint_info = check_mint(&mut checks, mint, &config_address, accounts);
     check_hook_account_list(&mut checks, mint, &config_address, accounts);
-    check_config(&mut checks, mint, &config_address, decimals, accounts);
+    check_config(&mut checks, mint, &config_address, mint_info.as_ref(), accounts);
     let ok = checks.0.iter().all(|check| check.ok);
     Report { ok, mint: mint.to_string(), program_id: crate::PROGRAM_ID.to_string(), checks: checks.0 }
 }
@@ -264,19 +264,19 @@ fn check_program(checks: &mut Checklist, accounts: &DeploymentAccounts, expect: 
     }
 }
 
-/// The mint's checks; returns its decimals for the Config's amounts.
-fn check_mint(checks: &mut Checklist, mint: &Pubkey, config: &Pubkey, accounts: &DeploymentAccounts) -> u8 {
+/// The mint's checks; returns the decoded mint (decimals and supply for the Config's checks).
+fn check_mint(checks: &mut Checklist, mint: &Pubkey, config: &Pubkey, accounts: &DeploymentAccounts) -> Option<accounts::MintInfo> {
     let Some(account) = &accounts.mint else {
         checks.add("mint_account", Status::Fail, format!("no account at {mint}"));
-        return 6;
+        return None;
     };
     if account.owner != TOKEN_2022_PROGRAM_ID {
         checks.add("mint_account", Status::Fail, format!("owned by {}, not Token-2022", account.owner));
-        return 6;
+        return None;
     }
     let (Ok(info), Ok(state)) = (accounts::decode_mint(&account.data), StateWithExtensions::<MintState>::unpack(&account.data)) else {
         checks.add("mint_account", Status::Fail, "not a Token-2022 mint");
-        return 6;
+        return None;
     };
     checks.add("mint_account", Status::Pass, format!("a Token-2022 mint, {} decimals, supply {} {}", info.decimals, format_amount(info.supply, info.decimals), info.symbol));
 
@@ -313,7 +313,7 @@ fn check_mint(checks: &mut Checklist, mint: &Pubkey, config: &Pubkey, accounts: 
         Some(true) => checks.add("default_account_state", Status::Fail, "new token accounts start frozen"),
         None => checks.add("default_account_state", Status::Fail, "no DefaultAccountState extension"),
     }
-    info.decimals
+    Some(info)
 }
 
 /// The transfer hook's ExtraAccountMetaList this program writes at `initialize`, byte for byte.
@@ -342,7 +342,9 @@ fn check_hook_account_list(checks: &mut Checklist, mint: &Pubkey, config: &Pubke
     }
 }
 
-fn check_config(checks: &mut Checklist, mint: &Pubkey, address: &Pubkey, decimals: u8, accounts: &DeploymentAccounts) {
+fn check_config(checks: &mut Checklist, mint: &Pubkey, address: &Pubkey, mint_info: Option<&accounts::MintInfo>, accounts: &DeploymentAccounts) {
+    // The Config's amounts in the mint's decimals (6, USD1's, when the mint did not decode).
+    let decimals = mint_info.map_or(6, |info| info.decimals);
     let config: Config = match &accounts.config {
         None => {
             checks.add("config", Status::Fail, format!("no USD1 Config at {address}: this mint is not a USD1 deployment"));
@@ -368,12 +370,15 @@ fn check_config(checks: &mut Checklist, mint: &Pubkey, address: &Pubkey, decimal
 
     // The program's own accounts the hook and redemptions need.
     let registry = pda::denylist_registry_address(address);
-    match &accounts.denylist_registry {
-        Some(account) if account.owner == crate::PROGRAM_ID && accounts::decode_denylist_registry(&account.data).is_ok() => {
-            let listed = accounts::decode_denylist_registry(&account.data).map(|registry| registry.wallets.len()).unwrap_or(0);
-            checks.add("denylist_registry", Status::Pass, format!("{registry}, {listed} wallet(s) listed"))
-        }
-        _ => checks.add("denylist_registry", Status::Fail, format!("no USD1 DenylistRegistry at {registry}")),
+    let listed = accounts
+        .denylist_registry
+        .as_ref()
+        .filter(|account| account.owner == crate::PROGRAM_ID)
+        .and_then(|account| accounts::decode_denylist_registry(&account.data).ok())
+        .map(|decoded| decoded.wallets.len());
+    match listed {
+        Some(listed) => checks.add("denylist_registry", Status::Pass, format!("{registry}, {listed} wallet(s) listed")),
+        None => checks.add("denylist_registry", Status::Fail, format!("no USD1 DenylistRegistry at {registry}")),
     }
     let escrow = pda::escrow_address(address);
     let escrow_state = accounts
@@ -466,7 +471,7 @@ fn check_config(checks: &mut Checklist, mint: &Pubkey, address: &Pubkey, decimal
     }
     // Supply against the Config's counters, as `check_supply` judges it: at most minted - burned
     // (holders may burn their own tokens outside the program; nothing may appear from outside it).
-    if let Some(info) = accounts.mint.as_ref().and_then(|account| accounts::decode_mint(&account.data).ok()) {
+    if let Some(info) = mint_info {
         let tokens = |base_units: u64| format_amount(base_units, decimals);
         let counted = format!("minted {} - burned {} tokens", tokens(config.total_minted), tokens(config.total_burned));
         match config.total_minted.checked_sub(config.total_burned) {
