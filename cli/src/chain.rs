@@ -278,8 +278,61 @@ impl Chain {
     pub async fn airdrop(&mut self, key: &Pubkey) -> anyhow::Result<()> {
         match self {
             Chain::Embedded(_) => self.ensure_funded(key).await,
+            Chain::Rpc(_) => self.airdrop_lamports(key, 2_000_000_000).await,
+        }
+    }
+
+    /// Fund several drill identities at once: on a cluster every airdrop is requested first,
+    /// then all are awaited together (a validator confirms each a slot or two later).
+    pub async fn airdrop_all(&mut self, keys: &[Pubkey]) -> anyhow::Result<()> {
+        let Chain::Rpc(client) = self else {
+            for key in keys {
+                self.airdrop(key).await?;
+            }
+            return Ok(());
+        };
+        let mut pending = Vec::with_capacity(keys.len());
+        for key in keys {
+            pending.push(client.request_airdrop(key, 2_000_000_000).await.context("airdrop (the cluster must allow airdrops for drills)")?);
+        }
+        for _ in 0..120 {
+            let statuses = client.get_signature_statuses(&pending).await?.value;
+            let mut waiting = Vec::new();
+            for (signature, status) in pending.iter().zip(statuses) {
+                match status {
+                    Some(status) if status.satisfies_commitment(CommitmentConfig::confirmed()) => {
+                        if let Some(error) = status.err {
+                            bail!("airdrop {signature} failed: {error}");
+                        }
+                    }
+                    _ => waiting.push(*signature),
+                }
+            }
+            if waiting.is_empty() {
+                return Ok(());
+            }
+            pending = waiting;
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        bail!("{} airdrops were not confirmed in 24 s", pending.len())
+    }
+
+    /// `lamports` to `key`: added on the embedded ledger, from the cluster's faucet otherwise
+    /// (confirmed before it returns).
+    pub async fn airdrop_lamports(&mut self, key: &Pubkey, lamports: u64) -> anyhow::Result<()> {
+        match self {
+            Chain::Embedded(embedded) => {
+                let existing = embedded.ledger.account(key).await?;
+                if let Some(account) = existing.as_ref().filter(|account| !account.data.is_empty() || account.owner != solana_sdk_ids::system_program::ID) {
+                    bail!("{key} is an account of program {} with data: an embedded ledger's airdrop funds wallets only", account.owner);
+                }
+                let balance = existing.map_or(0, |account| account.lamports);
+                embedded.ledger.fund(key, balance.saturating_add(lamports));
+                embedded.known.insert(*key);
+                Ok(())
+            }
             Chain::Rpc(client) => {
-                let signature = client.request_airdrop(key, 2_000_000_000).await.context("airdrop (the cluster must allow airdrops for drills)")?;
+                let signature = client.request_airdrop(key, lamports).await.context("airdrop (the cluster must allow airdrops: a local validator, localnet or devnet)")?;
                 for _ in 0..60 {
                     if client.confirm_transaction(&signature).await? {
                         return Ok(());

@@ -39,6 +39,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Op(spec) => run_op(&global, spec).await,
         Command::Status => status(&global).await,
         Command::Verify { expect_upgrade_authority } => crate::verify::run(&global, expect_upgrade_authority).await,
+        Command::SetUpgradeAuthority { new_upgrade_authority, irreversible } => {
+            crate::verify::set_upgrade_authority(&global, new_upgrade_authority, irreversible).await
+        }
         Command::Minters => minters(&global).await,
         Command::Proposals => proposals(&global).await,
         Command::Events { follow, from_seq, until_seq } => events(&global, follow, from_seq, until_seq).await,
@@ -101,6 +104,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::SendSigned { transaction } => send_signed(&global, &transaction).await,
         Command::CreateNonceAccount { nonce_keypair } => create_nonce_account(&global, &nonce_keypair).await,
+        Command::Airdrop { to, sol } => airdrop(&global, to.as_deref(), sol).await,
         Command::Keygen { outfile } => {
             let keypair = load_or_create_keypair(&outfile)?;
             outln!("{}", keypair.pubkey());
@@ -558,6 +562,25 @@ pub(crate) async fn send_and_report(
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+async fn airdrop(global: &GlobalArgs, to: Option<&str>, sol: u64) -> anyhow::Result<ExitCode> {
+    let key = match to {
+        Some(text) => match Pubkey::from_str(text) {
+            Ok(key) => key,
+            Err(_) => load_keypair(Path::new(text))?.pubkey(),
+        },
+        None => load_keypair(&signer_path(global)?)?.pubkey(),
+    };
+    let lamports = sol.checked_mul(1_000_000_000).ok_or_else(|| anyhow!("--sol {sol}: too many SOL"))?;
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    chain.airdrop_lamports(&key, lamports).await?;
+    let balance = chain.account(&key).await?.map_or(0, |account| account.lamports);
+    chain.save().await?;
+    let value = json!({"to": key.to_string(), "sol": sol, "balance_sol": format_amount(balance, 9)});
+    print_value(global.output, &value, || format!("airdropped {sol} SOL to {key}: balance {} SOL", format_amount(balance, 9)));
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn create_nonce_account(global: &GlobalArgs, nonce_path: &Path) -> anyhow::Result<ExitCode> {

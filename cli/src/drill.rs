@@ -245,10 +245,7 @@ impl Identities {
     }
 
     async fn fund_new(&mut self, chain: &mut Chain) -> anyhow::Result<()> {
-        for key in std::mem::take(&mut self.pending_funding) {
-            chain.airdrop(&key).await?;
-        }
-        Ok(())
+        chain.airdrop_all(&std::mem::take(&mut self.pending_funding)).await
     }
 }
 

@@ -62,6 +62,7 @@ const MAX_AIRDROP_LAMPORTS: u64 = 1_000_000 * 1_000_000_000;
 
 /// Solana's JSON-RPC error codes.
 mod code {
+    pub const INVALID_REQUEST: i32 = -32600;
     pub const INVALID_PARAMS: i32 = -32602;
     pub const INTERNAL: i32 = -32603;
     pub const SEND_TRANSACTION_PREFLIGHT_FAILURE: i32 = -32002;
@@ -484,8 +485,9 @@ fn module(shared: Shared) -> RpcModule<Shared> {
     });
     method!(module, "getMinimumBalanceForRentExemption", |values, state| {
         let size: usize = required(&values, 0, "data length")?;
+        // agave answers a length above the 10 MiB account limit with a bare "Invalid request".
         if size > 10 * 1024 * 1024 {
-            return Err(invalid_params("data length above the 10 MiB account limit"));
+            return Err(ErrorObjectOwned::owned(code::INVALID_REQUEST, "Invalid request", None::<()>));
         }
         state.ledger().rent_exempt_minimum(size).await.map_err(internal)?
     });

@@ -113,6 +113,16 @@ pub enum Command {
         #[arg(long, value_name = "KEY|none")]
         expect_upgrade_authority: Option<usd1_client::verify::ExpectedUpgradeAuthority>,
     },
+    /// Hand the deployed program's upgrade authority to the council's vault, or make the program
+    /// immutable (`none`, irreversible). Signed by the current upgrade authority (--keypair).
+    SetUpgradeAuthority {
+        /// The new upgrade authority (the council's Squads vault: it need not sign), or `none`.
+        #[arg(long, value_name = "KEY|none")]
+        new_upgrade_authority: usd1_client::verify::ExpectedUpgradeAuthority,
+        /// Required with `none`: no one can ever upgrade or fix the program afterwards.
+        #[arg(long)]
+        irreversible: bool,
+    },
     /// Every minter with its allowance, lifetime minted and rate limit.
     Minters,
     /// Open proposals with their approvals and timing.
@@ -243,6 +253,16 @@ pub enum Command {
         /// The new nonce account's keypair file (created if missing).
         #[arg(long)]
         nonce_keypair: PathBuf,
+    },
+    /// Fund a key with SOL from the cluster's faucet (a local validator, `usd1 localnet`, devnet)
+    /// or, on an embedded ledger, directly; waits until the airdrop is confirmed.
+    Airdrop {
+        /// The key to fund: a public key or a keypair file [default: --keypair].
+        #[arg(long, value_name = "KEY|FILE")]
+        to: Option<String>,
+        /// How much, in SOL.
+        #[arg(long, default_value_t = 10)]
+        sol: u64,
     },
     /// Write a new keypair file and print its public key.
     Keygen {

@@ -4,15 +4,16 @@
 //! `verifyDeployment`.
 use crate::{
     chain::Chain,
-    commands::{mint_from_args, open_chain, print_value, require_chain},
-    GlobalArgs,
+    commands::{load_keypair, mint_from_args, open_chain, print_value, require_chain, signer_path},
+    signing, GlobalArgs,
 };
-use anyhow::Context;
+use anyhow::{bail, Context};
 use solana_pubkey::Pubkey;
+use solana_signer::Signer;
 use std::process::ExitCode;
 use usd1_client::{
     pda,
-    verify::{program_data_address, verify, AccountData, DeploymentAccounts, ExpectedUpgradeAuthority, Expectations, Status},
+    verify::{program_data_address, program_upgrade_authority, verify, AccountData, DeploymentAccounts, ExpectedUpgradeAuthority, Expectations, Status},
 };
 
 async fn fetch(chain: &mut Chain, key: &Pubkey) -> anyhow::Result<Option<AccountData>> {
@@ -69,4 +70,54 @@ pub async fn run(global: &GlobalArgs, expect_upgrade_authority: Option<ExpectedU
         lines.join("\n")
     });
     Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// `usd1 set-upgrade-authority`: the deploy runbook's hand-over (migrations/README.md step 3).
+/// Refuses, before signing, a program that is not upgradeable, already immutable, or whose
+/// authority is not the signer; says what the authority was and is.
+pub async fn set_upgrade_authority(global: &GlobalArgs, new_authority: ExpectedUpgradeAuthority, irreversible: bool) -> anyhow::Result<ExitCode> {
+    let new_key = match new_authority {
+        ExpectedUpgradeAuthority::Key(key) => Some(key),
+        ExpectedUpgradeAuthority::Immutable if irreversible => None,
+        ExpectedUpgradeAuthority::Immutable => {
+            bail!("--new-upgrade-authority none makes the program immutable for good (no upgrade, no fix): add --irreversible to confirm")
+        }
+    };
+    let signer = load_keypair(&signer_path(global)?)?;
+    let payer = match &global.fee_payer {
+        Some(path) => load_keypair(path)?,
+        None => signer.insecure_clone(),
+    };
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    let program = fetch(chain, &usd1_client::PROGRAM_ID).await?;
+    let Some(program_data) = program.as_ref().and_then(program_data_address) else {
+        bail!("program {} is not deployed with the upgradeable loader on this cluster: it has no upgrade authority to hand over", usd1_client::PROGRAM_ID);
+    };
+    let current = match fetch(chain, &program_data).await?.and_then(|account| program_upgrade_authority(&account.data)) {
+        Some(Some(current)) => current,
+        Some(None) => bail!("program {} is already immutable: no one can change its upgrade authority", usd1_client::PROGRAM_ID),
+        None => bail!("program {}'s ProgramData account {program_data} is missing or malformed", usd1_client::PROGRAM_ID),
+    };
+    if current != signer.pubkey() {
+        bail!("the upgrade authority of program {} is {current}, not the signer {} (--keypair)", usd1_client::PROGRAM_ID, signer.pubkey());
+    }
+    chain.ensure_funded(&payer.pubkey()).await?;
+    let instruction = usd1_client::instructions::set_program_upgrade_authority(&current, new_key.as_ref());
+    let blockhash = chain.latest_blockhash().await?;
+    let message = signing::build_message(&[instruction], &payer.pubkey(), None, blockhash, signing::ComputeBudget::of(global));
+    let transaction = signing::sign(message, &[&payer, &signer], &[])?;
+    let sent = chain.send(transaction).await.map_err(|failure| anyhow::anyhow!("the loader refused the hand-over: {failure}"))?;
+    chain.save().await?;
+    let describe = |key: Option<Pubkey>| key.map_or("none (immutable)".to_string(), |key| key.to_string());
+    let value = serde_json::json!({
+        "program_id": usd1_client::PROGRAM_ID.to_string(),
+        "previous_upgrade_authority": current.to_string(),
+        "upgrade_authority": new_key.map(|key| key.to_string()),
+        "signature": sent.signature,
+    });
+    print_value(global.output, &value, || {
+        format!("program {}: upgrade authority {current} -> {} (signature {})", usd1_client::PROGRAM_ID, describe(new_key), sent.signature)
+    });
+    Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,11 @@
 //! `--url` path of the CLI pointed at it (drills with warps, ops and read commands, the
 //! three-step durable-nonce flow, `index --url` with paging and resume), plus the endpoint's
 //! robustness (malformed requests, oversized bodies, concurrent clients, restart).
+//!
+//! The same tests run against agave's own `solana-test-validator` when `USD1_CLUSTER_URL`
+//! names one (`scripts/validator-e2e.sh` starts it with the `.so` deployed and runs them with
+//! `--test-threads=1`): what only localnet can do there (move the clock, restart from a ledger
+//! file the test edits) is checked as a clear refusal or left out, and each test says which.
 use serde_json::{json, Value};
 use std::{
     io::{BufRead, BufReader, Read, Write},
@@ -22,9 +27,15 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// The cluster `scripts/validator-e2e.sh` started (agave's `solana-test-validator`), if any.
+fn external_cluster() -> Option<String> {
+    std::env::var("USD1_CLUSTER_URL").ok().filter(|url| !url.is_empty())
+}
+
 /// A running `usd1 localnet`; stopped with SIGTERM (which saves its ledger file) when dropped.
+/// Against an external cluster there is no process: the cluster is shared and outlives the test.
 struct Localnet {
-    child: Child,
+    child: Option<Child>,
     url: String,
 }
 
@@ -33,8 +44,16 @@ impl Localnet {
         Localnet::start_on(ledger, 0)
     }
 
+    /// Whether this is agave's validator (no cheat codes, no restart from here).
+    fn is_external(&self) -> bool {
+        self.child.is_none()
+    }
+
     /// On `port` (0: any free one), e.g. again on the port a stopped one used.
     fn start_on(ledger: Option<&Path>, port: u16) -> Localnet {
+        if let Some(url) = external_cluster() {
+            return Localnet { child: None, url };
+        }
         let mut command = usd1();
         if let Some(ledger) = ledger {
             command.arg("--ledger").arg(ledger);
@@ -49,7 +68,7 @@ impl Localnet {
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("localnet prints its URL");
         let banner: Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("localnet banner is JSON: {line}"));
         assert_eq!(banner["program_id"], "USD1mGxdwLdy3Rb2m1A4a1iS4XW6R5T7qE9pVJ9y1aQ");
-        Localnet { url: banner["url"].as_str().unwrap().to_string(), child }
+        Localnet { url: banner["url"].as_str().unwrap().to_string(), child: Some(child) }
     }
 
     fn address(&self) -> String {
@@ -68,25 +87,46 @@ impl Localnet {
         call(&self.address(), method, params)
     }
 
+    /// 100 SOL to `key`, confirmed before it returns (a validator lands the airdrop a slot or
+    /// two after answering; localnet at once).
     fn airdrop(&self, key: &str) {
         let response = self.call("requestAirdrop", json!([key, 100_000_000_000u64]));
-        assert!(response["result"].is_string(), "airdrop: {response}");
+        let signature = response["result"].as_str().unwrap_or_else(|| panic!("airdrop: {response}")).to_string();
+        let status = self.confirmed_status(&signature);
+        assert!(status["err"].is_null(), "airdrop to {key} failed: {status}");
     }
 
-    /// SIGTERM, as Ctrl-C would, and wait for the ledger file to be written.
+    /// `signature`'s status once it is confirmed (polled for up to 30 s).
+    fn confirmed_status(&self, signature: &str) -> Value {
+        for _ in 0..300 {
+            let status = self.call("getSignatureStatuses", json!([[signature]]));
+            let value = &status["result"]["value"][0];
+            if matches!(value["confirmationStatus"].as_str(), Some("confirmed" | "finalized")) {
+                return value.clone();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("{signature} was not confirmed in 30 s");
+    }
+
+    /// SIGTERM, as Ctrl-C would, and wait for the ledger file to be written. An external
+    /// cluster keeps running (its state is the same after the "restart").
     fn stop(mut self) {
-        let pid = self.child.id() as i32;
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-        let status = self.child.wait().unwrap();
-        assert!(status.success(), "localnet exited with {status}");
-        std::mem::forget(self);
+        if let Some(mut child) = self.child.take() {
+            let pid = child.id() as i32;
+            assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+            let status = child.wait().unwrap();
+            assert!(status.success(), "localnet exited with {status}");
+        }
     }
 }
 
 impl Drop for Localnet {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
@@ -129,17 +169,33 @@ fn every_project_drill_passes_through_localnet_warps_included() {
         .filter(|path| path.extension().is_some_and(|extension| extension == "json"))
         .collect();
     files.sort();
-    let mut warps = 0;
+    let (mut warps, mut stopped_at_warp) = (0, 0);
     for file in files {
-        warps += std::fs::read_to_string(&file).unwrap().matches("\"warp\"").count();
+        let drill_warps = std::fs::read_to_string(&file).unwrap().matches("\"warp\"").count();
+        warps += drill_warps;
         let output = usd1().args(["drill", "run", file.to_str().unwrap(), "--url", &localnet.url]).output().unwrap();
         let out = stdout(&output);
-        assert!(output.status.success(), "{} over --url: {}\n{}", file.display(), out.lines().last().unwrap_or_default(), stderr(&output));
-        for line in out.lines().take(out.lines().count() - 1) {
-            serde_json::from_str::<Value>(line).unwrap_or_else(|_| panic!("{}: stdout line is not JSON: {line}", file.display()));
+        let steps: Vec<Value> = out
+            .lines()
+            .take(out.lines().count().saturating_sub(1))
+            .map(|line| serde_json::from_str::<Value>(line).unwrap_or_else(|_| panic!("{}: stdout line is not JSON: {line}", file.display())))
+            .collect();
+        if localnet.is_external() && drill_warps > 0 {
+            // A validator's clock cannot be moved: every step before the first warp passes on
+            // it, and the warp is refused by name (localnet and the embedded ledger run the rest).
+            let first_warp = steps.iter().position(|step| step["op"] == "warp").unwrap_or_else(|| panic!("{}: no warp step reported: {out}", file.display()));
+            assert!(steps[..first_warp].iter().all(|step| step["ok"] == true), "{} before its first warp: {out}\n{}", file.display(), stderr(&output));
+            assert!(steps[first_warp]["detail"].as_str().is_some_and(|detail| detail.contains("this cluster's clock cannot be moved")), "{}: {}", file.display(), steps[first_warp]);
+            stopped_at_warp += 1;
+            continue;
         }
+        assert!(output.status.success(), "{} over --url: {}\n{}", file.display(), out.lines().last().unwrap_or_default(), stderr(&output));
+        assert!(steps.iter().all(|step| step["ok"] == true), "{}: {out}", file.display());
     }
     assert!(warps >= 3, "the drills rehearse timelocks and expiries with warps ({warps})");
+    if stopped_at_warp > 0 {
+        eprintln!("{stopped_at_warp} drills ran up to their first warp: this cluster's clock cannot be moved");
+    }
 }
 
 /// A stand-in for a real cluster: forwards every request to `upstream` except the localnet's
@@ -182,8 +238,14 @@ fn cluster_without_cheat_codes(upstream: String) -> String {
 #[test]
 fn warp_on_a_cluster_without_the_cheat_code_is_a_clear_refusal() {
     let localnet = Localnet::start(None);
-    assert_eq!(localnet.call("usd1Localnet_warp", json!([-5]))["error"]["code"], -32602, "the clock only moves forward");
-    let cluster = cluster_without_cheat_codes(localnet.address());
+    let cluster = if localnet.is_external() {
+        // agave itself: the method does not exist there.
+        assert_eq!(localnet.call("usd1Localnet_warp", json!([60]))["error"]["code"], -32601);
+        localnet.url.clone()
+    } else {
+        assert_eq!(localnet.call("usd1Localnet_warp", json!([-5]))["error"]["code"], -32602, "the clock only moves forward");
+        cluster_without_cheat_codes(localnet.address())
+    };
     let drill = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(drill.path(), r#"{"name": "warp on a cluster", "steps": [{"op": "warp", "args": {"secs": 60}}]}"#).unwrap();
     let output = usd1().args(["drill", "run", drill.path().to_str().unwrap(), "--url", &cluster]).output().unwrap();
@@ -209,7 +271,10 @@ fn malformed_requests_get_json_rpc_errors_and_the_server_keeps_serving() {
     let unsigned = solana_transaction::Transaction::new_unsigned(solana_message::Message::new(&[], None));
     let encoded = bs58::encode(bincode::serialize(&unsigned).unwrap()).into_string();
     assert_eq!(error_code(json!({"jsonrpc": "2.0", "id": 1, "method": "sendTransaction", "params": [encoded]}).to_string().as_bytes()), -32602);
-    assert_eq!(error_code(br#"{"jsonrpc":"2.0","id":1,"method":"getMinimumBalanceForRentExemption","params":[18446744073709551615]}"#), -32602);
+    // Above the 10 MiB account limit: agave's bare "Invalid request", which localnet mirrors.
+    assert_eq!(error_code(br#"{"jsonrpc":"2.0","id":1,"method":"getMinimumBalanceForRentExemption","params":[18446744073709551615]}"#), -32600);
+    assert_eq!(error_code(br#"{"jsonrpc":"2.0","id":1,"method":"getMinimumBalanceForRentExemption","params":[10485761]}"#), -32600);
+    assert_eq!(error_code(br#"{"jsonrpc":"2.0","id":1,"method":"getMinimumBalanceForRentExemption","params":[-1]}"#), -32602);
     // An oversized body is refused (HTTP 413 with a JSON-RPC error), not read.
     let huge = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"getHealth","params":["{}"]}}"#, "x".repeat(200 * 1024));
     let (status, _) = localnet.post(huge.as_bytes());
@@ -458,9 +523,9 @@ fn the_ops_kit_works_through_localnet() {
     assert_eq!(preflight["error"]["code"], -32002, "preflight refuses it: {preflight}");
     let sent = localnet.call("sendTransaction", json!([encoded, {"encoding": "base64", "skipPreflight": true}]));
     let signature = sent["result"].as_str().unwrap_or_else(|| panic!("{sent}")).to_string();
-    let status = localnet.call("getSignatureStatuses", json!([[signature]]));
-    assert!(status["result"]["value"][0]["err"].is_object(), "{status}");
-    let transaction = localnet.call("getTransaction", json!([signature, {"encoding": "json"}]));
+    let status = localnet.confirmed_status(&signature);
+    assert!(status["err"].is_object(), "{status}");
+    let transaction = localnet.call("getTransaction", json!([signature, {"encoding": "json", "commitment": "confirmed"}]));
     assert!(transaction["result"]["meta"]["err"].is_object() && transaction["result"]["meta"]["fee"].as_u64() > Some(0), "{transaction}");
 }
 
@@ -645,12 +710,15 @@ fn verify_passes_a_correct_deployment_and_names_each_hostile_variant() {
     // The program's bytes against a local build, and its upgrade authority.
     let altered = directory.path().join("altered.so");
     match std::env::var_os("USD1_PROGRAM_SO").filter(|value| !value.is_empty()) {
-        // The localnet runs the .so (BPF loader 2: immutable): the same bytes pass, one byte changed fails.
+        // The localnet runs the .so (BPF loader 2: immutable), a validator the .so deployed
+        // upgradeable under the authority the script names: the same bytes pass, one byte changed fails.
         Some(so) => {
             let so = PathBuf::from(so);
-            let (code, report) = verify(&localnet.url, &mint, &["--program-so", so.to_str().unwrap(), "--expect-upgrade-authority", "none"]);
+            let authority = std::env::var("USD1_CLUSTER_UPGRADE_AUTHORITY").unwrap_or_else(|_| "none".to_string());
+            let (code, report) = verify(&localnet.url, &mint, &["--program-so", so.to_str().unwrap(), "--expect-upgrade-authority", &authority]);
             assert_eq!((code, failed_items(&report)), (Some(0), vec![]), "{report:#}");
             assert_eq!(item(&report, "program_hash")["status"], "pass");
+            assert_eq!(item(&report, "program_account")["status"], "pass", "{report:#}");
             let mut bytes = std::fs::read(&so).unwrap();
             let middle = bytes.len() / 2;
             bytes[middle] ^= 0xff;
@@ -660,7 +728,7 @@ fn verify_passes_a_correct_deployment_and_names_each_hostile_variant() {
             assert!(item(&report, "program_hash")["detail"].as_str().unwrap().contains("the bytes differ"));
             let someone = solana_pubkey::Pubkey::new_unique().to_string();
             let (_, report) = verify(&localnet.url, &mint, &["--expect-upgrade-authority", &someone]);
-            assert_eq!(failed_items(&report), vec!["upgrade_authority".to_string()], "an immutable program is not under {someone}: {report:#}");
+            assert_eq!(failed_items(&report), vec!["upgrade_authority".to_string()], "the program is not under {someone}: {report:#}");
         }
         // The localnet runs the program compiled in: there are no deployed bytes to compare.
         None => {
@@ -691,7 +759,12 @@ fn verify_passes_a_correct_deployment_and_names_each_hostile_variant() {
     assert_eq!(item(&report, "mint_authority")["status"], "pass");
 
     // Hostile: the real deployment with a different hook account list (one entry swapped, as
-    // a tampered genesis or a look-alike cluster would serve it).
+    // a tampered genesis or a look-alike cluster would serve it): made by editing localnet's
+    // ledger file, which a validator does not have.
+    if localnet.is_external() {
+        eprintln!("verify: the tampered hook account list needs localnet's ledger file; not run on this cluster");
+        return;
+    }
     localnet.stop();
     let mint_key = solana_keypair::read_keypair_file(&mint).unwrap().pubkey();
     let list_address = usd1_client::pda::extra_account_metas_address(&mint_key).to_string();
@@ -774,7 +847,58 @@ fn events_follow_delivers_a_thousand_transactions_in_order_across_a_restart() {
     let mut log = String::new();
     follower.stderr.take().unwrap().read_to_string(&mut log).unwrap();
     assert_eq!(seqs, (2..=total).collect::<Vec<_>>(), "every event once, in order, from seq 2");
-    assert!(log.contains("retrying") || log.contains("reconnecting"), "the follower saw the socket drop: {log}");
+    // A validator is not restarted from here: no socket dropped there.
+    assert!(localnet.is_external() || log.contains("retrying") || log.contains("reconnecting"), "the follower saw the socket drop: {log}");
     let status = deployment.json("admin", &["status"]);
     assert_eq!(status["event_seq"].as_u64(), Some(total));
+}
+
+#[test]
+fn airdrop_funds_a_key_from_the_endpoint_and_an_embedded_ledger_funds_wallets_only() {
+    let localnet = Localnet::start(None);
+    let directory = tempfile::tempdir().unwrap();
+    let key = solana_pubkey::Pubkey::new_unique().to_string();
+    let output = usd1().args(["--url", &localnet.url, "--output", "json", "airdrop", "--to", &key, "--sol", "3"]).output().unwrap();
+    assert!(output.status.success(), "{}\n{}", stdout(&output), stderr(&output));
+    let funded: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!((funded["to"].as_str(), funded["balance_sol"].as_str()), (Some(key.as_str()), Some("3")), "{funded}");
+    assert_eq!(localnet.call("getBalance", json!([key]))["result"]["value"], 3_000_000_000u64);
+
+    // On an embedded ledger: a keypair file's key, added to; a program's account is refused.
+    let ledger = directory.path().join("ledger.json");
+    let wallet = directory.path().join("wallet.json");
+    let ledger_args = ["--ledger", ledger.to_str().unwrap(), "--output", "json"];
+    for _ in 0..2 {
+        let output = usd1().args(ledger_args).args(["--keypair", wallet.to_str().unwrap(), "airdrop", "--sol", "2"]).output().unwrap();
+        assert!(output.status.success(), "{}\n{}", stdout(&output), stderr(&output));
+    }
+    let output = usd1().args(ledger_args).args(["--keypair", wallet.to_str().unwrap(), "airdrop", "--sol", "0"]).output().unwrap();
+    let balance: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!(balance["balance_sol"], "4", "two airdrops of 2 SOL add up: {balance}");
+    let refused = usd1().args(ledger_args).args(["airdrop", "--to", "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("funds wallets only"), "{}", stderr(&refused));
+}
+
+#[test]
+fn set_upgrade_authority_refuses_what_it_cannot_hand_over_before_signing() {
+    let localnet = Localnet::start(None);
+    let directory = tempfile::tempdir().unwrap();
+    let signer = directory.path().join("signer.json");
+    let vault = solana_pubkey::Pubkey::new_unique().to_string();
+    let run = |args: &[&str]| usd1().args(["--url", &localnet.url, "--keypair", signer.to_str().unwrap()]).args(args).output().unwrap();
+    assert!(usd1().args(["keygen", "--outfile", signer.to_str().unwrap()]).output().unwrap().status.success());
+    let immutable = run(&["set-upgrade-authority", "--new-upgrade-authority", "none"]);
+    assert_eq!(immutable.status.code(), Some(1));
+    assert!(stderr(&immutable).contains("add --irreversible to confirm"), "{}", stderr(&immutable));
+    let refused = run(&["set-upgrade-authority", "--new-upgrade-authority", &vault]);
+    assert_eq!(refused.status.code(), Some(1));
+    let expected = if localnet.is_external() {
+        // The e2e script deployed it upgradeable and handed it to the council's vault already.
+        format!("is {}, not the signer", std::env::var("USD1_CLUSTER_UPGRADE_AUTHORITY").expect("the script names the vault"))
+    } else {
+        // localnet runs the program compiled in, or the .so under the non-upgradeable loader.
+        "is not deployed with the upgradeable loader".to_string()
+    };
+    assert!(stderr(&refused).contains(&expected), "{}", stderr(&refused));
 }

@@ -1,9 +1,14 @@
 //! Mints per second through `usd1 localnet` (JSON-RPC over HTTP, `solana-rpc-client`) beside
 //! the same mints on the in-process ledger, and the indexer's paging rate through localnet
-//! (`getSignaturesForAddress` pages of 1,000 + one `getTransaction` per signature).
+//! (`getSignaturesForAddress` pages of 1,000 + one `getTransaction` per signature). With
+//! `USD1_CLUSTER_URL` (agave's `solana-test-validator`, as `scripts/validator-e2e.sh` starts
+//! it) the same client runs the same mints against that cluster too.
 //!
 //!     cargo build -p usd1-cli && cargo run -p usd1-tests --example localnet_throughput [MINTS]
 //!
+//! Two ways to send over RPC: one at a time (`send_and_confirm_transaction`, what the CLI does:
+//! latency-bound on a validator, which confirms a slot or two later) and pipelined (every
+//! transaction sent, then their statuses polled in batches of 256 until all are confirmed).
 //! A benchmark, not a test: it prints a Markdown table for BENCHMARKS.md.
 use solana_commitment_config::CommitmentConfig;
 use solana_instruction::Instruction;
@@ -109,17 +114,43 @@ async fn send(client: &RpcClient, payer: &Keypair, instructions: &[Instruction],
     client.send_and_confirm_transaction(&transaction).await.expect("send");
 }
 
-#[tokio::main]
-async fn main() {
-    let mints: usize = std::env::args().nth(1).and_then(|text| text.parse().ok()).unwrap_or(500);
-    let binary = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/usd1");
-    assert!(binary.exists(), "build the CLI first: cargo build -p usd1-cli");
-    let mut localnet = Command::new(&binary).args(["--output", "json", "localnet", "--port", "0"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("start localnet");
-    let mut banner = String::new();
-    BufReader::new(localnet.stdout.take().unwrap()).read_line(&mut banner).unwrap();
-    let url = serde_json::from_str::<serde_json::Value>(&banner).unwrap()["url"].as_str().unwrap().to_string();
-    let client = RpcClient::new_with_commitment(url, CommitmentConfig::confirmed());
+/// Send every transaction, then poll their statuses until all are confirmed; mints per second.
+async fn pipelined(client: &RpcClient, payer: &Keypair, keys: &Keys, first: usize, mints: usize) -> f64 {
+    let start = Instant::now();
+    let mut pending = Vec::with_capacity(mints);
+    let mut blockhash = client.get_latest_blockhash().await.expect("blockhash");
+    for index in first..first + mints {
+        if (index - first) % 200 == 199 {
+            blockhash = client.get_latest_blockhash().await.expect("blockhash");
+        }
+        let transaction = Transaction::new_signed_with_payer(&[keys.mint_instruction(index)], Some(&payer.pubkey()), &[payer, &keys.minter], blockhash);
+        pending.push(client.send_transaction(&transaction).await.expect("send"));
+    }
+    while !pending.is_empty() {
+        let mut still = Vec::new();
+        for batch in pending.chunks(256) {
+            let statuses = client.get_signature_statuses(batch).await.expect("statuses").value;
+            for (signature, status) in batch.iter().zip(statuses) {
+                match status {
+                    Some(status) if status.satisfies_commitment(CommitmentConfig::confirmed()) => {
+                        assert!(status.err.is_none(), "mint {signature} failed: {:?}", status.err)
+                    }
+                    _ => still.push(*signature),
+                }
+            }
+        }
+        pending = still;
+        if !pending.is_empty() {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+    mints as f64 / start.elapsed().as_secs_f64()
+}
 
+/// One deployment through `url`: (one at a time over `sequential` mints, pipelined over
+/// `mints`, indexer paging per second, transactions paged).
+async fn through_rpc(url: String, sequential: usize, mints: usize) -> (f64, f64, f64, usize) {
+    let client = RpcClient::new_with_commitment(url, CommitmentConfig::confirmed());
     let keys = Keys::new();
     let payer = Keypair::new();
     for key in keys.funded().into_iter().chain([payer.pubkey()]) {
@@ -130,10 +161,11 @@ async fn main() {
         send(&client, &payer, &instructions, &signers).await;
     }
     let start = Instant::now();
-    for index in 0..mints {
+    for index in 0..sequential {
         send(&client, &payer, &[keys.mint_instruction(index)], &[&keys.minter]).await;
     }
-    let through_localnet = mints as f64 / start.elapsed().as_secs_f64();
+    let one_at_a_time = sequential as f64 / start.elapsed().as_secs_f64();
+    let pipelined = pipelined(&client, &payer, &keys, sequential, mints).await;
 
     // The indexer's path: page the Config's signatures, fetch each transaction.
     let config = pda::config_address(&keys.mint.pubkey());
@@ -155,13 +187,34 @@ async fn main() {
         before = page.last().map(|status| status.signature.parse().unwrap());
     }
     let paging = fetched as f64 / start.elapsed().as_secs_f64();
+    (one_at_a_time, pipelined, paging, fetched)
+}
+
+#[tokio::main]
+async fn main() {
+    let mints: usize = std::env::args().nth(1).and_then(|text| text.parse().ok()).unwrap_or(500);
+    let binary = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/usd1");
+    assert!(binary.exists(), "build the CLI first: cargo build -p usd1-cli");
+    let mut localnet = Command::new(&binary).args(["--output", "json", "localnet", "--port", "0"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("start localnet");
+    let mut banner = String::new();
+    BufReader::new(localnet.stdout.take().unwrap()).read_line(&mut banner).unwrap();
+    let url = serde_json::from_str::<serde_json::Value>(&banner).unwrap()["url"].as_str().unwrap().to_string();
+    let through_localnet = through_rpc(url, mints, mints).await;
     let _ = localnet.kill();
+    // A validator confirms each transaction a slot or two later: one at a time is latency-bound,
+    // so fewer of those.
+    let agave = match std::env::var("USD1_CLUSTER_URL").ok().filter(|url| !url.is_empty()) {
+        Some(url) => Some(through_rpc(url, mints.min(100), mints).await),
+        None => None,
+    };
 
     let local = in_process(mints).await;
-    println!("| path | mints | per second |");
-    println!("|---|---|---|");
-    println!("| in-process ledger (`Ledger::send`: simulate + commit) | {mints} | {local:.0} |");
-    println!("| `usd1 localnet` (`send_and_confirm_transaction` over HTTP) | {mints} | {through_localnet:.0} |");
-    println!();
-    println!("indexer paging through localnet: {fetched} transactions (getSignaturesForAddress pages of 1,000 + getTransaction each) at {paging:.0} per second");
+    println!("| path | one at a time: mints | per second | pipelined: mints | per second | indexer paging per second |");
+    println!("|---|---|---|---|---|---|");
+    println!("| in-process ledger (`Ledger::send`: simulate + commit) | {mints} | {local:.0} | | | |");
+    let (sequential, pipelined, paging, fetched) = through_localnet;
+    println!("| `usd1 localnet` (HTTP) | {mints} | {sequential:.0} | {mints} | {pipelined:.0} | {paging:.0} ({fetched} transactions) |");
+    if let Some((sequential, pipelined, paging, fetched)) = agave {
+        println!("| agave `solana-test-validator` 3.1.12 (HTTP) | {} | {sequential:.1} | {mints} | {pipelined:.0} | {paging:.0} ({fetched} transactions) |", mints.min(100));
+    }
 }

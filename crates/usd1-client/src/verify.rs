@@ -140,6 +140,18 @@ pub fn program_data_address(program: &AccountData) -> Option<Pubkey> {
     (tag == UPGRADEABLE_PROGRAM_TAG).then(|| Pubkey::new_from_array(program.data[4..36].try_into().expect("32 bytes")))
 }
 
+/// The upgrade authority a ProgramData account names: `Some(None)` for an immutable program,
+/// `None` when the bytes are not a ProgramData account.
+pub fn program_upgrade_authority(program_data: &[u8]) -> Option<Option<Pubkey>> {
+    if program_data.len() < PROGRAM_DATA_HEADER_LEN || u32::from_le_bytes(program_data[..4].try_into().ok()?) != UPGRADEABLE_PROGRAM_DATA_TAG {
+        return None;
+    }
+    Some(match program_data[12] {
+        0 => None,
+        _ => Some(Pubkey::new_from_array(program_data[13..45].try_into().ok()?)),
+    })
+}
+
 /// sha256 of a program's bytes as `solana-verify` hashes them: trailing zero bytes (the
 /// ProgramData account's padding) left out.
 pub fn program_hash(elf: &[u8]) -> String {
@@ -202,11 +214,7 @@ fn check_program(checks: &mut Checklist, accounts: &DeploymentAccounts, expect: 
                 if data.data.len() >= PROGRAM_DATA_HEADER_LEN
                     && u32::from_le_bytes(data.data[..4].try_into().expect("4 bytes")) == UPGRADEABLE_PROGRAM_DATA_TAG =>
             {
-                let authority = match data.data[12] {
-                    0 => None,
-                    _ => Some(Pubkey::new_from_array(data.data[13..45].try_into().expect("32 bytes"))),
-                };
-                (Some(&data.data[PROGRAM_DATA_HEADER_LEN..]), Some(authority))
+                (Some(&data.data[PROGRAM_DATA_HEADER_LEN..]), program_upgrade_authority(&data.data))
             }
             _ => {
                 checks.add("program_account", Status::Fail, "an upgradeable program whose ProgramData account is missing or malformed");

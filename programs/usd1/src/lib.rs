@@ -23,6 +23,21 @@ use spl_discriminator::SplDiscriminate;
 
 declare_id!("USD1mGxdwLdy3Rb2m1A4a1iS4XW6R5T7qE9pVJ9y1aQ");
 
+// The `.security.txt` section explorers and `solana-verify` read from the deployed `.so`: who
+// to tell about a vulnerability and under which policy. The issuer puts its real contacts and
+// auditors here before a mainnet build (migrations/README.md, step 1); the hash changes with them.
+#[cfg(not(feature = "no-entrypoint"))]
+solana_security_txt::security_txt! {
+    name: "USD1",
+    project_url: "https://usd1.example",
+    contacts: "email:security@usd1.example,link:https://usd1.example/security",
+    policy: "https://usd1.example/security-policy (SECURITY.md in the source repository)",
+    preferred_languages: "en",
+    source_code: "https://usd1.example/source",
+    source_release: concat!("v", env!("CARGO_PKG_VERSION")),
+    auditors: "None yet: the issuer names its auditors here before a mainnet build"
+}
+
 #[program]
 pub mod usd1 {
     use super::*;
