@@ -77,5 +77,12 @@ else
   build "$root/target" "$out"
 fi
 
+# SPEC 13: the .so carries its security.txt (found by its markers, as explorers and
+# solana-verify read it; the replacement linker folds the section into .rodata).
+grep -q "=======BEGIN SECURITY.TXT V1=======" "$out/usd1.so" || { echo "build-sbf: the .so has no security.txt" >&2; exit 1; }
 (cd "$root" && sha256sum target/deploy/usd1.so | tee target/deploy/usd1.so.sha256)
+# The hash to publish: the one `usd1 verify` (and solana-verify) computes from the deployed
+# program, whose account pads the ELF with zero bytes: sha256 of the file without its trailing zeros.
+program_hash=$(python3 -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read().rstrip(b"\0")).hexdigest())' "$out/usd1.so")
+echo "build-sbf: program hash $program_hash (what usd1 verify reports for the deployed program)" >&2
 echo "build-sbf: $(stat -c %s "$out/usd1.so") bytes, built with $builder_name" >&2

@@ -43,6 +43,6 @@ for keypair in "${fund[@]}"; do
   "$usd1" --url "$validator_url" --keypair "$keypair" airdrop --sol 100
 done
 echo "agave solana-test-validator $agave_version at $validator_url (websocket ws://127.0.0.1:$((port + 1)))"
-echo "program $program_id: target/deploy/usd1.so, sha256 $(sha256sum "$so" | cut -d' ' -f1), upgrade authority $authority_key"
+echo "program $program_id: target/deploy/usd1.so, program hash $(python3 -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read().rstrip(b"\0")).hexdigest())' "$so"), upgrade authority $authority_key"
 echo "fund a key: usd1 -u $validator_url -k KEYPAIR airdrop; log: $state/validator.log; Ctrl-C stops it"
 wait "$validator_pid"

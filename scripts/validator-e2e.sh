@@ -66,10 +66,15 @@ vault=$(role vault)
 
 export USD1_CLUSTER_URL=$url USD1_CLUSTER_UPGRADE_AUTHORITY=$vault USD1_PROGRAM_SO=$so USD1_BIN=$usd1
 echo "validator-e2e: the CLI's --url suite (every drill, ops and read commands, index + reconcile, durable nonce, ops kit, verify, events --follow)"
-cargo test --locked -q -p usd1-cli --test localnet -- --test-threads=1
+failed=()
+cargo test --locked -q -p usd1-cli --test localnet -- --test-threads=1 || failed+=("the CLI's --url suite")
 
 echo "validator-e2e: the TypeScript live tests (web3.js, Anchor, sendAndConfirmTransaction over agave's websocket)"
-(cd clients/ts && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && USD1_REQUIRE_LOCALNET=1 npm test)
+(cd clients/ts && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && USD1_REQUIRE_LOCALNET=1 npm test) || failed+=("the TypeScript tests")
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "validator-e2e: FAILED against agave $agave_version: $(IFS=,; echo "${failed[*]}")" >&2
+  exit 1
+fi
 
 if [ "$bench" -gt 0 ]; then
   echo "validator-e2e: throughput, $bench mints"

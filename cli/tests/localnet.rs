@@ -857,16 +857,18 @@ fn events_follow_delivers_a_thousand_transactions_in_order_across_a_restart() {
 fn airdrop_funds_a_key_from_the_endpoint_and_an_embedded_ledger_funds_wallets_only() {
     let localnet = Localnet::start(None);
     let directory = tempfile::tempdir().unwrap();
-    let key = solana_pubkey::Pubkey::new_unique().to_string();
+    let key = solana_signer::Signer::pubkey(&solana_keypair::Keypair::new()).to_string();
     let output = usd1().args(["--url", &localnet.url, "--output", "json", "airdrop", "--to", &key, "--sol", "3"]).output().unwrap();
     assert!(output.status.success(), "{}\n{}", stdout(&output), stderr(&output));
     let funded: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
     assert_eq!((funded["to"].as_str(), funded["balance_sol"].as_str()), (Some(key.as_str()), Some("3")), "{funded}");
-    assert_eq!(localnet.call("getBalance", json!([key]))["result"]["value"], 3_000_000_000u64);
+    // At "confirmed", as the CLI reads (agave's default commitment, finalized, lags ~32 slots).
+    assert_eq!(localnet.call("getBalance", json!([key, {"commitment": "confirmed"}]))["result"]["value"], 3_000_000_000u64);
 
     // On an embedded ledger: a keypair file's key, added to; a program's account is refused.
     let ledger = directory.path().join("ledger.json");
     let wallet = directory.path().join("wallet.json");
+    assert!(usd1().args(["keygen", "--outfile", wallet.to_str().unwrap()]).output().unwrap().status.success());
     let ledger_args = ["--ledger", ledger.to_str().unwrap(), "--output", "json"];
     for _ in 0..2 {
         let output = usd1().args(ledger_args).args(["--keypair", wallet.to_str().unwrap(), "airdrop", "--sol", "2"]).output().unwrap();

@@ -173,11 +173,11 @@ async fn through_rpc(url: String, sequential: usize, mints: usize) -> (f64, f64,
     let (mut before, mut fetched) = (None, 0usize);
     loop {
         let page = client
-            .get_signatures_for_address_with_config(&config, GetConfirmedSignaturesForAddress2Config { before, until: None, limit: Some(1_000), commitment: None })
+            .get_signatures_for_address_with_config(&config, GetConfirmedSignaturesForAddress2Config { before, until: None, limit: Some(1_000), commitment: Some(CommitmentConfig::confirmed()) })
             .await
             .expect("signatures");
         for status in &page {
-            let config = RpcTransactionConfig { encoding: Some(UiTransactionEncoding::Base64), commitment: None, max_supported_transaction_version: Some(0) };
+            let config = RpcTransactionConfig { encoding: Some(UiTransactionEncoding::Base64), commitment: Some(CommitmentConfig::confirmed()), max_supported_transaction_version: Some(0) };
             client.get_transaction_with_config(&status.signature.parse().unwrap(), config).await.expect("transaction");
             fetched += 1;
         }
