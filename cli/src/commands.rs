@@ -105,6 +105,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::SendSigned { transaction } => send_signed(&global, &transaction).await,
         Command::CreateNonceAccount { nonce_keypair } => create_nonce_account(&global, &nonce_keypair).await,
         Command::Airdrop { to, sol } => airdrop(&global, to.as_deref(), sol).await,
+        Command::Warp { secs } => warp(&global, secs).await,
+        Command::Balance { owner } => balance(&global, owner.as_deref()).await,
         Command::Keygen { outfile } => {
             let keypair = load_or_create_keypair(&outfile)?;
             outln!("{}", keypair.pubkey());
@@ -480,7 +482,9 @@ async fn report_outcome(
                 record["follow_up"] = json!(follow_ups.iter().map(FollowUp::to_json).collect::<Vec<_>>());
             }
             print_value(global.output, &record, || {
-                let mut lines = vec![describe_sent(&sent)];
+                // A simulation looks like a send in every other line: say so first (SPEC 15).
+                let mut lines = if verb == "simulated" { vec!["SIMULATED (not sent)".to_string()] } else { vec![] };
+                lines.push(describe_sent(&sent));
                 describe_follow_ups(&mut lines);
                 lines.join("\n")
             });
@@ -564,14 +568,64 @@ pub(crate) async fn send_and_report(
     }
 }
 
-async fn airdrop(global: &GlobalArgs, to: Option<&str>, sol: u64) -> anyhow::Result<ExitCode> {
-    let key = match to {
+/// A wallet named as a public key or a keypair file, else the signer's (--keypair).
+fn wallet_arg(global: &GlobalArgs, text: Option<&str>) -> anyhow::Result<Pubkey> {
+    Ok(match text {
         Some(text) => match Pubkey::from_str(text) {
             Ok(key) => key,
             Err(_) => load_keypair(Path::new(text))?.pubkey(),
         },
         None => load_keypair(&signer_path(global)?)?.pubkey(),
-    };
+    })
+}
+
+/// An ISO 8601 UTC time for a person to read.
+fn iso_time(unix_timestamp: i64) -> String {
+    chrono::DateTime::from_timestamp(unix_timestamp, 0).map_or_else(|| unix_timestamp.to_string(), |time| time.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+async fn warp(global: &GlobalArgs, secs: u64) -> anyhow::Result<ExitCode> {
+    let secs = i64::try_from(secs).map_err(|_| anyhow!("warp {secs}: too far"))?;
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    let before = chain.unix_timestamp().await?;
+    chain.warp(secs).await?;
+    let after = chain.unix_timestamp().await?;
+    chain.save().await?;
+    let value = json!({"warped_secs": secs, "clock_before": iso_time(before), "clock": iso_time(after), "unix_timestamp": after});
+    print_value(global.output, &value, || format!("clock moved {secs} s: {} -> {}", iso_time(before), iso_time(after)));
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn balance(global: &GlobalArgs, owner: Option<&str>) -> anyhow::Result<ExitCode> {
+    let owner = wallet_arg(global, owner)?;
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    let lamports = chain.account(&owner).await?.map_or(0, |account| account.lamports);
+    let mut value = json!({"owner": owner.to_string(), "sol": format_amount(lamports, 9), "sol_base_units": lamports});
+    let mut text = format!("{owner}: {} SOL", format_amount(lamports, 9));
+    if global.mint.is_some() {
+        let mint = mint_from_args(global)?;
+        let decimals = chain.mint_info(&mint).await?.decimals;
+        let accounts = chain.token_accounts(&owner, &mint).await?;
+        let total: u64 = accounts.iter().map(|(_, account)| account.amount).sum();
+        value["usd1"] = json!(format_amount(total, decimals));
+        value["usd1_base_units"] = json!(total);
+        value["token_accounts"] = json!(accounts
+            .iter()
+            .map(|(address, account)| json!({"address": address.to_string(), "usd1": format_amount(account.amount, decimals), "usd1_base_units": account.amount, "frozen": account.frozen}))
+            .collect::<Vec<_>>());
+        text.push_str(&format!(", {} USD1 in {} token account(s)", format_amount(total, decimals), accounts.len()));
+        for (address, account) in &accounts {
+            text.push_str(&format!("\n  {address}  {} USD1{}", format_amount(account.amount, decimals), if account.frozen { "  (frozen)" } else { "" }));
+        }
+    }
+    print_value(global.output, &value, || text);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn airdrop(global: &GlobalArgs, to: Option<&str>, sol: u64) -> anyhow::Result<ExitCode> {
+    let key = wallet_arg(global, to)?;
     let lamports = sol.checked_mul(1_000_000_000).ok_or_else(|| anyhow!("--sol {sol}: too many SOL"))?;
     let mut chain = open_chain(global, false).await?;
     let chain = require_chain(&mut chain)?;

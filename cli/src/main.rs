@@ -264,6 +264,18 @@ pub enum Command {
         #[arg(long, default_value_t = 10)]
         sol: u64,
     },
+    /// Move the clock forward SECS seconds (an embedded ledger or `usd1 localnet` only: a real
+    /// cluster's clock cannot be moved), for rehearsing timelocks and deadlines.
+    Warp {
+        /// Seconds to move forward.
+        secs: u64,
+    },
+    /// A wallet's SOL and, with --mint, its tokens of the mint in each of its token accounts.
+    Balance {
+        /// The wallet: a public key or a keypair file [default: --keypair].
+        #[arg(long, value_name = "KEY|FILE")]
+        owner: Option<String>,
+    },
     /// Write a new keypair file and print its public key.
     Keygen {
         #[arg(long)]

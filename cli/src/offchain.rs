@@ -138,7 +138,34 @@ pub async fn reconcile(global: &GlobalArgs, db: &Path, reserves_path: &Path) -> 
     let decimals = decimals_of(&store, &mint)?;
     let reserves = read_reserves(reserves_path, decimals).with_context(|| format!("{}", reserves_path.display()))?;
     let chain_supply = match explicit_chain(global).await? {
-        Some(mut chain) => Some(chain.mint_info(&mint.parse()?).await?.supply),
+        Some(mut chain) => {
+            let mint_key: solana_pubkey::Pubkey = mint.parse()?;
+            // Freshness first: an index that lags the chain would read as minted supply the
+            // events do not explain, the worst alarm, when it only needs `usd1 index`.
+            let chain_seq = chain.config(&mint_key).await?.event_seq;
+            let cluster = store.clusters_of(&mint)?.into_iter().next().unwrap_or_default();
+            let index_seq = store.last_seq(&cluster, &mint)?;
+            if index_seq < chain_seq {
+                let behind = chain_seq - index_seq;
+                let value = json!({
+                    "ok": false,
+                    "status": "index_behind",
+                    "mint": mint,
+                    "index_seq": index_seq,
+                    "chain_event_seq": chain_seq,
+                    "events_behind": behind,
+                    "hint": format!("run usd1 index --db {} first; nothing was reconciled", db.display()),
+                });
+                print_value(global.output, &value, || {
+                    format!(
+                        "index is behind by {behind} events (index at seq {index_seq}, chain at seq {chain_seq}): run usd1 index --db {} first; nothing was reconciled",
+                        db.display()
+                    )
+                });
+                return Ok(ExitCode::FAILURE);
+            }
+            Some(chain.mint_info(&mint_key).await?.supply)
+        }
         None => None,
     };
     let result = reconcile::reconcile(&store, &mint, chain_supply, &reserves)?;

@@ -296,6 +296,47 @@ fn argument_errors_name_what_is_wrong() {
 }
 
 #[test]
+fn a_simulation_says_it_was_not_sent_and_changes_nothing() {
+    let deployment = Deployment::new();
+    let alice = deployment.path("alice.json");
+    let output = deployment.ok("minter", &["--simulate", "mint", "--to", &alice, "--amount", "25", "--reference", "WIRE-SIM"]);
+    let text = stdout(&output);
+    assert!(text.starts_with("SIMULATED (not sent)\n"), "{text}");
+    assert!(text.contains("Minted"), "the simulation shows the events it would emit: {text}");
+    let output = deployment.ok("minter", &["--simulate", "--output", "json", "mint", "--to", &alice, "--amount", "25", "--reference", "WIRE-SIM"]);
+    let simulated = json_lines(&output).pop().unwrap();
+    assert_eq!(simulated["outcome"], "simulated", "{simulated}");
+    let status = deployment.status();
+    assert_eq!((status["supply"].as_str(), status["event_seq"].as_u64()), (Some("0"), Some(5)), "nothing was sent: {status}");
+    // The reference is still free: the real mint goes through.
+    deployment.ok("minter", &["mint", "--to", &alice, "--amount", "25", "--reference", "WIRE-SIM"]);
+    assert_eq!(deployment.status()["supply"], "25");
+}
+
+#[test]
+fn balance_reads_token_units_and_warp_moves_the_ledgers_clock_for_good() {
+    let deployment = Deployment::new();
+    let alice = deployment.path("alice.json");
+    deployment.ok("minter", &["mint", "--to", &alice, "--amount", "25.5", "--reference", "WIRE-B"]);
+    let balance = json_lines(&deployment.ok("admin", &["--output", "json", "balance", "--owner", &alice])).pop().unwrap();
+    assert_eq!((balance["usd1"].as_str(), balance["usd1_base_units"].as_u64()), (Some("25.5"), Some(25_500_000)), "{balance}");
+    assert_eq!(balance["token_accounts"].as_array().map(Vec::len), Some(1), "{balance}");
+    let text = stdout(&deployment.ok("admin", &["balance", "--owner", &alice]));
+    assert!(text.contains(" SOL, 25.5 USD1 in 1 token account(s)"), "{text}");
+    // Without --mint: SOL only (the signer's wallet by default).
+    let ledger = deployment.ledger();
+    let sol_only = json_lines(&run(&["--ledger", &ledger, "--keypair", &alice, "--output", "json", "balance"])).pop().unwrap();
+    assert!(sol_only.get("usd1").is_none() && sol_only["sol_base_units"].as_u64().is_some(), "{sol_only}");
+
+    let first = json_lines(&deployment.ok("admin", &["--output", "json", "warp", "3600"])).pop().unwrap();
+    let second = json_lines(&deployment.ok("admin", &["--output", "json", "warp", "60"])).pop().unwrap();
+    let iso = |value: &Value| value.as_str().filter(|text| text.len() == 20 && text.ends_with('Z') && text.as_bytes()[10] == b'T').map(str::to_string);
+    assert!(iso(&first["clock"]).is_some() && iso(&first["clock_before"]).is_some(), "ISO 8601 UTC times: {first}");
+    assert_eq!(second["clock_before"], first["clock"], "the ledger file keeps the moved clock: {first} {second}");
+    assert_eq!(second["unix_timestamp"].as_i64().unwrap() - first["unix_timestamp"].as_i64().unwrap(), 60);
+}
+
+#[test]
 fn a_retried_mint_is_safe() {
     let deployment = Deployment::new();
     let alice = deployment.path("alice.json");
@@ -429,6 +470,18 @@ fn a_recorded_drill_indexes_reconciles_and_reports_a_removed_event_as_a_gap() {
     let result = json_lines(&output).pop().unwrap();
     assert!(output.status.success(), "{result}");
     assert_eq!((result["chain_supply"].as_str(), result["chain_supply_source"].as_str(), result["ok"].as_bool()), (Some("180"), Some("chain"), Some(true)));
+    // The chain moves on by one event before the index does: reconcile says the index is
+    // behind, not that supply exceeds what the events minted, and reconciles nothing.
+    let payer = path("payer.json");
+    assert!(run(&["keygen", "--outfile", &payer]).status.success());
+    assert!(run(&["--ledger", &ledger, "--mint", &mint, "--keypair", &payer, "check-supply"]).status.success());
+    let output = run(&["--ledger", &ledger, "--mint", &mint, "reconcile", "--db", &db, "--reserves", &path("reserves.csv")]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("index is behind by 1 events (index at seq 9, chain at seq 10): run usd1 index"), "{}", stdout(&output));
+    assert!(!stdout(&output).contains("FAIL"), "{}", stdout(&output));
+    let output = run(&["--ledger", &ledger, "--mint", &mint, "--output", "json", "reconcile", "--db", &db, "--reserves", &path("reserves.csv")]);
+    let behind = json_lines(&output).pop().unwrap();
+    assert_eq!((behind["status"].as_str(), behind["events_behind"].as_u64(), behind["ok"].as_bool()), (Some("index_behind"), Some(1), Some(false)), "{behind}");
     // A short ledger fails; offline, the last event's supply stands in for the chain.
     std::fs::write(path("short.csv"), "as_of,amount\n2026-11-21,179.99\n").unwrap();
     let output = run(&["reconcile", "--db", &db, "--reserves", &path("short.csv")]);
