@@ -7,8 +7,8 @@
 #   scripts/local-validator.sh [--port 8899] [--upgrade-authority KEYPAIR_FILE] [--fund KEYPAIR_FILE ...]
 #
 # --upgrade-authority: the keypair that may upgrade or hand over the program [default: the Solana
-# CLI's keypair, else target/local-validator/deployer.json, created]. --fund: airdrop 100 SOL to
-# each keypair file's key once the validator is up (created if missing).
+# CLI's keypair, else target/local-validator/deployer.json; created if missing, and funded].
+# --fund: airdrop 100 SOL to each keypair file's key once the validator is up (created if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/validator-lib.sh
@@ -39,7 +39,10 @@ authority_key=$("$usd1" keygen --outfile "$authority")
 trap stop_validator EXIT
 trap 'exit 130' INT TERM
 start_validator "$state/ledger" "$port" "$authority_key" "$state/validator.log"
+# The upgrade authority pays for the hand-over (runbook step 4); --fund keys pay for the rest.
+"$usd1" --url "$validator_url" airdrop --to "$authority_key" --sol 100 >/dev/null
 for keypair in "${fund[@]}"; do
+  "$usd1" keygen --outfile "$keypair" >/dev/null
   "$usd1" --url "$validator_url" --keypair "$keypair" airdrop --sol 100
 done
 echo "agave solana-test-validator $agave_version at $validator_url (websocket ws://127.0.0.1:$((port + 1)))"

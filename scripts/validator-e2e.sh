@@ -49,16 +49,25 @@ start_validator "$work/ledger" 0 "$deployer" "$work/validator.log"
 url=$validator_url
 echo "validator-e2e: agave at $url: $(rpc "$url" '{"jsonrpc":"2.0","id":1,"method":"getVersion"}')"
 
-# Runbook step 3: initialize, every role on its own key (the holders send their public keys).
+# What scripts/local-validator.sh --upgrade-authority deployer.json --fund admin.json does
+# after the start: the upgrade authority and the admin funded from the faucet.
 role() { "$usd1" keygen --outfile "$keys/$1.json"; }
-"$usd1" --url "$url" --keypair "$keys/deployer.json" airdrop --sol 100
+"$usd1" --url "$url" airdrop --to "$deployer" --sol 100 >/dev/null
 role admin >/dev/null
 "$usd1" --url "$url" --keypair "$keys/admin.json" airdrop --sol 100
+# Runbook step 3: initialize, every role on its own key (the holders send their public keys).
 "$usd1" --url "$url" --keypair "$keys/admin.json" --mint-keypair "$keys/mint.json" initialize \
   --council "$(role council1),$(role council2),$(role council3)" --threshold 2 \
   --master-minter "$(role master-minter)" --pauser "$(role pauser)" --denylister "$(role denylister)" \
   --burner "$(role burner)" --attester "$(role attester)"
-# Runbook step 4: the upgrade authority to the council's vault.
+# Runbook step 4: the upgrade authority to the council's vault. First a wrong key the command
+# must refuse before signing: the mint, an account with data (as the Squads multisig account is).
+if "$usd1" --url "$url" --keypair "$keys/deployer.json" set-upgrade-authority \
+    --new-upgrade-authority "$("$usd1" keygen --outfile "$keys/mint.json")" 2>"$work/refused.txt"; then
+  echo "validator-e2e: set-upgrade-authority handed the program to the mint account" >&2
+  exit 1
+fi
+grep -q "not a vault" "$work/refused.txt" || { cat "$work/refused.txt" >&2; exit 1; }
 vault=$(role vault)
 "$usd1" --url "$url" --keypair "$keys/deployer.json" set-upgrade-authority --new-upgrade-authority "$vault"
 # Runbook step 5: the deployment check before announcing the mint.

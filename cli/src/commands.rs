@@ -568,6 +568,25 @@ pub(crate) async fn send_and_report(
     }
 }
 
+/// Commands that sign and send at once, outside the op flow: `--simulate`, `--sign-only` and the
+/// durable-nonce flags would be silently ignored, so they are refused by name.
+pub(crate) fn refuse_offline_flags(global: &GlobalArgs, command: &str) -> anyhow::Result<()> {
+    let given: Vec<&str> = [
+        (global.simulate, "--simulate"),
+        (global.sign_only, "--sign-only"),
+        (global.nonce.is_some(), "--nonce"),
+        (global.blockhash.is_some(), "--blockhash"),
+        (!global.signers.is_empty(), "--signer"),
+    ]
+    .into_iter()
+    .filter_map(|(set, flag)| set.then_some(flag))
+    .collect();
+    if !given.is_empty() {
+        bail!("`usd1 {command}` signs and sends at once; it does not take {}", given.join(", "));
+    }
+    Ok(())
+}
+
 /// A wallet named as a public key or a keypair file, else the signer's (--keypair).
 fn wallet_arg(global: &GlobalArgs, text: Option<&str>) -> anyhow::Result<Pubkey> {
     Ok(match text {
@@ -585,6 +604,7 @@ fn iso_time(unix_timestamp: i64) -> String {
 }
 
 async fn warp(global: &GlobalArgs, secs: u64) -> anyhow::Result<ExitCode> {
+    refuse_offline_flags(global, "warp")?;
     let secs = i64::try_from(secs).map_err(|_| anyhow!("warp {secs}: too far"))?;
     let mut chain = open_chain(global, false).await?;
     let chain = require_chain(&mut chain)?;
@@ -625,6 +645,7 @@ async fn balance(global: &GlobalArgs, owner: Option<&str>) -> anyhow::Result<Exi
 }
 
 async fn airdrop(global: &GlobalArgs, to: Option<&str>, sol: u64) -> anyhow::Result<ExitCode> {
+    refuse_offline_flags(global, "airdrop")?;
     let key = wallet_arg(global, to)?;
     let lamports = sol.checked_mul(1_000_000_000).ok_or_else(|| anyhow!("--sol {sol}: too many SOL"))?;
     let mut chain = open_chain(global, false).await?;

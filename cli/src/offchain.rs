@@ -140,11 +140,37 @@ pub async fn reconcile(global: &GlobalArgs, db: &Path, reserves_path: &Path) -> 
     let chain_supply = match explicit_chain(global).await? {
         Some(mut chain) => {
             let mint_key: solana_pubkey::Pubkey = mint.parse()?;
-            // Freshness first: an index that lags the chain would read as minted supply the
-            // events do not explain, the worst alarm, when it only needs `usd1 index`.
-            let chain_seq = chain.config(&mint_key).await?.event_seq;
-            let cluster = store.clusters_of(&mint)?.into_iter().next().unwrap_or_default();
+            // The index's events of this chain: keyed by its genesis hash when indexed from a
+            // chain, or '' when indexed from a record file (cluster unknown).
+            let genesis = chain.genesis_hash().await?.to_string();
+            let clusters = store.clusters_of(&mint)?;
+            let cluster = if clusters.contains(&genesis) {
+                genesis
+            } else if clusters.iter().any(String::is_empty) {
+                String::new()
+            } else {
+                bail!("{} holds mint {mint} from cluster {}, not from this chain (genesis {genesis}): index it from this chain first", db.display(), cluster_names(&clusters));
+            };
             let index_seq = store.last_seq(&cluster, &mint)?;
+            // Freshness first: an index that lags the chain would read as minted supply the
+            // events do not explain, the worst alarm, when it only needs `usd1 index`. The seq
+            // and the supply are read as one snapshot: the seq again after the supply, and
+            // again if a transaction landed in between.
+            let mut snapshot = None;
+            for _ in 0..5 {
+                let chain_seq = chain.config(&mint_key).await?.event_seq;
+                let supply = chain.mint_info(&mint_key).await?.supply;
+                if chain.config(&mint_key).await?.event_seq == chain_seq {
+                    snapshot = Some((chain_seq, supply));
+                    break;
+                }
+            }
+            let Some((chain_seq, supply)) = snapshot else {
+                bail!("the mint's events keep moving (five reads in a row): reconcile when issuance is quiet");
+            };
+            if index_seq > chain_seq {
+                bail!("{} holds events of mint {mint} up to seq {index_seq}, but this chain's Config is at seq {chain_seq}: the index is of another (or a reset) chain", db.display());
+            }
             if index_seq < chain_seq {
                 let behind = chain_seq - index_seq;
                 let value = json!({
@@ -164,7 +190,7 @@ pub async fn reconcile(global: &GlobalArgs, db: &Path, reserves_path: &Path) -> 
                 });
                 return Ok(ExitCode::FAILURE);
             }
-            Some(chain.mint_info(&mint_key).await?.supply)
+            Some(supply)
         }
         None => None,
     };

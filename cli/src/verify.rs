@@ -72,10 +72,12 @@ pub async fn run(global: &GlobalArgs, expect_upgrade_authority: Option<ExpectedU
     Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-/// `usd1 set-upgrade-authority`: the deploy runbook's hand-over (migrations/README.md step 3).
+/// `usd1 set-upgrade-authority`: the deploy runbook's hand-over (migrations/README.md step 4).
 /// Refuses, before signing, a program that is not upgradeable, already immutable, or whose
-/// authority is not the signer; says what the authority was and is.
+/// authority is not the signer, and a new authority that cannot be a council vault; reads the
+/// authority back after sending and says what it was and is.
 pub async fn set_upgrade_authority(global: &GlobalArgs, new_authority: ExpectedUpgradeAuthority, irreversible: bool) -> anyhow::Result<ExitCode> {
+    crate::commands::refuse_offline_flags(global, "set-upgrade-authority")?;
     let new_key = match new_authority {
         ExpectedUpgradeAuthority::Key(key) => Some(key),
         ExpectedUpgradeAuthority::Immutable if irreversible => None,
@@ -102,13 +104,38 @@ pub async fn set_upgrade_authority(global: &GlobalArgs, new_authority: ExpectedU
     if current != signer.pubkey() {
         bail!("the upgrade authority of program {} is {current}, not the signer {} (--keypair)", usd1_client::PROGRAM_ID, signer.pubkey());
     }
+    if let Some(key) = new_key {
+        // The loader's SetAuthority does not ask the new authority to sign (a Squads vault
+        // cannot), so a wrong key would be for good: refuse the ones that cannot be a vault.
+        if key == current {
+            bail!("{key} already is the upgrade authority");
+        }
+        if key == Pubkey::default() || key == usd1_client::PROGRAM_ID || key == program_data || key == solana_sdk_ids::bpf_loader_upgradeable::ID {
+            bail!("{key} cannot hold the upgrade authority (the system program, the program, its ProgramData or the loader)");
+        }
+        if let Some(account) = fetch(chain, &key).await?.filter(|account| !account.data.is_empty() || account.owner != solana_sdk_ids::system_program::ID) {
+            bail!(
+                "{key} is an account of program {} with {} bytes of data, not a vault (a Squads vault is an address with no data): is it the multisig account instead of its vault?",
+                account.owner,
+                account.data.len()
+            );
+        }
+    }
     chain.ensure_funded(&payer.pubkey()).await?;
     let instruction = usd1_client::instructions::set_program_upgrade_authority(&current, new_key.as_ref());
     let blockhash = chain.latest_blockhash().await?;
     let message = signing::build_message(&[instruction], &payer.pubkey(), None, blockhash, signing::ComputeBudget::of(global));
     let transaction = signing::sign(message, &[&payer, &signer], &[])?;
-    let sent = chain.send(transaction).await.map_err(|failure| anyhow::anyhow!("the loader refused the hand-over: {failure}"))?;
+    let sent = chain
+        .send(transaction)
+        .await
+        .map_err(|failure| anyhow::anyhow!("the hand-over was refused or its outcome is unknown ({failure}): `usd1 verify` shows who holds the upgrade authority now"))?;
     chain.save().await?;
+    // What the loader now says, not what was asked.
+    let now = fetch(chain, &program_data).await?.and_then(|account| program_upgrade_authority(&account.data));
+    if now != Some(new_key) {
+        bail!("the hand-over was sent ({}) but the ProgramData names {:?}: check with `usd1 verify`", sent.signature, now.flatten());
+    }
     let describe = |key: Option<Pubkey>| key.map_or("none (immutable)".to_string(), |key| key.to_string());
     let value = serde_json::json!({
         "program_id": usd1_client::PROGRAM_ID.to_string(),

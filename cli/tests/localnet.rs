@@ -403,6 +403,9 @@ fn ops_and_read_commands_index_with_paging_and_resume_and_a_restart_keeps_the_le
     assert_eq!(proposals.as_array().map(Vec::len), Some(1), "{proposals}");
 
     // Ctrl-C (SIGTERM) saves the ledger; a restart serves the same state and history.
+    if localnet.is_external() {
+        eprintln!("ops and read commands: no restart of an external cluster; the state after it is checked as is");
+    }
     localnet.stop();
     let localnet = Localnet::start(Some(&ledger));
     let deployment = Deployment { directory: deployment.directory, url: localnet.url.clone() };
@@ -890,6 +893,10 @@ fn set_upgrade_authority_refuses_what_it_cannot_hand_over_before_signing() {
     let vault = solana_pubkey::Pubkey::new_unique().to_string();
     let run = |args: &[&str]| usd1().args(["--url", &localnet.url, "--keypair", signer.to_str().unwrap()]).args(args).output().unwrap();
     assert!(usd1().args(["keygen", "--outfile", signer.to_str().unwrap()]).output().unwrap().status.success());
+    // It signs and sends at once: the offline and rehearsal flags are refused, not ignored.
+    let simulated = run(&["--simulate", "set-upgrade-authority", "--new-upgrade-authority", "none", "--irreversible"]);
+    assert_eq!(simulated.status.code(), Some(1));
+    assert!(stderr(&simulated).contains("signs and sends at once; it does not take --simulate"), "{}", stderr(&simulated));
     let immutable = run(&["set-upgrade-authority", "--new-upgrade-authority", "none"]);
     assert_eq!(immutable.status.code(), Some(1));
     assert!(stderr(&immutable).contains("add --irreversible to confirm"), "{}", stderr(&immutable));

@@ -741,7 +741,7 @@ pub fn thaw(denylister: &Pubkey, mint: &Pubkey, token_account: &Pubkey, owner: &
 /// The upgradeable loader's `SetAuthority` for the USD1 program (not an instruction of the
 /// program itself): `current_authority` signs and hands the upgrade authority to
 /// `new_authority` (the council's Squads vault, which cannot sign here), or with `None` makes
-/// the program immutable for good. Runbook step 3 (migrations/README.md).
+/// the program immutable for good. Runbook step 4 (migrations/README.md).
 pub fn set_program_upgrade_authority(current_authority: &Pubkey, new_authority: Option<&Pubkey>) -> Instruction {
     solana_loader_v3_interface::instruction::set_upgrade_authority(&ID, current_authority, new_authority)
 }
