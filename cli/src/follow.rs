@@ -6,7 +6,10 @@
 //! gap is read from history (`getSignaturesForAddress` after the last delivered transaction)
 //! before anything later is delivered. An event already delivered is skipped, so a replay
 //! after a reconnect delivers nothing twice. A dropped socket is reconnected with backoff,
-//! and history is read again after each (re)subscription.
+//! and history is read again after each (re)subscription, and whenever the socket has been
+//! quiet for `RESYNC_INTERVAL`: a validator may drop notifications under load (its queue is
+//! bounded), and history may list a transaction a moment after its notification, so the
+//! last events of a burst are never left waiting for a notification that will not come.
 use crate::{chain::Chain, output::outln, OutputFormat};
 use anyhow::{anyhow, bail};
 use futures_util::StreamExt;
@@ -19,6 +22,10 @@ use std::time::Duration;
 
 /// Longest wait between reconnection attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// History is read again after this long without a notification (as the TypeScript client's
+/// `resyncMs`).
+const RESYNC_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Where the follower stands: the next `seq` to deliver and the last transaction delivered from.
 pub struct Cursor {
@@ -100,7 +107,14 @@ async fn follow_socket(
     // What landed while (re)connecting.
     catch_up(chain, mint, cursor, format).await?;
     while !done(cursor) {
-        let Some(notification) = notifications.next().await else { break };
+        let notification = match tokio::time::timeout(RESYNC_INTERVAL, notifications.next()).await {
+            Err(_quiet) => {
+                catch_up(chain, mint, cursor, format).await?;
+                continue;
+            }
+            Ok(None) => break,
+            Ok(Some(notification)) => notification,
+        };
         if notification.value.err.is_some() {
             continue;
         }
