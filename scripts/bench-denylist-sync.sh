@@ -8,7 +8,7 @@ usd1=target/debug/usd1
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT; echo "work: $work" >&2
 for name in admin c1 c2 c3 mm p d b a; do $usd1 keygen --outfile "$work/$name.json" > /dev/null; done
-ledger=(--ledger "$work/ledger.json")
+ledger=(--ledger "$work/usd1.ledger")
 $usd1 "${ledger[@]}" --keypair "$work/admin.json" --mint-keypair "$work/mint.json" initialize \
   --council "$work/c1.json,$work/c2.json,$work/c3.json" --threshold 2 --master-minter "$work/mm.json" \
   --pauser "$work/p.json" --denylister "$work/d.json" --burner "$work/b.json" --attester "$work/a.json" > /dev/null

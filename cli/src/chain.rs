@@ -1,8 +1,7 @@
-//! Where transactions go: the embedded ledger (optionally persisted to a state
-//! file, so that separate processes share one ledger) or a cluster over RPC.
+//! Where transactions go: the embedded ledger (optionally kept in a ledger file, the
+//! operator store of `ledger_store.rs`, so that separate processes share one ledger) or a
+//! cluster over RPC.
 use anyhow::{anyhow, bail, Context};
-use base64::Engine;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use solana_account::{Account, AccountSharedData};
 use solana_commitment_config::CommitmentConfig;
@@ -13,7 +12,7 @@ use solana_rpc_client_api::config::RpcTransactionConfig;
 use solana_transaction::Transaction;
 use solana_transaction_status_client_types::{option_serializer::OptionSerializer, UiInstruction, UiTransactionEncoding};
 use std::{
-    collections::{BTreeMap, BTreeSet},
+    collections::BTreeSet,
     path::PathBuf,
 };
 use usd1_client::{
@@ -22,6 +21,8 @@ use usd1_client::{
     pda, Config, Proposal, RedemptionRequest,
 };
 use usd1_ledger::{Failure, Ledger, ProgramBuild, ResumePoint, DEFAULT_FUNDING_LAMPORTS};
+
+use crate::ledger_store::{Changes, LedgerStore, StoredAccount};
 
 /// An executed transaction as the CLI reports and records it.
 #[derive(Debug, Clone)]
@@ -45,39 +46,27 @@ impl Sent {
     }
 }
 
-/// One account as stored in an embedded-ledger state file.
-#[derive(Serialize, Deserialize)]
-struct StoredAccount {
-    lamports: u64,
-    owner: String,
-    executable: bool,
-    data: String,
-}
-
-/// An embedded-ledger state file: every account the ledger's transactions touched,
-/// the clock, and the record of executed transactions.
-#[derive(Serialize, Deserialize, Default)]
-struct StateFile {
-    unix_timestamp: i64,
-    slot: u64,
-    tick_counter: u64,
-    accounts: BTreeMap<String, StoredAccount>,
-    transactions: Vec<Value>,
-    /// What `usd1 localnet` served: each transaction with its status meta (see `localnet.rs`).
-    #[serde(default)]
-    rpc_history: Vec<Value>,
-    /// The genesis hash the ledger was first started with: a restarted ledger is the same
-    /// cluster (as agave's is), so indexes keyed by it stay valid.
-    #[serde(default)]
-    genesis_hash: Option<String>,
+/// Where an embedded ledger is kept (`--ledger`): its file, and how the command opens it.
+#[derive(Clone, Debug)]
+pub struct LedgerFile {
+    pub path: PathBuf,
+    /// Whether a missing file may be created (commands that start a ledger); otherwise a
+    /// missing file is refused, naming the path.
+    pub create: bool,
+    /// Whether this process serves the file until stopped (`usd1 localnet`): other writers are
+    /// refused at once instead of waiting.
+    pub serving: bool,
 }
 
 pub struct Embedded {
     pub(crate) ledger: Ledger,
-    state_file: Option<PathBuf>,
+    /// The operator store it is kept in (`--ledger`), locked for this process.
+    store: Option<LedgerStore>,
     /// Every account a transaction or funding touched: what account scans (program
-    /// accounts, token accounts by owner) and the state file cover.
-    pub(crate) known: BTreeSet<Pubkey>,
+    /// accounts, token accounts by owner) cover.
+    known: BTreeSet<Pubkey>,
+    /// Accounts touched since the last write to the store.
+    dirty: BTreeSet<Pubkey>,
     transactions: Vec<Value>,
     /// `usd1 localnet`'s transaction history, kept across restarts.
     pub(crate) rpc_history: Vec<Value>,
@@ -92,19 +81,66 @@ impl Embedded {
         !self.ledger.program_build().is_sbf()
     }
 
-    /// Whether this ledger is kept in a state file (`--ledger`).
+    /// Whether this ledger is kept in a ledger file (`--ledger`).
     pub fn has_state_file(&self) -> bool {
-        self.state_file.is_some()
+        self.store.is_some()
+    }
+
+    /// Every account a transaction or funding touched.
+    pub fn known(&self) -> &BTreeSet<Pubkey> {
+        &self.known
+    }
+
+    /// Note accounts a transaction or funding may have changed (written at the next save).
+    pub fn touch(&mut self, keys: impl IntoIterator<Item = Pubkey>) {
+        for key in keys {
+            self.known.insert(key);
+            self.dirty.insert(key);
+        }
+    }
+
+    /// Write what changed since the last write (the touched accounts, the clock, new
+    /// transaction records) to the store as one SQLite transaction; nothing without a store.
+    pub async fn persist(&mut self) -> anyhow::Result<()> {
+        let Some(store) = self.store.as_mut() else { return Ok(()) };
+        let point = self.ledger.resume_point().await?;
+        let unix_timestamp = self.ledger.clock().await?.unix_timestamp;
+        let mut accounts = Vec::new();
+        for key in std::mem::take(&mut self.dirty) {
+            // Programs, sysvars and the instructions sysvar come with every fresh ledger: store only state.
+            if key == solana_sdk_ids::sysvar::instructions::ID {
+                continue;
+            }
+            let account = self.ledger.account(&key).await?;
+            let stored = match account {
+                Some(account) if account.executable || account.owner == solana_sdk_ids::sysvar::ID => continue,
+                Some(account) if account.lamports > 0 => Some(StoredAccount {
+                    address: key.to_string(),
+                    lamports: account.lamports,
+                    owner: account.owner.to_string(),
+                    executable: account.executable,
+                    data: account.data,
+                }),
+                _ => None,
+            };
+            accounts.push((key.to_string(), stored));
+        }
+        let (saved_transactions, saved_rpc_history) = store.saved_counts();
+        store.save(Changes {
+            unix_timestamp,
+            slot: point.slot,
+            tick_counter: point.tick_counter,
+            genesis_hash: self.genesis_hash.to_string(),
+            accounts,
+            new_transactions: &self.transactions[saved_transactions.min(self.transactions.len())..],
+            new_rpc_history: &self.rpc_history[saved_rpc_history.min(self.rpc_history.len())..],
+        })
     }
 }
 
 pub enum Chain {
     Embedded(Box<Embedded>),
     Rpc(RpcClient),
-}
-
-fn base64_engine() -> base64::engine::GeneralPurpose {
-    base64::engine::general_purpose::STANDARD
 }
 
 /// The RPC URL for a moniker (`localhost`, `devnet`, `testnet`, `mainnet-beta`) or a URL.
@@ -119,38 +155,39 @@ pub fn resolve_url(url: &str) -> String {
 }
 
 impl Chain {
-    /// A fresh embedded ledger running `program_build`, or the one stored in `state_file` (created if missing).
-    pub async fn embedded(state_file: Option<PathBuf>, program_build: &ProgramBuild) -> anyhow::Result<Chain> {
+    /// A fresh embedded ledger running `program_build`, or the one kept in `ledger_file` (see
+    /// [`LedgerStore::open`]: locked for this process, created only when allowed).
+    pub async fn embedded(ledger_file: Option<LedgerFile>, program_build: &ProgramBuild) -> anyhow::Result<Chain> {
+        // The lock first: nothing is read that another writer could still change.
+        let opened = ledger_file.as_ref().map(|file| LedgerStore::open(&file.path, file.create, file.serving)).transpose()?;
         let ledger = Ledger::try_start(program_build.clone()).await?;
         let genesis_hash = ledger.genesis_hash();
-        let mut embedded = Embedded { ledger, state_file, known: BTreeSet::new(), transactions: vec![], rpc_history: vec![], genesis_hash };
+        let mut embedded =
+            Embedded { ledger, store: None, known: BTreeSet::new(), dirty: BTreeSet::new(), transactions: vec![], rpc_history: vec![], genesis_hash };
         let mut record_genesis = false;
-        if let Some(path) = &embedded.state_file {
-            if path.exists() {
-                let text = std::fs::read_to_string(path).with_context(|| format!("reading ledger state {}", path.display()))?;
-                let state: StateFile = serde_json::from_str(&text).with_context(|| format!("ledger state {} is not valid", path.display()))?;
-                for (key, stored) in state.accounts {
-                    let key: Pubkey = key.parse().map_err(|_| anyhow!("ledger state: bad key {key}"))?;
-                    let owner: Pubkey = stored.owner.parse().map_err(|_| anyhow!("ledger state: bad owner of {key}"))?;
-                    let data = base64_engine().decode(&stored.data).context("ledger state: bad account data")?;
-                    let account = Account { lamports: stored.lamports, data, owner, executable: stored.executable, rent_epoch: u64::MAX };
-                    embedded.ledger.set_account(&key, &AccountSharedData::from(account));
-                    embedded.known.insert(key);
-                }
-                embedded.ledger.resume_after(&ResumePoint { slot: state.slot, tick_counter: state.tick_counter }).await?;
-                let now = embedded.ledger.clock().await?.unix_timestamp;
-                if state.unix_timestamp > now {
-                    embedded.ledger.warp_secs(state.unix_timestamp - now).await?;
-                }
-                embedded.transactions = state.transactions;
-                embedded.rpc_history = state.rpc_history;
-                match state.genesis_hash {
-                    Some(stored) => embedded.genesis_hash = stored.parse().map_err(|_| anyhow!("ledger state: bad genesis hash {stored}"))?,
-                    // A state file from before the genesis hash was kept: this start's becomes the
-                    // ledger's for good, written now (read-only commands never save).
-                    None => record_genesis = true,
-                }
+        if let Some((store, state)) = opened {
+            let path = ledger_file.as_ref().map(|file| file.path.display().to_string()).unwrap_or_default();
+            for stored in state.accounts {
+                let key: Pubkey = stored.address.parse().map_err(|_| anyhow!("ledger {path}: bad key {}", stored.address))?;
+                let owner: Pubkey = stored.owner.parse().map_err(|_| anyhow!("ledger {path}: bad owner of {key}"))?;
+                let account = Account { lamports: stored.lamports, data: stored.data, owner, executable: stored.executable, rent_epoch: u64::MAX };
+                embedded.ledger.set_account(&key, &AccountSharedData::from(account));
+                embedded.known.insert(key);
             }
+            embedded.ledger.resume_after(&ResumePoint { slot: state.slot, tick_counter: state.tick_counter }).await?;
+            let now = embedded.ledger.clock().await?.unix_timestamp;
+            if state.unix_timestamp > now {
+                embedded.ledger.warp_secs(state.unix_timestamp - now).await?;
+            }
+            embedded.transactions = state.transactions;
+            embedded.rpc_history = state.rpc_history;
+            match state.genesis_hash.filter(|stored| !stored.is_empty()) {
+                Some(stored) => embedded.genesis_hash = stored.parse().map_err(|_| anyhow!("ledger {path}: bad genesis hash {stored}"))?,
+                // A new ledger, or one from before the genesis hash was kept: this start's
+                // becomes the ledger's for good, written now (read-only commands write nothing else).
+                None => record_genesis = true,
+            }
+            embedded.store = Some(store);
         }
         let mut chain = Chain::Embedded(Box::new(embedded));
         if record_genesis {
@@ -168,45 +205,12 @@ impl Chain {
         Chain::Rpc(RpcClient::new_with_commitment(resolve_url(url), CommitmentConfig::confirmed()))
     }
 
-    /// Write the embedded ledger back to its state file (no-op otherwise).
+    /// Write what changed on the embedded ledger to its ledger file (no-op otherwise).
     pub async fn save(&mut self) -> anyhow::Result<()> {
-        let Chain::Embedded(embedded) = self else { return Ok(()) };
-        let Some(path) = embedded.state_file.clone() else { return Ok(()) };
-        let point = embedded.ledger.resume_point().await?;
-        let mut state = StateFile {
-            unix_timestamp: embedded.ledger.clock().await?.unix_timestamp,
-            slot: point.slot,
-            tick_counter: point.tick_counter,
-            genesis_hash: Some(embedded.genesis_hash.to_string()),
-            ..Default::default()
-        };
-        for key in embedded.known.clone() {
-            if let Some(account) = embedded.ledger.account(&key).await? {
-                if account.lamports == 0 || key == solana_sdk_ids::sysvar::instructions::ID {
-                    continue;
-                }
-                // Programs and sysvars come with every fresh ledger; store only state.
-                if account.executable || account.owner == solana_sdk_ids::sysvar::ID {
-                    continue;
-                }
-                state.accounts.insert(
-                    key.to_string(),
-                    StoredAccount {
-                        lamports: account.lamports,
-                        owner: account.owner.to_string(),
-                        executable: account.executable,
-                        data: base64_engine().encode(&account.data),
-                    },
-                );
-            }
+        match self {
+            Chain::Embedded(embedded) => embedded.persist().await,
+            Chain::Rpc(_) => Ok(()),
         }
-        state.transactions = embedded.transactions.clone();
-        state.rpc_history = embedded.rpc_history.clone();
-        let text = serde_json::to_string(&state)?;
-        let temporary = path.with_extension("tmp");
-        std::fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
-        std::fs::rename(&temporary, &path).with_context(|| format!("replacing {}", path.display()))?;
-        Ok(())
     }
 
     /// Whether this chain executed the transaction `signature` (searching its whole history).
@@ -266,7 +270,7 @@ impl Chain {
                 let lamports = embedded.ledger.account(key).await?.map(|account| account.lamports).unwrap_or(0);
                 if lamports < DEFAULT_FUNDING_LAMPORTS / 10 {
                     embedded.ledger.fund(key, DEFAULT_FUNDING_LAMPORTS);
-                    embedded.known.insert(*key);
+                    embedded.touch([*key]);
                 }
                 Ok(())
             }
@@ -328,7 +332,7 @@ impl Chain {
                 }
                 let balance = existing.map_or(0, |account| account.lamports);
                 embedded.ledger.fund(key, balance.saturating_add(lamports));
-                embedded.known.insert(*key);
+                embedded.touch([*key]);
                 Ok(())
             }
             Chain::Rpc(client) => {
@@ -379,11 +383,13 @@ impl Chain {
     pub async fn send(&mut self, transaction: Transaction) -> Result<Sent, Failure> {
         match self {
             Chain::Embedded(embedded) => {
-                embedded.known.extend(transaction.message.account_keys.iter().copied());
+                embedded.touch(transaction.message.account_keys.iter().copied());
                 let executed = embedded.ledger.send_transaction(transaction).await?;
                 let block_time = embedded.ledger.clock().await.ok().map(|clock| clock.unix_timestamp);
                 let sent = Sent { signature: executed.signature.to_string(), slot: executed.slot, block_time, events: executed.events };
                 embedded.transactions.push(sent.record());
+                // One store write per ledger transaction: what the CLI reports as done is kept.
+                embedded.persist().await.map_err(|error| Failure::Ledger(format!("the transaction executed but writing the ledger file failed: {error:#}")))?;
                 Ok(sent)
             }
             Chain::Rpc(client) => rpc_send(client, transaction).await,

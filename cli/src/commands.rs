@@ -26,7 +26,10 @@ use usd1_client::{
 use usd1_ledger::ProgramBuild;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let global = cli.global;
+    let mut global = cli.global;
+    // Commands that start a ledger (SPEC 15: initialize and localnet; a drill's steps start with
+    // initialize); any other refuses a --ledger path with nothing there (a typo).
+    global.ledger_may_create = matches!(cli.command, Command::Op(crate::ops::OpSpec::Initialize(_)) | Command::Drill(_) | Command::Localnet { .. });
     if let Some(program_id) = global.program_id {
         if program_id != usd1_client::PROGRAM_ID {
             bail!(
@@ -186,10 +189,15 @@ pub(crate) fn announce_program_build(global: &GlobalArgs) -> anyhow::Result<Prog
     Ok(build)
 }
 
+/// How this command opens its --ledger `path` (see [`crate::chain::LedgerFile`]).
+pub(crate) fn ledger_file(global: &GlobalArgs, path: &std::path::Path) -> crate::chain::LedgerFile {
+    crate::chain::LedgerFile { path: path.to_path_buf(), create: global.ledger_may_create, serving: false }
+}
+
 /// The chain to talk to; `None` when preparing offline (`--sign-only` with `--blockhash`).
 pub(crate) async fn open_chain(global: &GlobalArgs, allow_offline: bool) -> anyhow::Result<Option<Chain>> {
     if let Some(path) = &global.ledger {
-        return Ok(Some(Chain::embedded(Some(path.clone()), &program_build(global)?).await?));
+        return Ok(Some(Chain::embedded(Some(ledger_file(global, path)), &program_build(global)?).await?));
     }
     if allow_offline && global.sign_only && global.blockhash.is_some() {
         return Ok(None);
@@ -848,7 +856,8 @@ async fn events(global: &GlobalArgs, follow: bool, from_seq: u64, until_seq: Opt
 /// `usd1 localnet`: serve until Ctrl-C (or SIGTERM), then save the ledger file.
 async fn serve_localnet(global: &GlobalArgs, port: u16) -> anyhow::Result<ExitCode> {
     let build = announce_program_build(global)?;
-    let running = crate::localnet::start(port, global.ledger.clone(), &build).await?;
+    let ledger_file = global.ledger.as_ref().map(|path| crate::chain::LedgerFile { path: path.clone(), create: true, serving: true });
+    let running = crate::localnet::start(port, ledger_file, &build).await?;
     let url = format!("http://{}", running.address);
     let websocket_url = format!("ws://{}", running.websocket_address);
     let value = json!({

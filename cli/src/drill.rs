@@ -506,7 +506,10 @@ pub async fn run_file(global: &GlobalArgs, path: &Path, record: Option<&Path>) -
     let drill = parse_drill(&text).with_context(|| format!("drill {}", path.display()))?;
     let chain = match (&global.url, &global.ledger) {
         (Some(url), _) => Chain::rpc(url),
-        (None, ledger) => Chain::embedded(ledger.clone(), &crate::commands::announce_program_build(global)?).await?,
+        (None, ledger) => {
+            let ledger_file = ledger.as_deref().map(|path| crate::commands::ledger_file(global, path));
+            Chain::embedded(ledger_file, &crate::commands::announce_program_build(global)?).await?
+        }
     };
     let mut runner = Runner::new(chain, record).await?;
     runner.budget = signing::ComputeBudget::of(global);

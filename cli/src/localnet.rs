@@ -50,7 +50,7 @@ use solana_transaction_status::{
     map_inner_instructions, ConfirmedTransactionWithStatusMeta, TransactionConfirmationStatus, TransactionStatus,
     TransactionStatusMeta, TransactionWithStatusMeta, UiTransactionEncoding, VersionedTransactionWithStatusMeta,
 };
-use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{net::SocketAddr, sync::Arc};
 use tokio::sync::Mutex;
 
 /// Largest request body served (Solana's RPC accepts 50 KiB).
@@ -177,8 +177,10 @@ impl Localnet {
         if !self.embedded().has_state_file() {
             return Ok(());
         }
-        let history = self.history.iter().map(|entry| serde_json::to_value(entry).map_err(internal)).collect::<RpcResult<Vec<_>>>()?;
-        self.embedded().rpc_history = history;
+        // Only the entries not yet handed over: the store appends them.
+        let kept = self.embedded().rpc_history.len();
+        let new = self.history[kept.min(self.history.len())..].iter().map(|entry| serde_json::to_value(entry).map_err(internal)).collect::<RpcResult<Vec<_>>>()?;
+        self.embedded().rpc_history.extend(new);
         self.chain.save().await.map_err(internal)
     }
 
@@ -207,7 +209,7 @@ impl Localnet {
 
     /// Every account the ledger knows that `program` owns and `filters` allow.
     async fn scan(&mut self, program: &Pubkey, filters: &[RpcFilterType]) -> RpcResult<Vec<(Pubkey, Account)>> {
-        let keys: Vec<Pubkey> = self.embedded().known.iter().copied().collect();
+        let keys: Vec<Pubkey> = self.embedded().known().iter().copied().collect();
         let mut found = Vec::new();
         for key in keys {
             let Some(account) = self.account(&key).await? else { continue };
@@ -250,7 +252,7 @@ impl Localnet {
                 return Err(preflight_failure(error, simulation.logs, 0));
             }
         }
-        self.embedded().known.extend(keys.iter().copied());
+        self.embedded().touch(keys.iter().copied());
         let slot = self.ledger().slot().await.map_err(internal)?;
         let block_time = self.ledger().clock().await.map_err(internal)?.unix_timestamp;
         let inner = bincode::serialize(&simulation.inner_instructions).map_err(internal)?;
@@ -579,7 +581,7 @@ fn module(shared: Shared) -> RpcModule<Shared> {
                 lamports
             }
         };
-        state.embedded().known.insert(key);
+        state.embedded().touch([key]);
         let slot = state.ledger().slot().await.map_err(internal)?;
         // A signature of its own for the airdrop, unique per request, so clients can confirm it.
         let mut bytes = [0u8; 64];
@@ -760,7 +762,7 @@ impl Running {
 }
 
 /// Start serving `ledger_file`'s ledger (a fresh one without) on 127.0.0.1:`port` (0: any free port).
-pub async fn start(port: u16, ledger_file: Option<PathBuf>, program_build: &ProgramBuild) -> anyhow::Result<Running> {
+pub async fn start(port: u16, ledger_file: Option<crate::chain::LedgerFile>, program_build: &ProgramBuild) -> anyhow::Result<Running> {
     let mut chain = Chain::embedded(ledger_file, program_build).await?;
     let history = match &mut chain {
         Chain::Embedded(embedded) => embedded

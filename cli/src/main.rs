@@ -11,6 +11,7 @@ mod drill;
 mod emergency_kit;
 mod follow;
 mod hints;
+mod ledger_store;
 mod localnet;
 mod offchain;
 mod ops;
@@ -43,9 +44,13 @@ pub struct GlobalArgs {
     /// Cluster: localhost, devnet, testnet, mainnet-beta or a URL [default: the Solana CLI config's, else localhost]
     #[arg(long, short = 'u', global = true)]
     pub url: Option<String>,
-    /// Use an embedded ledger kept in this state file instead of a cluster (created if missing).
+    /// Use an embedded ledger kept in this file (SQLite, one writer at a time) instead of a
+    /// cluster. Only `initialize`, `drill run` and `localnet` create a missing one.
     #[arg(long, global = true, conflicts_with = "url")]
     pub ledger: Option<PathBuf>,
+    /// Whether this command may create a missing --ledger file (set from the command, not a flag).
+    #[arg(skip)]
+    pub ledger_may_create: bool,
     /// The signer's keypair file [default: the Solana CLI config's keypair]
     #[arg(long, short = 'k', global = true)]
     pub keypair: Option<PathBuf>,

@@ -19,7 +19,7 @@ use usd1_indexer::{
 /// The chain, only when one is named explicitly (these commands also work offline).
 async fn explicit_chain(global: &GlobalArgs) -> anyhow::Result<Option<Chain>> {
     Ok(match (&global.ledger, &global.url) {
-        (Some(path), _) => Some(Chain::embedded(Some(path.clone()), &crate::commands::program_build(global)?).await?),
+        (Some(path), _) => Some(Chain::embedded(Some(crate::commands::ledger_file(global, path)), &crate::commands::program_build(global)?).await?),
         (None, Some(url)) => Some(Chain::rpc(url)),
         (None, None) => None,
     })

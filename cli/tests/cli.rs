@@ -188,7 +188,7 @@ impl Deployment {
     }
 
     fn ledger(&self) -> String {
-        self.path("ledger.json")
+        self.path("usd1.ledger")
     }
 
     fn key(&self, name: &str) -> String {
@@ -446,7 +446,7 @@ fn send_signed_submits_a_transaction_completed_elsewhere() {
 fn a_recorded_drill_indexes_reconciles_and_reports_a_removed_event_as_a_gap() {
     let directory = tempfile::tempdir().unwrap();
     let path = |name: &str| directory.path().join(name).to_str().unwrap().to_string();
-    let (ledger, record, db) = (path("ledger.json"), path("record.jsonl"), path("index.sqlite"));
+    let (ledger, record, db) = (path("usd1.ledger"), path("record.jsonl"), path("index.sqlite"));
     let drill = drills_dir().join("redemption_completed.json");
     let output = run(&["--ledger", &ledger, "drill", "run", drill.to_str().unwrap(), "--record", &record]);
     assert!(output.status.success(), "{}", stdout(&output));
@@ -620,4 +620,135 @@ fn a_limit_too_small_changes_nothing_and_says_which_flag_raises_it() {
     // The published limit does it.
     deployment.ok("p", &["pause", "--scope", "all"]);
     assert_eq!(deployment.status()["paused"]["mint"], true);
+}
+
+/// One `usd1 mint` of 1 token under `reference`: Ok(()) when it landed, Err(stderr) when the
+/// ledger refused it (busy); anything else fails the test.
+fn mint_one(deployment: &Deployment, reference: &str) -> Result<(), String> {
+    let alice = deployment.path("alice.json");
+    let output = deployment.as_("minter", &["mint", "--to", &alice, "--amount", "1", "--reference", reference]);
+    if output.status.success() {
+        return Ok(());
+    }
+    let error = stderr(&output);
+    assert!(error.contains("ledger in use by PID"), "mint {reference} failed for another reason than a busy ledger: {}\n{error}", stdout(&output));
+    Err(error)
+}
+
+#[test]
+fn eight_writers_on_one_ledger_file_lose_nothing_and_duplicate_nothing() {
+    let deployment = Deployment::new();
+    let before = deployment.status();
+    // 8 processes at a time, 50 mints each, every one under its own wire reference.
+    let outcomes: Vec<(String, Result<(), String>)> = std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..8)
+            .map(|writer| {
+                let deployment = &deployment;
+                scope.spawn(move || (0..50).map(|index| format!("WIRE-{writer}-{index}")).map(|reference| (reference.clone(), mint_one(deployment, &reference))).collect::<Vec<_>>())
+            })
+            .collect();
+        writers.into_iter().flat_map(|writer| writer.join().unwrap()).collect()
+    });
+    let landed = outcomes.iter().filter(|(_, outcome)| outcome.is_ok()).count();
+    let status = deployment.status();
+    assert_eq!(status["supply"], landed.to_string(), "supply rose by exactly the mints that reported success ({landed} of 400)");
+    let seq_before = before["event_seq"].as_u64().unwrap();
+    assert_eq!(status["event_seq"].as_u64().unwrap(), seq_before + landed as u64, "one Minted event per success, none lost");
+    let events = deployment.ok("admin", &["--output", "json", "events", "--from-seq", &(seq_before + 1).to_string()]);
+    let minted: Vec<Value> = json_lines(&events).into_iter().filter(|event| event["event"] == "Minted").collect();
+    assert_eq!(minted.len(), landed, "a receipt for every mint that reported success");
+    // Re-running references (the operator does not trust what happened) mints nothing again:
+    // one per writer.
+    for writer in 0..8 {
+        let reference = format!("WIRE-{writer}-0");
+        let alice = deployment.path("alice.json");
+        let output = deployment.as_("minter", &["mint", "--to", &alice, "--amount", "1", "--reference", &reference]);
+        let landed_first = outcomes.iter().any(|(done, outcome)| *done == reference && outcome.is_ok());
+        assert!(output.status.success(), "{}\n{}", stdout(&output), stderr(&output));
+        assert_eq!(stdout(&output).contains("already minted"), landed_first, "{reference}: {}", stdout(&output));
+    }
+    let refused = 400 - landed;
+    let retried_refused = outcomes.iter().take(8).filter(|(_, outcome)| outcome.is_err()).count();
+    let after = deployment.status();
+    assert_eq!(after["supply"], (landed + (0..8).filter(|writer| !outcomes.iter().any(|(done, outcome)| *done == format!("WIRE-{writer}-0") && outcome.is_ok())).count()).to_string());
+    eprintln!("{landed} landed, {refused} refused as busy ({retried_refused} of the first eight)");
+}
+
+/// Hold `ledger`'s writer lock from this test process, as holder `serving` says.
+fn hold_ledger_lock(ledger: &str, serving: bool) -> std::fs::File {
+    use std::io::Write;
+    let mut lock = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(true).open(format!("{ledger}.lock")).unwrap();
+    lock.lock().unwrap();
+    let holder = serde_json::json!({"pid": std::process::id(), "command": "usd1 localnet --ledger held", "serving": serving, "since": "2026-12-06T00:00:00Z"});
+    lock.write_all(holder.to_string().as_bytes()).unwrap();
+    lock
+}
+
+#[test]
+fn a_busy_ledger_says_who_holds_it_and_a_mistyped_path_creates_nothing() {
+    let deployment = Deployment::new();
+    let ledger = deployment.ledger();
+    let pid = std::process::id().to_string();
+    // Another writer: waited for (here 1 s), then refused naming its PID; nothing changed.
+    let lock = hold_ledger_lock(&ledger, false);
+    let started = std::time::Instant::now();
+    let busy = usd1()
+        .env("USD1_LEDGER_WAIT_SECS", "1")
+        .args(["--ledger", &ledger, "--keypair", &deployment.path("minter.json"), "--mint", &deployment.path("mint.json")])
+        .args(["mint", "--to", &deployment.path("alice.json"), "--amount", "1", "--reference", "BUSY-1"])
+        .output()
+        .unwrap();
+    assert_eq!(busy.status.code(), Some(1));
+    assert!(stderr(&busy).contains(&format!("ledger in use by PID {pid}")) && stderr(&busy).contains("waited 1 s"), "{}", stderr(&busy));
+    drop(lock);
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+    // A server (usd1 localnet) keeps the file until stopped: refused at once, pointing at --url.
+    let lock = hold_ledger_lock(&ledger, true);
+    let started = std::time::Instant::now();
+    let served = usd1().env("USD1_LEDGER_WAIT_SECS", "30").args(["--ledger", &ledger, "--mint", &deployment.path("mint.json"), "status"]).output().unwrap();
+    assert_eq!(served.status.code(), Some(1));
+    assert!(stderr(&served).contains(&format!("ledger in use by PID {pid}")) && stderr(&served).contains("--url"), "{}", stderr(&served));
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "no wait for a server");
+    drop(lock);
+    assert_eq!(deployment.status()["supply"], "0", "the refused commands changed nothing");
+
+    // A mistyped path: refused, naming it, and no file (not even a lock file) appears.
+    let typo = deployment.path("usd1.ledgr");
+    let output = run(&["--ledger", &typo, "--mint", &deployment.path("mint.json"), "status"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains(&format!("no ledger at {typo}")), "{}", stderr(&output));
+    assert!(!Path::new(&typo).exists() && !Path::new(&format!("{typo}.lock")).exists());
+}
+
+#[test]
+fn an_older_json_state_file_is_migrated_and_any_other_file_refused() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = |name: &str| directory.path().join(name).to_str().unwrap().to_string();
+    let wallet = path("wallet.json");
+    let key = stdout(&run(&["keygen", "--outfile", &wallet])).trim().to_string();
+    // The JSON state file of earlier releases, holding one funded wallet.
+    let ledger = path("old.ledger");
+    let state = serde_json::json!({
+        "unix_timestamp": 1_700_000_000, "slot": 5, "tick_counter": 0, "transactions": [], "rpc_history": [],
+        "accounts": {key.clone(): {"lamports": 5_000_000_000u64, "owner": "11111111111111111111111111111111", "executable": false, "data": ""}},
+    });
+    std::fs::write(&ledger, state.to_string()).unwrap();
+    let output = run(&["--ledger", &ledger, "--keypair", &wallet, "--output", "json", "airdrop", "--sol", "1"]);
+    assert!(output.status.success(), "{}\n{}", stdout(&output), stderr(&output));
+    assert!(stderr(&output).contains("migrated ledger"), "{}", stderr(&output));
+    assert_eq!(json_lines(&output)[0]["balance_sol"], "6", "the migrated wallet's 5 SOL plus the airdrop");
+    assert!(std::fs::read(&ledger).unwrap().starts_with(b"SQLite format 3\0"));
+    assert_eq!(std::fs::read_to_string(format!("{ledger}.json-before-sqlite")).unwrap(), state.to_string(), "the original is kept as it was");
+    // Kept: a later command reads the same balance, without migrating again.
+    let output = run(&["--ledger", &ledger, "--keypair", &wallet, "--output", "json", "airdrop", "--sol", "0"]);
+    assert_eq!(json_lines(&output)[0]["balance_sol"], "6");
+    assert!(!stderr(&output).contains("migrated"));
+
+    // Anything else at the path is refused and left alone.
+    let other = path("notes.txt");
+    std::fs::write(&other, "quarterly notes").unwrap();
+    let output = run(&["--ledger", &other, "--keypair", &wallet, "airdrop", "--sol", "1"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("is not a usd1 ledger"), "{}", stderr(&output));
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), "quarterly notes");
 }

@@ -358,7 +358,7 @@ impl Deployment {
 #[test]
 fn ops_and_read_commands_index_with_paging_and_resume_and_a_restart_keeps_the_ledger() {
     let directory = tempfile::tempdir().unwrap();
-    let ledger = directory.path().join("localnet.json");
+    let ledger = directory.path().join("localnet.ledger");
     let localnet = Localnet::start(Some(&ledger));
     let deployment = Deployment::new(&localnet);
     let alice = deployment.path("alice.json");
@@ -688,7 +688,7 @@ fn hand_made_mint(url: &str, payer: &solana_keypair::Keypair, mint_authority: &s
 fn verify_passes_a_correct_deployment_and_names_each_hostile_variant() {
     use solana_signer::Signer;
     let directory = tempfile::tempdir().unwrap();
-    let ledger = directory.path().join("localnet.json");
+    let ledger = directory.path().join("localnet.ledger");
     let localnet = Localnet::start(Some(&ledger));
     let deployment = Deployment::new(&localnet);
     let mint = deployment.path("mint.json");
@@ -763,7 +763,7 @@ fn verify_passes_a_correct_deployment_and_names_each_hostile_variant() {
 
     // Hostile: the real deployment with a different hook account list (one entry swapped, as
     // a tampered genesis or a look-alike cluster would serve it): made by editing localnet's
-    // ledger file, which a validator does not have.
+    // ledger file (its SQLite store), which a validator does not have.
     if localnet.is_external() {
         eprintln!("verify: the tampered hook account list needs localnet's ledger file; not run on this cluster");
         return;
@@ -771,14 +771,12 @@ fn verify_passes_a_correct_deployment_and_names_each_hostile_variant() {
     localnet.stop();
     let mint_key = solana_keypair::read_keypair_file(&mint).unwrap().pubkey();
     let list_address = usd1_client::pda::extra_account_metas_address(&mint_key).to_string();
-    let mut state: Value = serde_json::from_str(&std::fs::read_to_string(&ledger).unwrap()).unwrap();
-    let stored = &mut state["accounts"][&list_address]["data"];
-    use base64::Engine;
-    let mut data = base64::engine::general_purpose::STANDARD.decode(stored.as_str().unwrap()).unwrap();
+    let store = rusqlite::Connection::open(&ledger).unwrap();
+    let mut data: Vec<u8> = store.query_row("SELECT data FROM accounts WHERE address = ?1", [&list_address], |row| row.get(0)).unwrap();
     let last = data.len() - 3;
     data[last - 31..=last].copy_from_slice(solana_pubkey::Pubkey::new_unique().as_ref());
-    *stored = json!(base64::engine::general_purpose::STANDARD.encode(&data));
-    std::fs::write(&ledger, serde_json::to_string(&state).unwrap()).unwrap();
+    assert_eq!(store.execute("UPDATE accounts SET data = ?1 WHERE address = ?2", rusqlite::params![data, list_address]).unwrap(), 1);
+    drop(store);
     let localnet = Localnet::start(Some(&ledger));
     let (code, report) = verify(&localnet.url, &mint, &[]);
     assert_eq!((code, failed_items(&report)), (Some(1), vec!["hook_account_list".to_string()]), "{report:#}");
@@ -800,7 +798,7 @@ fn check_supply_transactions(url: &str, payer: &solana_keypair::Keypair, mint: &
 fn events_follow_delivers_a_thousand_transactions_in_order_across_a_restart() {
     use solana_signer::Signer;
     let directory = tempfile::tempdir().unwrap();
-    let ledger = directory.path().join("localnet.json");
+    let ledger = directory.path().join("localnet.ledger");
     let localnet = Localnet::start(Some(&ledger));
     let port = localnet.port();
     let deployment = Deployment::new(&localnet);
@@ -885,10 +883,18 @@ fn airdrop_funds_a_key_from_the_endpoint_and_an_embedded_ledger_funds_wallets_on
     assert_eq!(localnet.call("getBalance", json!([key, {"commitment": "confirmed"}]))["result"]["value"], 3_000_000_000u64);
 
     // On an embedded ledger: a keypair file's key, added to; a program's account is refused.
-    let ledger = directory.path().join("ledger.json");
+    let ledger = directory.path().join("usd1.ledger");
     let wallet = directory.path().join("wallet.json");
     assert!(usd1().args(["keygen", "--outfile", wallet.to_str().unwrap()]).output().unwrap().status.success());
     let ledger_args = ["--ledger", ledger.to_str().unwrap(), "--output", "json"];
+    // Only initialize and localnet start a ledger (SPEC 15): an airdrop onto a missing file is refused.
+    let missing = usd1().args(ledger_args).args(["--keypair", wallet.to_str().unwrap(), "airdrop", "--sol", "2"]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("no ledger at") && !ledger.exists(), "{}", stderr(&missing));
+    let mut starter = usd1().args(["--ledger", ledger.to_str().unwrap(), "--output", "json", "localnet", "--port", "0"]).stdout(Stdio::piped()).spawn().unwrap();
+    BufReader::new(starter.stdout.take().unwrap()).read_line(&mut String::new()).unwrap();
+    assert_eq!(unsafe { libc::kill(starter.id() as i32, libc::SIGTERM) }, 0);
+    assert!(starter.wait().unwrap().success());
     for _ in 0..2 {
         let output = usd1().args(ledger_args).args(["--keypair", wallet.to_str().unwrap(), "airdrop", "--sol", "2"]).output().unwrap();
         assert!(output.status.success(), "{}\n{}", stdout(&output), stderr(&output));
@@ -926,4 +932,29 @@ fn set_upgrade_authority_refuses_what_it_cannot_hand_over_before_signing() {
         "is not deployed with the upgradeable loader".to_string()
     };
     assert!(stderr(&refused).contains(&expected), "{}", stderr(&refused));
+}
+
+#[test]
+fn a_ledger_file_localnet_serves_refuses_a_second_writer_at_once_and_points_at_the_url() {
+    if external_cluster().is_some() {
+        eprintln!("localnet's ledger file: not on an external cluster");
+        return;
+    }
+    let directory = tempfile::tempdir().unwrap();
+    let ledger = directory.path().join("served.ledger");
+    let localnet = Localnet::start(Some(&ledger));
+    let key = solana_signer::Signer::pubkey(&solana_keypair::Keypair::new()).to_string();
+    let started = std::time::Instant::now();
+    let output = usd1().env("USD1_LEDGER_WAIT_SECS", "60").args(["--ledger", ledger.to_str().unwrap(), "airdrop", "--to", &key, "--sol", "1"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let error = stderr(&output);
+    assert!(error.contains("ledger in use by PID") && error.contains("localnet") && error.contains("--url"), "{error}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "a server is not waited for");
+    // The endpoint takes it instead, and it is in the file once localnet stops.
+    let output = usd1().args(["--url", &localnet.url, "--output", "json", "airdrop", "--to", &key, "--sol", "1"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    localnet.stop();
+    let output = usd1().args(["--ledger", ledger.to_str().unwrap(), "--output", "json", "airdrop", "--to", &key, "--sol", "0"]).output().unwrap();
+    let balance: Value = serde_json::from_str(stdout(&output).trim()).unwrap_or_else(|_| panic!("{}\n{}", stdout(&output), stderr(&output)));
+    assert_eq!(balance["balance_sol"], "1", "{balance}");
 }

@@ -22,7 +22,7 @@ impl Deployment {
     }
 
     fn run(&self, signer: &str, args: &[&str]) -> Output {
-        let (ledger, keypair, mint) = (self.path("ledger.json"), self.path(&format!("{signer}.json")), self.path("mint.json"));
+        let (ledger, keypair, mint) = (self.path("usd1.ledger"), self.path(&format!("{signer}.json")), self.path("mint.json"));
         usd1().args(["--ledger", &ledger, "--keypair", &keypair, "--mint", &mint]).args(args).output().unwrap()
     }
 
@@ -55,7 +55,7 @@ impl Deployment {
         let file = |name: &str| deployment.path(&format!("{name}.json"));
         let council = format!("{},{},{}", file("c1"), file("c2"), file("c3"));
         let output = usd1()
-            .args(["--ledger", &deployment.path("ledger.json"), "--keypair", &file("admin"), "--mint-keypair", &deployment.path("mint.json"), "initialize"])
+            .args(["--ledger", &deployment.path("usd1.ledger"), "--keypair", &file("admin"), "--mint-keypair", &deployment.path("mint.json"), "initialize"])
             .args(["--council", &council, "--threshold", "2", "--master-minter", &file("mm"), "--pauser", &file("p"), "--denylister", &file("d")])
             .args(["--burner", &file("b"), "--attester", &file("a")])
             .output()

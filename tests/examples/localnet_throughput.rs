@@ -10,6 +10,11 @@
 //! latency-bound on a validator, which confirms a slot or two later) and pipelined (every
 //! transaction sent, then their statuses polled in batches of 256 until all are confirmed).
 //! A benchmark, not a test: it prints a Markdown table for BENCHMARKS.md.
+//!
+//!     cargo run -p usd1-tests --example localnet_throughput -- ledger-latency [MINTS]
+//!
+//! measures instead the per-mint latency of `usd1 localnet --ledger FILE` (the operator store,
+//! written on every transaction) over MINTS one-at-a-time mints, per window of a tenth of them.
 use solana_commitment_config::CommitmentConfig;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
@@ -190,15 +195,60 @@ async fn through_rpc(url: String, sequential: usize, mints: usize) -> (f64, f64,
     (one_at_a_time, pipelined, paging, fetched)
 }
 
-#[tokio::main]
-async fn main() {
-    let mints: usize = std::env::args().nth(1).and_then(|text| text.parse().ok()).unwrap_or(500);
-    let binary = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/usd1");
-    assert!(binary.exists(), "build the CLI first: cargo build -p usd1-cli");
-    let mut localnet = Command::new(&binary).args(["--output", "json", "localnet", "--port", "0"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("start localnet");
+/// `usd1 localnet` on `binary`, with `extra` arguments: (the child, its URL).
+fn start_localnet(binary: &std::path::Path, extra: &[&str]) -> (std::process::Child, String) {
+    let mut localnet = Command::new(binary).args(extra).args(["--output", "json", "localnet", "--port", "0"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("start localnet");
     let mut banner = String::new();
     BufReader::new(localnet.stdout.take().unwrap()).read_line(&mut banner).unwrap();
     let url = serde_json::from_str::<serde_json::Value>(&banner).unwrap()["url"].as_str().unwrap().to_string();
+    (localnet, url)
+}
+
+/// Per-mint latency through `usd1 localnet --ledger FILE`, one mint at a time, by window.
+async fn ledger_latency(binary: &std::path::Path, mints: usize) {
+    let directory = tempfile::tempdir().unwrap();
+    let ledger = directory.path().join("latency.ledger");
+    let (mut localnet, url) = start_localnet(binary, &["--ledger", ledger.to_str().unwrap()]);
+    let client = RpcClient::new_with_commitment(url, CommitmentConfig::confirmed());
+    let keys = Keys::new();
+    let payer = Keypair::new();
+    for key in keys.funded().into_iter().chain([payer.pubkey()]) {
+        let signature = client.request_airdrop(&key, DEFAULT_FUNDING_LAMPORTS).await.expect("airdrop");
+        while !client.confirm_transaction(&signature).await.unwrap() {}
+    }
+    for (instructions, signers) in keys.setup() {
+        send(&client, &payer, &instructions, &signers).await;
+    }
+    let window = (mints / 10).max(1);
+    println!("| mints | median ms | p99 ms | ledger file MB after |");
+    println!("|---|---|---|---|");
+    let mut latencies = Vec::with_capacity(window);
+    for index in 0..mints {
+        let start = Instant::now();
+        send(&client, &payer, &[keys.mint_instruction(index)], &[&keys.minter]).await;
+        latencies.push(start.elapsed().as_secs_f64() * 1_000.0);
+        if latencies.len() == window || index + 1 == mints {
+            latencies.sort_by(f64::total_cmp);
+            let median = latencies[latencies.len() / 2];
+            let p99 = latencies[(latencies.len() * 99 / 100).min(latencies.len() - 1)];
+            let size: u64 = ["", "-wal"].iter().filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", ledger.display())).ok()).map(|metadata| metadata.len()).sum();
+            println!("| {}-{} | {median:.1} | {p99:.1} | {:.1} |", index + 2 - latencies.len(), index + 1, size as f64 / 1e6);
+            latencies.clear();
+        }
+    }
+    let _ = localnet.kill();
+}
+
+#[tokio::main]
+async fn main() {
+    let binary = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/usd1");
+    assert!(binary.exists(), "build the CLI first: cargo build -p usd1-cli");
+    if std::env::args().nth(1).as_deref() == Some("ledger-latency") {
+        let mints: usize = std::env::args().nth(2).and_then(|text| text.parse().ok()).unwrap_or(20_000);
+        return ledger_latency(&binary, mints).await;
+    }
+    let mints: usize = std::env::args().nth(1).and_then(|text| text.parse().ok()).unwrap_or(500);
+    let (mut localnet, url) = start_localnet(&binary, &[]);
     let through_localnet = through_rpc(url, mints, mints).await;
     let _ = localnet.kill();
     // A validator confirms each transaction a slot or two later: one at a time is latency-bound,

@@ -51,7 +51,7 @@ let localnet: ChildProcess | undefined;
 let url = "";
 let record: any[] = [];
 const directory = mkdtempSync(join(tmpdir(), "usd1-live-"));
-const ledger = join(directory, "localnet.json");
+const ledger = join(directory, "localnet.ledger");
 
 /** `usd1 localnet` on `port` (0: any free one) with the test's ledger file; its banner. */
 async function startLocalnet(port: number): Promise<{ url: string; websocket_url: string }> {
