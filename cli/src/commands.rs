@@ -303,10 +303,15 @@ pub fn print_value(format: OutputFormat, value: &Value, text: impl FnOnce() -> S
     }
 }
 
-fn describe_sent(sent: &Sent) -> String {
-    let mut lines = vec![format!("signature {} (slot {})", sent.signature, sent.slot)];
+/// A sent transaction as a person reads it: its signature, then each event on one line with
+/// amounts in token units (`units`: the mint's decimals; base units, said so, without them).
+fn describe_sent(sent: &Sent, units: Option<&crate::people::Units>) -> String {
+    let mut lines = vec![format!("signature {} (slot{})", sent.signature, sent.block_time.map(|time| format!(" {}, {}", sent.slot, crate::people::iso_time(time))).unwrap_or_else(|| format!(" {}", sent.slot)))];
     for event in &sent.events {
-        lines.push(format!("  event #{} {}: {}", event.seq(), event.name(), event.to_json()));
+        match units {
+            Some(units) => lines.push(format!("  event {}", crate::people::event_line(&event.to_json(), units))),
+            None => lines.push(format!("  event #{} {} (amounts in base units): {}", event.seq(), event.name(), crate::people::inline(&event.to_json()))),
+        }
     }
     lines.join("\n")
 }
@@ -395,7 +400,7 @@ async fn run_op(global: &GlobalArgs, spec: OpSpec) -> anyhow::Result<ExitCode> {
     if global.simulate {
         let outcome = chain.simulate(transaction).await;
         chain.save().await?;
-        return report_outcome(global, &op, &mint, chain, outcome, "simulated", vec![]).await;
+        return report_outcome(global, &op, &mint, decimals, chain, outcome, "simulated", vec![]).await;
     }
     let outcome = chain.send(transaction).await;
     chain.save().await?;
@@ -411,7 +416,7 @@ async fn run_op(global: &GlobalArgs, spec: OpSpec) -> anyhow::Result<ExitCode> {
     } else {
         vec![]
     };
-    report_outcome(global, &op, &mint, chain, outcome, "sent", follow_ups).await
+    report_outcome(global, &op, &mint, decimals, chain, outcome, "sent", follow_ups).await
 }
 
 /// One follow-up transaction of an op (see [`crate::ops::follow_up`]).
@@ -458,10 +463,12 @@ async fn run_follow_ups(
 /// Print a transaction's outcome. A mint whose reference was already used is
 /// reported as done when the existing receipt is this very mint (a retry after an
 /// unknown outcome); otherwise the error and what to do.
+#[allow(clippy::too_many_arguments)]
 async fn report_outcome(
     global: &GlobalArgs,
     op: &Op,
     mint: &Pubkey,
+    decimals: u8,
     chain: &mut Chain,
     outcome: Result<Sent, usd1_ledger::Failure>,
     verb: &str,
@@ -492,7 +499,7 @@ async fn report_outcome(
             print_value(global.output, &record, || {
                 // A simulation looks like a send in every other line: say so first (SPEC 15).
                 let mut lines = if verb == "simulated" { vec!["SIMULATED (not sent)".to_string()] } else { vec![] };
-                lines.push(describe_sent(&sent));
+                lines.push(describe_sent(&sent, Some(&crate::people::Units::new(decimals))));
                 describe_follow_ups(&mut lines);
                 lines.join("\n")
             });
@@ -514,13 +521,40 @@ async fn report_outcome(
                 let address = pda::receipt_address(&config, &reference_hash(reference));
                 if let Some(account) = chain.account(&address).await? {
                     let receipt = usd1_client::accounts::decode_mint_receipt(&account.data)?;
+                    let units = crate::people::Units::new(decimals);
+                    let existing = json!({
+                        "recipient": receipt.recipient.to_string(),
+                        "amount": format_amount(receipt.amount, decimals),
+                        "amount_base_units": receipt.amount,
+                        "minter": receipt.minter.to_string(),
+                        "slot": receipt.slot,
+                        "minted_at": crate::people::iso_time(receipt.minted_at),
+                    });
                     if receipt.recipient == *to && receipt.amount == *amount {
-                        let value = json!({"ok": true, "outcome": "already_minted", "reference": reference, "slot": receipt.slot, "minter": receipt.minter.to_string()});
+                        let value = json!({"ok": true, "outcome": "already_minted", "reference": reference, "slot": receipt.slot, "minter": receipt.minter.to_string(), "receipt": existing});
                         print_value(global.output, &value, || {
-                            format!("already minted: reference `{reference}` minted this amount to this recipient at slot {} (nothing done)", receipt.slot)
+                            format!(
+                                "already minted: reference `{reference}` minted {} to this recipient at slot {} ({}) (nothing done)",
+                                units.tokens(receipt.amount),
+                                receipt.slot,
+                                existing["minted_at"].as_str().unwrap_or_default()
+                            )
                         });
                         return Ok(ExitCode::SUCCESS);
                     }
+                    // Another mint holds this reference: say which, so the operator can tell a
+                    // typo from a second wire with the same reference.
+                    let hint = format!(
+                        "reference `{reference}` was already used: {} to {} by minter {} at slot {} ({}); a new deposit needs its own bank reference",
+                        units.tokens(receipt.amount),
+                        receipt.recipient,
+                        receipt.minter,
+                        receipt.slot,
+                        existing["minted_at"].as_str().unwrap_or_default()
+                    );
+                    let value = json!({"ok": false, "error": "DuplicateReference", "hint": hint, "existing_receipt": existing, "detail": failure.to_string()});
+                    print_value(global.output, &value, || format!("error: DuplicateReference\n  {hint}"));
+                    return Ok(ExitCode::FAILURE);
                 }
             }
             // The refusal's log lines on stderr, where the native program prints its own.
@@ -548,7 +582,7 @@ pub(crate) async fn send_and_report(
     global: &GlobalArgs,
     transaction: solana_transaction::Transaction,
     extra: Value,
-    describe: impl FnOnce(&Sent) -> String,
+    describe: impl FnOnce(&Sent, Option<&crate::people::Units>) -> String,
 ) -> anyhow::Result<ExitCode> {
     let mut chain = open_chain(global, false).await?;
     let chain = require_chain(&mut chain)?;
@@ -564,7 +598,13 @@ pub(crate) async fn send_and_report(
         Ok(sent) => {
             let mut record = sent.record();
             record["ok"] = json!(true);
-            print_value(global.output, &with_extra(record), || describe(&sent));
+            // The mint's decimals, from the first event's mint, for the text lines.
+            let mint = sent.events.first().and_then(|event| event.to_json()["mint"].as_str().and_then(|text| text.parse::<Pubkey>().ok()));
+            let units = match mint {
+                Some(mint) => chain.mint_info(&mint).await.ok().map(|info| crate::people::Units::new(info.decimals)),
+                None => None,
+            };
+            print_value(global.output, &with_extra(record), || describe(&sent, units.as_ref()));
             Ok(ExitCode::SUCCESS)
         }
         Err(failure) => {
@@ -716,6 +756,7 @@ fn config_json(config: &Config, supply: u64, escrow_balance: u64) -> Value {
         "council": {"members": config.council.to_json(), "threshold": config.council_threshold, "epoch": config.council_epoch},
         "paused": {"mint": config.mint_paused, "redeem": config.redeem_paused, "transfers": config.transfers_paused},
         "supply": format_amount(supply, decimals),
+        "supply_base_units": supply,
         "total_minted": format_amount(config.total_minted, decimals),
         "total_burned": format_amount(config.total_burned, decimals),
         "escrowed": format_amount(config.escrowed, decimals),
@@ -729,7 +770,8 @@ fn config_json(config: &Config, supply: u64, escrow_balance: u64) -> Value {
         "reserve_gate": config.reserve_gate,
         "attestation": {
             "reserves": format_amount(config.attested_reserves, decimals),
-            "as_of": config.attestation_as_of,
+            "as_of": (config.attestation_as_of != 0).then(|| crate::people::iso_time(config.attestation_as_of)),
+            "as_of_unix": config.attestation_as_of,
             "report_hash": config.attestation_report_hash.to_json(),
             "max_age_secs": config.attestation_max_age_secs,
         },
@@ -749,7 +791,27 @@ async fn status(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let info = chain.mint_info(&mint).await?;
     let escrow_balance = chain.escrow_balance(&mint).await?;
     let value = config_json(&config, info.supply, escrow_balance);
-    print_value(global.output, &value, || serde_json::to_string_pretty(&value).unwrap_or_default());
+    print_value(global.output, &value, || {
+        // For people: amounts with the symbol, and no base-unit or unix duplicates.
+        let units = crate::people::Units { decimals: config.decimals, symbol: if info.symbol.is_empty() { usd1_client::amount::SYMBOL.to_string() } else { info.symbol.clone() } };
+        let mut shown = value.clone();
+        let with_symbol = |field: &mut Value| {
+            if let Some(base_units) = field.as_str().and_then(|text| usd1_client::amount::parse_amount(text, config.decimals).ok()) {
+                *field = json!(units.tokens(base_units));
+            }
+        };
+        for key in ["supply", "total_minted", "total_burned", "escrowed", "escrow_balance", "escrow_excess", "unattributed_burned", "supply_cap"] {
+            with_symbol(&mut shown[key]);
+        }
+        with_symbol(&mut shown["attestation"]["reserves"]);
+        if let Some(object) = shown.as_object_mut() {
+            object.remove("supply_base_units");
+        }
+        if let Some(attestation) = shown["attestation"].as_object_mut() {
+            attestation.remove("as_of_unix");
+        }
+        crate::people::key_value_table(&shown)
+    });
     Ok(ExitCode::SUCCESS)
 }
 
@@ -779,27 +841,79 @@ async fn minters(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let chain = require_chain(&mut chain)?;
     let mint = mint_from_args(global)?;
     let decimals = chain.config(&mint).await?.decimals;
+    let units = crate::people::Units::new(decimals);
     let list = accounts_of(chain, &mint, Minter::DISCRIMINATOR, |data| Ok(decode_minter(data)?), |minter: &Minter| minter.config).await?;
-    let values: Vec<Value> = list
+    let raw: Vec<Value> = list
         .iter()
         .map(|(_, minter)| {
             json!({
                 "minter": minter.minter.to_string(),
                 "active": minter.active,
-                "allowance": format_amount(minter.allowance, decimals),
-                "lifetime_minted": format_amount(minter.lifetime_minted, decimals),
-                "total_granted": format_amount(minter.total_granted, decimals),
-                "rate_limit": minter.rate_limit.map(|limit| json!({
-                    "capacity": format_amount(limit.capacity, decimals),
-                    "refill_per_sec": format_amount(limit.refill_per_sec, decimals),
-                })),
+                "allowance": minter.allowance,
+                "lifetime_minted": minter.lifetime_minted,
+                "total_granted": minter.total_granted,
+                "rate_limit": minter.rate_limit.map(|limit| json!({"capacity": limit.capacity, "refill_per_sec": limit.refill_per_sec})),
                 "generation": minter.generation,
             })
         })
         .collect();
-    let value = Value::Array(values);
-    print_value(global.output, &value, || serde_json::to_string_pretty(&value).unwrap_or_default());
+    let machine_fields = |minter: &Value| {
+        // `lifetime_minted` and `total_granted` are amounts too (named for the minter, not the event).
+        let mut shown = crate::people::with_machine_values(minter, decimals);
+        for key in ["lifetime_minted", "total_granted"] {
+            let base_units = minter[key].as_u64().unwrap_or_default();
+            shown[key] = json!(format_amount(base_units, decimals));
+            shown[format!("{key}_base_units")] = json!(base_units);
+        }
+        shown
+    };
+    let value = Value::Array(raw.iter().map(machine_fields).collect());
+    print_value(global.output, &value, || {
+        if raw.is_empty() {
+            return "no minters".to_string();
+        }
+        let rows = raw
+            .iter()
+            .map(|minter| {
+                let amount = |key: &str| units.tokens(minter[key].as_u64().unwrap_or_default());
+                let rate_limit = match minter["rate_limit"].as_object() {
+                    Some(limit) => format!(
+                        "{} bucket, {} per second",
+                        units.tokens(limit["capacity"].as_u64().unwrap_or_default()),
+                        units.tokens(limit["refill_per_sec"].as_u64().unwrap_or_default())
+                    ),
+                    None => "none".to_string(),
+                };
+                vec![
+                    minter["minter"].as_str().unwrap_or_default().to_string(),
+                    if minter["active"] == true { "yes" } else { "no" }.to_string(),
+                    amount("allowance"),
+                    amount("lifetime_minted"),
+                    amount("total_granted"),
+                    rate_limit,
+                ]
+            })
+            .collect();
+        crate::people::table(&["minter", "active", "allowance", "minted (lifetime)", "granted (lifetime)", "rate limit"], rows)
+    });
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a proposal waits for, as a person reads it.
+fn proposal_state(proposal: &Proposal, config: &Config, now: i64) -> &'static str {
+    if proposal.is_rejected(config) {
+        "rejected"
+    } else if proposal.is_stale(config) {
+        "stale (the council changed)"
+    } else if now >= proposal.expires_at {
+        "expired"
+    } else {
+        match proposal.executable_at() {
+            None => "needs approvals",
+            Some(executable_at) if now < executable_at => "in timelock",
+            Some(_) => "ready to execute",
+        }
+    }
 }
 
 async fn proposals(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
@@ -807,10 +921,13 @@ async fn proposals(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let chain = require_chain(&mut chain)?;
     let mint = mint_from_args(global)?;
     let config = chain.config(&mint).await?;
+    let now = chain.unix_timestamp().await?;
+    let units = crate::people::Units::new(config.decimals);
     let mut list =
         accounts_of(chain, &mint, Proposal::DISCRIMINATOR, |data| Ok(decode_proposal(data)?), |proposal: &Proposal| proposal.config).await?;
     list.sort_by_key(|(_, proposal)| proposal.id);
-    let values: Vec<Value> = list
+    // The program's values (base units, unix seconds), then shown for machines and for people.
+    let raw: Vec<Value> = list
         .iter()
         .map(|(_, proposal)| {
             json!({
@@ -822,6 +939,7 @@ async fn proposals(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 "threshold": config.council_threshold,
                 "stale": proposal.is_stale(&config),
                 "rejected": proposal.is_rejected(&config),
+                "state": proposal_state(proposal, &config, now),
                 "created_at": proposal.created_at,
                 "expires_at": proposal.expires_at,
                 "timelock_secs": proposal.timelock_secs,
@@ -829,8 +947,28 @@ async fn proposals(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             })
         })
         .collect();
-    let value = Value::Array(values);
-    print_value(global.output, &value, || serde_json::to_string_pretty(&value).unwrap_or_default());
+    let value = crate::people::with_machine_values(&Value::Array(raw.clone()), config.decimals);
+    print_value(global.output, &value, || {
+        if raw.is_empty() {
+            return "no open proposals".to_string();
+        }
+        let rows = raw
+            .iter()
+            .map(|proposal| {
+                let shown = crate::people::for_people(proposal, &units);
+                vec![
+                    shown["id"].to_string(),
+                    crate::people::inline(&shown["kind"]),
+                    format!("{} of {}", proposal["approvals"].as_array().map_or(0, Vec::len), proposal["threshold"]),
+                    shown["state"].as_str().unwrap_or_default().to_string(),
+                    shown["created_at"].as_str().unwrap_or_default().to_string(),
+                    shown["executable_at"].as_str().unwrap_or("once approved").to_string(),
+                    shown["expires_at"].as_str().unwrap_or_default().to_string(),
+                ]
+            })
+            .collect();
+        crate::people::table(&["id", "proposal", "approvals", "state", "created (UTC)", "executable from", "expires"], rows)
+    });
     Ok(ExitCode::SUCCESS)
 }
 
@@ -843,10 +981,11 @@ async fn events(global: &GlobalArgs, follow: bool, from_seq: u64, until_seq: Opt
         return Ok(ExitCode::SUCCESS);
     }
     let mint_text = mint.to_string();
+    let units = crate::people::Units::new(chain.config(&mint).await?.decimals);
     for record in chain.recorded_transactions(&mint, None, 1_000).await?.0 {
         for event in record["events"].as_array().into_iter().flatten() {
             if event["mint"] == json!(mint_text) && event["seq"].as_u64().is_some_and(|seq| seq >= from_seq) {
-                crate::follow::print_event(global.output, event);
+                crate::follow::print_event(global.output, event, &units);
             }
         }
     }

@@ -332,5 +332,5 @@ pub async fn fire(global: &GlobalArgs, file: &PathBuf) -> anyhow::Result<ExitCod
     transaction.verify().context("a signature does not match the kit's transaction")?;
     // `action` is read from the signed message; `what` is the file's own words for it.
     let extra = json!({"what": entry.what, "action": action});
-    send_and_report(global, transaction, extra, |sent| format!("fired: {action} ({} event(s), signature {})", sent.events.len(), sent.signature)).await
+    send_and_report(global, transaction, extra, |sent, _| format!("fired: {action} ({} event(s), signature {})", sent.events.len(), sent.signature)).await
 }

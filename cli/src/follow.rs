@@ -10,7 +10,12 @@
 //! quiet for `RESYNC_INTERVAL`: a validator may drop notifications under load (its queue is
 //! bounded), and history may list a transaction a moment after its notification, so the
 //! last events of a burst are never left waiting for a notification that will not come.
-use crate::{chain::Chain, output::outln, OutputFormat};
+use crate::{
+    chain::Chain,
+    output::outln,
+    people::{event_line, Units},
+    OutputFormat,
+};
 use anyhow::{anyhow, bail};
 use futures_util::StreamExt;
 use serde_json::Value;
@@ -31,13 +36,16 @@ const RESYNC_INTERVAL: Duration = Duration::from_secs(5);
 pub struct Cursor {
     pub next_seq: u64,
     pub last_signature: Option<String>,
+    /// How the mint's amounts read in text output.
+    pub units: Units,
 }
 
-/// Print one event (one JSON line, or `#seq Name {...}` as text).
-pub fn print_event(format: OutputFormat, event: &Value) {
+/// Print one event: the program's event as one JSON line (base units and unix seconds, as the
+/// IDL and `--record` have them), or as text a line a person reads (`#6 Minted amount=2,500 USD1 ...`).
+pub fn print_event(format: OutputFormat, event: &Value, units: &Units) {
     match format {
         OutputFormat::Json => outln!("{event}"),
-        OutputFormat::Text => outln!("#{} {} {}", event["seq"], event["event"].as_str().unwrap_or("?"), event),
+        OutputFormat::Text => outln!("{}", event_line(event, units)),
     }
 }
 
@@ -59,7 +67,7 @@ fn deliver(record: &Value, mint: &str, cursor: &mut Cursor, format: OutputFormat
         if seq > cursor.next_seq {
             return Delivered::Gap { expected: cursor.next_seq, found: seq };
         }
-        print_event(format, event);
+        print_event(format, event, &cursor.units);
         cursor.next_seq = seq + 1;
     }
     if let Some(signature) = record["signature"].as_str() {
@@ -131,7 +139,8 @@ async fn follow_socket(
 pub async fn follow(chain: &mut Chain, mint: &Pubkey, from_seq: u64, until_seq: Option<u64>, format: OutputFormat) -> anyhow::Result<()> {
     let url = chain.rpc_url().ok_or_else(|| anyhow!("--follow needs a cluster (--url): an embedded ledger's events do not arrive while it is closed"))?;
     let websocket = solana_cli_config::Config::compute_websocket_url(&url);
-    let mut cursor = Cursor { next_seq: from_seq.max(1), last_signature: None };
+    let units = Units::new(chain.config(mint).await?.decimals);
+    let mut cursor = Cursor { next_seq: from_seq.max(1), last_signature: None, units };
     let done = |cursor: &Cursor| until_seq.is_some_and(|last| cursor.next_seq > last);
     let mut backoff = Duration::from_millis(100);
     while !done(&cursor) {

@@ -16,6 +16,7 @@ mod localnet;
 mod offchain;
 mod ops;
 mod output;
+mod people;
 mod signing;
 mod verify;
 

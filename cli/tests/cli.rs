@@ -752,3 +752,46 @@ fn an_older_json_state_file_is_migrated_and_any_other_file_refused() {
     assert!(stderr(&output).contains("is not a usd1 ledger"), "{}", stderr(&output));
     assert_eq!(std::fs::read_to_string(&other).unwrap(), "quarterly notes");
 }
+
+#[test]
+fn people_read_token_units_and_dates_and_json_keeps_base_units_beside_them() {
+    let deployment = Deployment::new();
+    deployment.ok("c1", &["propose", "set-allowance", "--minter", &deployment.path("minter.json"), "--amount", "1000000"]);
+    let text = stdout(&deployment.ok("admin", &["proposals"]));
+    let row = text.lines().find(|line| line.contains("set_allowance")).unwrap_or_else(|| panic!("{text}"));
+    assert!(row.contains("1,000,000 USD1") && row.contains("1 of 2") && row.contains("needs approvals"), "{text}");
+    let date = regex_like_iso(row);
+    assert!(date, "an ISO 8601 UTC date in: {row}");
+    assert!(!text.contains("1000000000000"), "no base units for people: {text}");
+    let json = json_lines(&deployment.ok("admin", &["--output", "json", "proposals"])).pop().unwrap();
+    let open = json.as_array().unwrap().iter().find(|proposal| proposal["state"] == "needs approvals").unwrap().clone();
+    assert_eq!(open["kind"]["set_allowance"]["amount"], "1000000", "{open}");
+    assert_eq!(open["kind"]["set_allowance"]["amount_base_units"], 1_000_000_000_000u64, "{open}");
+    assert!(open["created_at_unix"].is_i64() && open["created_at"].as_str().is_some_and(|time| time.ends_with('Z')), "{open}");
+
+    let minters = stdout(&deployment.ok("admin", &["minters"]));
+    assert!(minters.contains("1,000 USD1"), "{minters}");
+    let status = stdout(&deployment.ok("admin", &["status"]));
+    assert!(status.contains("supply") && status.contains("0 USD1") && status.contains("days ("), "{status}");
+
+    // A reference already used by another mint: the error says which mint holds it.
+    let alice = deployment.path("alice.json");
+    deployment.ok("minter", &["mint", "--to", &alice, "--amount", "25", "--reference", "WIRE-9"]);
+    let conflict = deployment.as_("minter", &["mint", "--to", &alice, "--amount", "30", "--reference", "WIRE-9"]);
+    assert_eq!(conflict.status.code(), Some(1));
+    assert!(stdout(&conflict).contains("reference `WIRE-9` was already used: 25 USD1 to "), "{}", stdout(&conflict));
+    let conflict = deployment.as_("minter", &["--output", "json", "mint", "--to", &alice, "--amount", "30", "--reference", "WIRE-9"]);
+    let refused = json_lines(&conflict).pop().unwrap();
+    assert_eq!((refused["error"].as_str(), refused["existing_receipt"]["amount"].as_str()), (Some("DuplicateReference"), Some("25")), "{refused}");
+    // The event lines a person reads after a send: tokens, not base units.
+    let sent = stdout(&deployment.ok("minter", &["mint", "--to", &alice, "--amount", "500", "--reference", "WIRE-10"]));
+    assert!(sent.contains("Minted amount=500 USD1") && sent.contains("remaining_allowance=475 USD1"), "{sent}");
+}
+
+/// Whether `text` holds an ISO 8601 UTC time such as `2026-12-06T05:13:50Z`.
+fn regex_like_iso(text: &str) -> bool {
+    text.split_whitespace().any(|word| {
+        let bytes = word.as_bytes();
+        word.len() == 20 && word.ends_with('Z') && bytes[10] == b'T' && bytes[4] == b'-' && bytes[13] == b':' && bytes[..4].iter().all(u8::is_ascii_digit)
+    })
+}

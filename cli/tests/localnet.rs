@@ -891,7 +891,8 @@ fn airdrop_funds_a_key_from_the_endpoint_and_an_embedded_ledger_funds_wallets_on
     let missing = usd1().args(ledger_args).args(["--keypair", wallet.to_str().unwrap(), "airdrop", "--sol", "2"]).output().unwrap();
     assert_eq!(missing.status.code(), Some(1));
     assert!(stderr(&missing).contains("no ledger at") && !ledger.exists(), "{}", stderr(&missing));
-    let mut starter = usd1().args(["--ledger", ledger.to_str().unwrap(), "--output", "json", "localnet", "--port", "0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut starter =
+        usd1().args(["--ledger", ledger.to_str().unwrap(), "--output", "json", "localnet", "--port", "0"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     BufReader::new(starter.stdout.take().unwrap()).read_line(&mut String::new()).unwrap();
     assert_eq!(unsafe { libc::kill(starter.id() as i32, libc::SIGTERM) }, 0);
     assert!(starter.wait().unwrap().success());

@@ -213,6 +213,9 @@ fn overdue_redemptions_are_listed_alerted_and_reported_as_a_liability() {
     let alerts: Vec<Value> = stdout(&output).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!((alerts[0]["rule"].as_str(), alerts[0]["seq"].as_u64()), (Some("redemption_overdue"), Some(8)));
+    // The person on call reads the amount in tokens and the request's date.
+    let detail = alerts[0]["detail"].as_str().unwrap();
+    assert!(detail.contains("(50 USD1) requested 20") && detail.contains("h past its deadline"), "{detail}");
     std::fs::write(&rules, "[[rules]]\nkind = \"redemption_overdue\"\nbusiness_days = 2\nlimit_secs = 60\n").unwrap();
     let output = usd1().args(["monitor", "--db", &db, "--rules", &rules]).output().unwrap();
     assert!(!output.status.success() && String::from_utf8_lossy(&output.stderr).contains("exactly one of limit_secs, business_days"));
@@ -221,7 +224,7 @@ fn overdue_redemptions_are_listed_alerted_and_reported_as_a_liability() {
     std::fs::write(path("reserves.csv"), "as_of,amount\n2026-11-30,1000\n").unwrap();
     let (ok, reconciled) = json(&["reconcile", "--db", &db, "--reserves", &path("reserves.csv")]);
     assert!(ok);
-    assert_eq!(reconciled["pending_redemptions"], serde_json::json!({"count": 1, "amount": "50"}));
+    assert_eq!(reconciled["pending_redemptions"], serde_json::json!({"count": 1, "amount": "50", "amount_base_units": 50_000_000}));
 }
 
 #[test]

@@ -67,9 +67,40 @@ pub fn format_amount(base_units: u64, decimals: u8) -> String {
     format!("{whole}.{}", fraction.trim_end_matches('0'))
 }
 
+/// The token's symbol where a reader sees amounts and the mint's metadata is not at hand.
+pub const SYMBOL: &str = "USD1";
+
+/// Base units as a person reads them: token units grouped by thousands, with the symbol:
+/// `1000000000000` (6 decimals) -> `"1,000,000 USD1"`, `250500000` -> `"250.5 USD1"`.
+pub fn format_token_amount(base_units: u64, decimals: u8, symbol: &str) -> String {
+    let plain = format_amount(base_units, decimals);
+    let (whole, fraction) = plain.split_once('.').map_or((plain.as_str(), None), |(whole, fraction)| (whole, Some(fraction)));
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    match fraction {
+        Some(fraction) => format!("{grouped}.{fraction} {symbol}"),
+        None => format!("{grouped} {symbol}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_amounts_for_people() {
+        assert_eq!(format_token_amount(1_000_000_000_000, 6, SYMBOL), "1,000,000 USD1");
+        assert_eq!(format_token_amount(250_500_000, 6, SYMBOL), "250.5 USD1");
+        assert_eq!(format_token_amount(0, 6, SYMBOL), "0 USD1");
+        assert_eq!(format_token_amount(999_000_001, 6, SYMBOL), "999.000001 USD1");
+        assert_eq!(format_token_amount(1_234_567_000_000, 6, "PUSD"), "1,234,567 PUSD");
+        assert_eq!(format_token_amount(u64::MAX, 0, SYMBOL), "18,446,744,073,709,551,615 USD1");
+    }
 
     #[test]
     fn parses_and_rejects() {

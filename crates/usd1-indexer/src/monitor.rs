@@ -35,7 +35,12 @@ use crate::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
-use usd1_client::amount::parse_amount;
+use usd1_client::amount::{format_token_amount, parse_amount, SYMBOL};
+
+/// A unix time as ISO 8601 UTC (what a person reading an alert sees).
+fn iso_time(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0).map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_else(|| unix.to_string())
+}
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -127,11 +132,14 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
         }
         let time = block_time.unwrap_or(0);
         let amount = amount.unwrap_or(0).max(0) as u64;
+        let mint_decimals = decimals.get(&mint).copied().unwrap_or(6);
+        let tokens = |base_units: u128| format_token_amount(u64::try_from(base_units).unwrap_or(u64::MAX), mint_decimals, SYMBOL);
+        let limit_tokens = |limit: &str| tokens(u128::from(threshold(limit, &mint)));
         let mut raise = |rule: &Rule, detail: String| {
             fired += 1;
             alert(json!({
                 "rule": rule.name(), "cluster": cluster, "mint": mint, "seq": seq, "signature": signature,
-                "block_time": block_time, "event": name, "detail": detail,
+                "time": block_time.map(iso_time), "block_time": block_time, "event": name, "detail": detail,
             }));
         };
         if name == "ReservesAttested" {
@@ -144,7 +152,7 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
         for rule in rules {
             match rule {
                 Rule::SingleMintAbove { amount: limit } if name == "Minted" && amount > threshold(limit, &mint) => {
-                    raise(rule, format!("minted {amount} base units in one mint (limit {limit} tokens)"));
+                    raise(rule, format!("minted {} in one mint (limit {})", tokens(u128::from(amount)), limit_tokens(limit)));
                 }
                 Rule::MintedInWindowAbove { window_secs, amount: limit } if name == "Minted" => {
                     let start = time.saturating_sub(i64::try_from(*window_secs).unwrap_or(i64::MAX));
@@ -156,7 +164,7 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
                         window_total -= u128::from(oldest_amount);
                     }
                     if window_total > u128::from(threshold(limit, &mint)) {
-                        raise(rule, format!("{window_total} base units minted within {window_secs} s (limit {limit} tokens)"));
+                        raise(rule, format!("{} minted within {window_secs} s (limit {})", tokens(window_total), limit_tokens(limit)));
                     }
                 }
                 Rule::GovernanceChange {} => {
@@ -175,7 +183,7 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
                     let max_age = i64::try_from(hours.saturating_mul(3600)).unwrap_or(i64::MAX);
                     match last_attestation {
                         Some(attested) if time.saturating_sub(attested) <= max_age => {}
-                        Some(attested) => raise(rule, format!("last attestation {} s before this mint", time - attested)),
+                        Some(attested) => raise(rule, format!("last attestation at {}, {} h before this mint (limit {hours} h)", iso_time(attested), (time - attested) / 3600)),
                         None => raise(rule, "no reserve attestation before this mint".into()),
                     }
                 }
@@ -196,10 +204,18 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
         };
         for (request, past) in overdue(&requests, limit, now) {
             fired += 1;
+            let request_decimals = decimals.get(&request.mint).copied().unwrap_or(6);
             alert(json!({
                 "rule": rule.name(), "cluster": request.cluster, "mint": request.mint, "seq": request.seq, "signature": request.signature,
-                "block_time": request.requested_at, "event": "RedemptionRequested",
-                "detail": format!("holder {} ticket {} ({} base units) pending {past} s past its deadline", request.holder, request.reference_hash, request.amount),
+                "time": request.requested_at.map(iso_time), "block_time": request.requested_at, "event": "RedemptionRequested",
+                "detail": format!(
+                    "holder {} ticket {} ({}) requested {}, pending {} h past its deadline",
+                    request.holder,
+                    request.reference_hash,
+                    format_token_amount(request.amount, request_decimals, SYMBOL),
+                    request.requested_at.map(iso_time).unwrap_or_else(|| "at an unknown time".to_string()),
+                    past / 3600
+                ),
             }));
         }
     }

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate};
 use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Value};
 use std::path::Path;
-use usd1_client::amount::{format_amount, parse_amount};
+use usd1_client::amount::{format_amount, format_token_amount, parse_amount, SYMBOL};
 
 /// One row of the reserve ledger (`as_of,amount[,source]` or `date,amount,source`, amount in dollars).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,19 +102,39 @@ impl Reconciliation {
         self.events_agree_with_chain() && self.covered_by_reserves()
     }
 
+    /// The events' supply in token units (it can be negative only in a corrupt index).
+    fn derived_tokens(&self) -> String {
+        let magnitude = u64::try_from(self.derived_supply.unsigned_abs()).unwrap_or(u64::MAX);
+        let sign = if self.derived_supply < 0 { "-" } else { "" };
+        format!("{sign}{}", format_amount(magnitude, self.decimals))
+    }
+
+    /// Amounts in token units (decimal strings), each with its base units beside it as
+    /// `*_base_units`.
     pub fn to_json(&self) -> Value {
         let format = |units: u64| format_amount(units, self.decimals);
         json!({
             "mint": self.mint,
+            "decimals": self.decimals,
             "chain_supply": format(self.chain_supply),
+            "chain_supply_base_units": self.chain_supply,
             "chain_supply_source": self.chain_supply_source,
             "total_minted": format(self.total_minted),
+            "total_minted_base_units": self.total_minted,
             "total_burned": format(self.total_burned),
-            "derived_supply": self.derived_supply.to_string(),
+            "total_burned_base_units": self.total_burned,
+            "derived_supply": self.derived_tokens(),
+            "derived_supply_base_units": self.derived_supply.to_string(),
             "unattributed_burned": format(self.unattributed_burned()),
+            "unattributed_burned_base_units": self.unattributed_burned(),
             "reserves": format(self.reserves),
+            "reserves_base_units": self.reserves,
             "reserves_as_of": self.reserves_as_of,
-            "pending_redemptions": {"count": self.pending_redemptions, "amount": format(self.pending_redemption_amount)},
+            "pending_redemptions": {
+                "count": self.pending_redemptions,
+                "amount": format(self.pending_redemption_amount),
+                "amount_base_units": self.pending_redemption_amount,
+            },
             "events_agree_with_chain": self.events_agree_with_chain(),
             "covered_by_reserves": self.covered_by_reserves(),
             "ok": self.ok(),
@@ -122,8 +142,8 @@ impl Reconciliation {
     }
 
     pub fn table(&self) -> String {
-        let format = |units: u64| format_amount(units, self.decimals);
-        let derived = if self.derived_supply >= 0 { format(self.derived_supply as u64) } else { self.derived_supply.to_string() };
+        let format = |units: u64| format_token_amount(units, self.decimals, SYMBOL);
+        let derived = format!("{} {SYMBOL}", self.derived_tokens());
         let mut lines = vec![
             format!("mint                {}", self.mint),
             format!("supply (on chain)   {} [{}]", format(self.chain_supply), self.chain_supply_source),

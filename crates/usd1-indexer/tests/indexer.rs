@@ -411,6 +411,13 @@ fn each_monitor_rule_fires_on_its_events_only() {
     assert_eq!(fired_on(&rules[5]), vec![6]);
     let total = evaluate(&store, &rules, |_| {}).unwrap();
     assert_eq!(total, 7);
+    // What the person on call reads: token units with the symbol and ISO 8601 UTC times.
+    let mut alerts = Vec::new();
+    evaluate(&store, &rules[..2], |alert| alerts.push(alert)).unwrap();
+    assert_eq!(alerts[0]["detail"], "minted 600 USD1 in one mint (limit 500 USD1)", "{}", alerts[0]);
+    assert_eq!(alerts[1]["detail"], "1,000 USD1 minted within 1000 s (limit 900 USD1)", "{}", alerts[1]);
+    let time = alerts[0]["time"].as_str().unwrap();
+    assert!(time.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(time).unwrap().timestamp() == alerts[0]["block_time"].as_i64().unwrap(), "{}", alerts[0]);
 
     assert!(parse_rules("[[rules]]\nkind = \"mint_above\"\n").is_err());
     assert!(parse_rules("[[rules]]\nkind = \"single_mint_above\"\namount = \"1.0000000001\"\n").is_err());
