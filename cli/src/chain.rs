@@ -154,6 +154,34 @@ pub fn resolve_url(url: &str) -> String {
     }
 }
 
+/// Lamports as SOL for a person: `2039280` -> `0.00203928`.
+pub fn lamports_as_sol(lamports: u64) -> String {
+    usd1_client::amount::format_amount(lamports, 9)
+}
+
+/// `--url` as clap reads it: a moniker or an http(s) URL, anything else refused by name
+/// (a typo such as `devnt` would otherwise reach the HTTP client as a URL it cannot build).
+pub fn parse_cluster_url(text: &str) -> Result<String, String> {
+    let resolved = resolve_url(text);
+    let parsed = url_scheme_and_host(&resolved);
+    match parsed {
+        Some(_) => Ok(resolved),
+        None => Err(format!(
+            "unknown cluster `{text}`: give localhost, devnet, testnet or mainnet-beta (l, d, t, m), or a URL such as http://127.0.0.1:8899"
+        )),
+    }
+}
+
+/// The scheme and host of an http(s) URL, if it is one.
+fn url_scheme_and_host(url: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    (!host.is_empty() && !host.contains(char::is_whitespace)).then_some((scheme, host))
+}
+
 impl Chain {
     /// A fresh embedded ledger running `program_build`, or the one kept in `ledger_file` (see
     /// [`LedgerStore::open`]: locked for this process, created only when allowed).
@@ -203,6 +231,28 @@ impl Chain {
 
     pub fn rpc(url: &str) -> Chain {
         Chain::Rpc(RpcClient::new_with_commitment(resolve_url(url), CommitmentConfig::confirmed()))
+    }
+
+    /// A cluster that answers: one `getVersion` first, so that an endpoint nobody serves is
+    /// said plainly once ("connection refused ... is it running?") instead of surfacing as
+    /// a missing account on the first read.
+    pub async fn connect(url: &str) -> anyhow::Result<Chain> {
+        let chain = Chain::rpc(url);
+        if let Chain::Rpc(client) = &chain {
+            if let Err(error) = client.get_version().await {
+                let url = client.url();
+                let text = error.to_string();
+                let reason = if text.contains("dns error") || text.contains("failed to lookup address") {
+                    "its host name does not resolve: check --url".to_string()
+                } else if text.contains("Connection refused") || text.contains("tcp connect error") || text.contains("error sending request") {
+                    "nothing answers there (connection refused or unreachable): is the validator or `usd1 localnet` running, and is --url (or the Solana CLI config's json_rpc_url) the right one?".to_string()
+                } else {
+                    format!("it did not answer getVersion as a Solana JSON-RPC endpoint does: {text}")
+                };
+                bail!("cannot reach the cluster at {url}: {reason}");
+            }
+        }
+        Ok(chain)
     }
 
     /// Write what changed on the embedded ledger to its ledger file (no-op otherwise).
@@ -261,6 +311,29 @@ impl Chain {
             Chain::Embedded(embedded) => Ok(embedded.ledger.account(key).await?),
             Chain::Rpc(client) => Ok(client.get_account_with_commitment(key, CommitmentConfig::confirmed()).await?.value),
         }
+    }
+
+    /// On a cluster, refuse before sending when the fee payer cannot pay `transaction`'s fee,
+    /// saying how many lamports it has and needs (the embedded ledger funds its payers).
+    pub async fn check_fee_payer(&mut self, transaction: &Transaction) -> anyhow::Result<()> {
+        let Chain::Rpc(client) = self else { return Ok(()) };
+        let Some(payer) = transaction.message.account_keys.first() else { return Ok(()) };
+        let balance = client.get_balance_with_commitment(payer, CommitmentConfig::confirmed()).await?.value;
+        // The cluster's own fee for this message (signatures and priority fee); 5,000 lamports
+        // per signature when it cannot say (a durable-nonce message's blockhash is no recent one).
+        let fee = match client.get_fee_for_message(&transaction.message).await {
+            Ok(fee) => fee,
+            Err(_) => 5_000 * u64::from(transaction.message.header.num_required_signatures),
+        };
+        if balance < fee {
+            bail!(
+                "fee payer {payer} has {} lamports ({} SOL) and this transaction's fee is {fee} lamports ({} SOL): fund it (`usd1 airdrop --to {payer}` on localnet, a local validator or devnet; a SOL transfer elsewhere), or name another with --fee-payer",
+                balance,
+                lamports_as_sol(balance),
+                lamports_as_sol(fee)
+            );
+        }
+        Ok(())
     }
 
     /// Make sure `key` can pay fees: the embedded ledger funds it; on a cluster it must already be funded.

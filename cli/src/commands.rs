@@ -119,13 +119,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// The Solana CLI config file, when present.
-fn solana_config() -> Option<solana_cli_config::Config> {
-    let path = solana_cli_config::CONFIG_FILE.as_ref()?;
-    if Path::new(path).exists() {
-        solana_cli_config::Config::load(path).ok()
-    } else {
-        None
+/// The Solana CLI config, when there is one; one that exists but cannot be read is an error
+/// naming it (its URL and keypair would otherwise be silently replaced by defaults).
+fn solana_config() -> anyhow::Result<Option<solana_cli_config::Config>> {
+    let Some(path) = solana_cli_config::CONFIG_FILE.as_ref() else { return Ok(None) };
+    if !Path::new(path).exists() {
+        return Ok(None);
     }
+    solana_cli_config::Config::load(path)
+        .map(Some)
+        .map_err(|error| anyhow!("the Solana CLI config {path} cannot be read ({error}): fix it (`solana config set ...` rewrites it), or pass --url and --keypair"))
 }
 
 /// Where `target/deploy/usd1.so` is looked for when neither `--program-so` nor the environment names one.
@@ -202,12 +205,14 @@ pub(crate) async fn open_chain(global: &GlobalArgs, allow_offline: bool) -> anyh
     if allow_offline && global.sign_only && global.blockhash.is_some() {
         return Ok(None);
     }
-    let url = global
-        .url
-        .clone()
-        .or_else(|| solana_config().map(|config| config.json_rpc_url))
-        .unwrap_or_else(|| "localhost".into());
-    Ok(Some(Chain::rpc(&url)))
+    let url = match &global.url {
+        Some(url) => url.clone(),
+        None => match solana_config()? {
+            Some(config) => crate::chain::parse_cluster_url(&config.json_rpc_url).map_err(|error| anyhow!("the Solana CLI config's json_rpc_url: {error}"))?,
+            None => "localhost".into(),
+        },
+    };
+    Ok(Some(Chain::connect(&url).await?))
 }
 
 pub(crate) fn require_chain(chain: &mut Option<Chain>) -> anyhow::Result<&mut Chain> {
@@ -228,10 +233,11 @@ fn load_or_create_keypair(path: &Path) -> anyhow::Result<Keypair> {
 }
 
 pub(crate) fn signer_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
-    global
-        .keypair
-        .clone()
-        .or_else(|| solana_config().map(|config| PathBuf::from(config.keypair_path)))
+    if let Some(path) = &global.keypair {
+        return Ok(path.clone());
+    }
+    solana_config()?
+        .map(|config| PathBuf::from(config.keypair_path))
         .ok_or_else(|| anyhow!("no --keypair given and no Solana CLI config keypair"))
 }
 
@@ -402,6 +408,7 @@ async fn run_op(global: &GlobalArgs, spec: OpSpec) -> anyhow::Result<ExitCode> {
         chain.save().await?;
         return report_outcome(global, &op, &mint, decimals, chain, outcome, "simulated", vec![]).await;
     }
+    chain.check_fee_payer(&transaction).await?;
     let outcome = chain.send(transaction).await;
     chain.save().await?;
     // A wallet with more token accounts than one instruction takes: the rest are frozen (or
@@ -564,11 +571,27 @@ async fn report_outcome(
                 }
             }
             let name = failure.name().to_string();
-            let value = json!({"ok": false, "error": name, "hint": hints::hint(&name), "detail": failure.to_string()});
-            print_value(global.output, &value, || format!("error: {name}\n  {}\n  ({failure})", hints::hint(&name)));
+            let hint = funds_hint(failure.logs()).unwrap_or_else(|| hints::hint(&name).to_string());
+            let value = json!({"ok": false, "error": name, "hint": hint, "detail": failure.to_string()});
+            print_value(global.output, &value, || format!("error: {name}\n  {hint}\n  ({failure})"));
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// When the system program refused a transfer for lack of lamports (the rent of an account
+/// the transaction creates), the lamports there and needed, from its log line
+/// `Transfer: insufficient lamports HAVE, need NEED`.
+fn funds_hint(logs: &[String]) -> Option<String> {
+    let line = logs.iter().find(|line| line.contains("insufficient lamports"))?;
+    let tail = line.split("insufficient lamports").nth(1)?;
+    let numbers: Vec<u64> = tail.split(|c: char| !c.is_ascii_digit()).filter_map(|part| part.parse().ok()).collect();
+    let [have, need] = numbers[..] else { return None };
+    Some(format!(
+        "the fee payer is short of SOL for the rent of an account this transaction creates: it has {have} lamports ({} SOL) and needs {need} ({} SOL); fund it and run the same command again",
+        crate::chain::lamports_as_sol(have),
+        crate::chain::lamports_as_sol(need)
+    ))
 }
 
 async fn send_signed(global: &GlobalArgs, text: &str) -> anyhow::Result<ExitCode> {

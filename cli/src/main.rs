@@ -43,7 +43,7 @@ pub enum OutputFormat {
 #[derive(Args, Debug, Clone)]
 pub struct GlobalArgs {
     /// Cluster: localhost, devnet, testnet, mainnet-beta or a URL [default: the Solana CLI config's, else localhost]
-    #[arg(long, short = 'u', global = true)]
+    #[arg(long, short = 'u', global = true, value_parser = chain::parse_cluster_url)]
     pub url: Option<String>,
     /// Use an embedded ledger kept in this file (SQLite, one writer at a time) instead of a
     /// cluster. Only `initialize`, `drill run` and `localnet` create a missing one.

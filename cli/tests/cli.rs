@@ -795,3 +795,25 @@ fn regex_like_iso(text: &str) -> bool {
         word.len() == 20 && word.ends_with('Z') && bytes[10] == b'T' && bytes[4] == b'-' && bytes[13] == b':' && bytes[..4].iter().all(u8::is_ascii_digit)
     })
 }
+
+#[test]
+fn first_contact_errors_name_what_is_wrong() {
+    // A mistyped moniker: an argument error (exit 2) listing what is accepted.
+    let output = run(&["-u", "devnt", "status"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unknown cluster `devnt`: give localhost, devnet, testnet or mainnet-beta"), "{}", stderr(&output));
+    // Nothing listening: said once, plainly, before any account is read.
+    let output = run(&["-u", "http://127.0.0.1:1", "--mint", "11111111111111111111111111111111", "status"]);
+    assert_eq!(output.status.code(), Some(1));
+    let error = stderr(&output);
+    assert!(error.contains("cannot reach the cluster at http://127.0.0.1:1: nothing answers there") && !error.contains("AccountNotFound"), "{error}");
+    assert_eq!(error.matches("cannot reach").count(), 1, "{error}");
+    // A Solana CLI config that exists but cannot be read is named, not silently replaced.
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join(".config/solana/cli/config.yml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "json_rpc_url: [not, a, url]\n").unwrap();
+    let output = usd1().env("HOME", home.path()).args(["--mint", "11111111111111111111111111111111", "status"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains(&format!("the Solana CLI config {} cannot be read", config.display())), "{}", stderr(&output));
+}

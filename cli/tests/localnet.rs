@@ -959,3 +959,36 @@ fn a_ledger_file_localnet_serves_refuses_a_second_writer_at_once_and_points_at_t
     let balance: Value = serde_json::from_str(stdout(&output).trim()).unwrap_or_else(|_| panic!("{}\n{}", stdout(&output), stderr(&output)));
     assert_eq!(balance["balance_sol"], "1", "{balance}");
 }
+
+#[test]
+fn an_unfunded_fee_payer_is_told_the_lamports_it_has_and_needs() {
+    let localnet = Localnet::start(None);
+    let directory = tempfile::tempdir().unwrap();
+    let path = |name: &str| directory.path().join(name).to_str().unwrap().to_string();
+    for name in ["c1", "c2", "c3", "mm", "p", "d", "b", "a"] {
+        assert!(usd1().args(["keygen", "--outfile", &path(&format!("{name}.json"))]).output().unwrap().status.success());
+    }
+    let poor = stdout(&usd1().args(["keygen", "--outfile", &path("poor.json")]).output().unwrap()).trim().to_string();
+    let council = format!("{},{},{}", path("c1.json"), path("c2.json"), path("c3.json"));
+    let initialize = || {
+        usd1()
+            .args(["--url", &localnet.url, "--keypair", &path("poor.json"), "--mint-keypair", &path("mint.json"), "initialize", "--council", &council])
+            .args(["--threshold", "2", "--master-minter", &path("mm.json"), "--pauser", &path("p.json"), "--denylister", &path("d.json")])
+            .args(["--burner", &path("b.json"), "--attester", &path("a.json")])
+            .output()
+            .unwrap()
+    };
+    // No SOL at all: refused before sending, with the fee it needs (two signatures).
+    let output = initialize();
+    assert_eq!(output.status.code(), Some(1));
+    let expected = format!("fee payer {poor} has 0 lamports (0 SOL) and this transaction's fee is 10000 lamports");
+    assert!(stderr(&output).contains(&expected) && stderr(&output).contains("usd1 airdrop --to"), "{}", stderr(&output));
+    // Enough for the fee, not for the rent of the accounts initialize creates: the refusal
+    // says how many lamports the payer has and needs.
+    let response = localnet.call("requestAirdrop", json!([poor, 20_000]));
+    let status = localnet.confirmed_status(response["result"].as_str().unwrap());
+    assert!(status["err"].is_null(), "{status}");
+    let output = initialize();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("short of SOL for the rent of an account this transaction creates: it has ") && stdout(&output).contains(" and needs "), "{}\n{}", stdout(&output), stderr(&output));
+}
