@@ -27,6 +27,10 @@ use usd1_ledger::ProgramBuild;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut global = cli.global;
+    // The default mint (SPEC 15): --mint, else USD1_MINT, else the `usd1 config set` file.
+    if global.mint.is_none() && !matches!(cli.command, Command::Config(_)) {
+        global.mint = default_mint()?.map(|(mint, _)| mint);
+    }
     // Commands that start a ledger (SPEC 15: initialize and localnet; a drill's steps start with
     // initialize); any other refuses a --ledger path with nothing there (a typo).
     global.ledger_may_create = matches!(cli.command, Command::Op(crate::ops::OpSpec::Initialize(_)) | Command::Drill(_) | Command::Localnet { .. });
@@ -110,6 +114,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Airdrop { to, sol } => airdrop(&global, to.as_deref(), sol).await,
         Command::Warp { secs } => warp(&global, secs).await,
         Command::Balance { owner } => balance(&global, owner.as_deref()).await,
+        Command::Config(command) => usd1_config(&global, command),
+        Command::Accounts => accounts(&global).await,
         Command::Keygen { outfile } => {
             let keypair = load_or_create_keypair(&outfile)?;
             outln!("{}", keypair.pubkey());
@@ -297,8 +303,59 @@ impl Resolver for CliResolver {
 }
 
 /// The mint from `--mint` (a key or keypair file).
+/// Where `usd1 config set --mint` keeps the default mint: `usd1.toml` beside the Solana CLI config.
+fn usd1_config_path() -> Option<PathBuf> {
+    let solana = solana_cli_config::CONFIG_FILE.as_ref()?;
+    Some(Path::new(solana).with_file_name("usd1.toml"))
+}
+
+/// The default mint and where it came from, when --mint is not given.
+fn default_mint() -> anyhow::Result<Option<(String, String)>> {
+    if let Some(mint) = std::env::var("USD1_MINT").ok().filter(|mint| !mint.is_empty()) {
+        return Ok(Some((mint, "USD1_MINT".into())));
+    }
+    let Some(path) = usd1_config_path().filter(|path| path.exists()) else { return Ok(None) };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let table: toml::Table = text.parse().map_err(|error| anyhow!("{} is not valid TOML ({error}): fix it or set it again with `usd1 config set --mint`", path.display()))?;
+    Ok(table.get("mint").and_then(|mint| mint.as_str()).map(|mint| (mint.to_string(), path.display().to_string())))
+}
+
+/// `usd1 config get|set`.
+fn usd1_config(global: &GlobalArgs, command: crate::ConfigCommand) -> anyhow::Result<ExitCode> {
+    let path = usd1_config_path().ok_or_else(|| anyhow!("no home directory for the Solana CLI config"))?;
+    match command {
+        crate::ConfigCommand::Set { mint } => {
+            let key = CliResolver::default().key(&mint)?;
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            }
+            std::fs::write(&path, format!("# usd1's defaults (usd1 config set)\nmint = \"{key}\"\n")).with_context(|| format!("writing {}", path.display()))?;
+            let value = json!({"mint": key.to_string(), "file": path.display().to_string()});
+            print_value(global.output, &value, || format!("default mint {key} (kept in {}); --mint or USD1_MINT still take precedence", path.display()));
+        }
+        crate::ConfigCommand::Get => {
+            let (mint, source) = match &global.mint {
+                Some(mint) => (Some(mint.clone()), "--mint".to_string()),
+                None => match default_mint()? {
+                    Some((mint, source)) => (Some(mint), source),
+                    None => (None, "none".to_string()),
+                },
+            };
+            let value = json!({"mint": mint, "source": source, "file": path.display().to_string()});
+            print_value(global.output, &value, || match &mint {
+                Some(mint) => format!("mint {mint} (from {source})"),
+                None => format!("no default mint: pass --mint, set USD1_MINT, or `usd1 config set --mint KEY` (kept in {})", path.display()),
+            });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn mint_from_args(global: &GlobalArgs) -> anyhow::Result<Pubkey> {
-    let text = global.mint.as_deref().ok_or_else(|| anyhow!("--mint is required (the mint's public key or keypair file)"))?;
+    let text = global
+        .mint
+        .as_deref()
+        .ok_or_else(|| anyhow!("no mint given: pass --mint (the mint's public key or keypair file), set USD1_MINT, or keep one with `usd1 config set --mint KEY`"))?;
     CliResolver::default().key(text)
 }
 
@@ -715,6 +772,70 @@ async fn balance(global: &GlobalArgs, owner: Option<&str>) -> anyhow::Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
+/// `usd1 accounts`: the deployment's addresses and the keys that sign for it, with SOL.
+async fn accounts(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    let mint = mint_from_args(global)?;
+    let config_address = pda::config_address(&mint);
+    let config = chain.config(&mint).await?;
+    let mut named: Vec<(String, Pubkey)> = vec![
+        ("program".into(), usd1_client::PROGRAM_ID),
+        ("mint".into(), mint),
+        ("config".into(), config_address),
+        ("escrow".into(), pda::escrow_address(&config_address)),
+        ("denylist_registry".into(), pda::denylist_registry_address(&config_address)),
+        ("hook_account_list".into(), pda::extra_account_metas_address(&mint)),
+        ("admin".into(), config.admin),
+    ];
+    if let Some(pending) = config.pending_admin {
+        named.push(("pending_admin".into(), pending));
+    }
+    for (role, key) in [
+        ("master_minter", config.master_minter),
+        ("pauser", config.pauser),
+        ("denylister", config.denylister),
+        ("burner", config.burner),
+        ("attester", config.attester),
+        ("onboarder", config.onboarder),
+    ] {
+        named.push((role.into(), key));
+    }
+    for (index, member) in config.council.iter().enumerate() {
+        named.push((format!("council[{index}]"), *member));
+    }
+    let mut rows = Vec::new();
+    for (what, address) in named {
+        let account = chain.account(&address).await?;
+        let lamports = account.as_ref().map_or(0, |account| account.lamports);
+        rows.push(json!({
+            "what": what,
+            "address": address.to_string(),
+            "exists": account.is_some(),
+            "owner": account.as_ref().map(|account| account.owner.to_string()),
+            "sol": crate::chain::lamports_as_sol(lamports),
+            "sol_base_units": lamports,
+        }));
+    }
+    let value = Value::Array(rows);
+    print_value(global.output, &value, || {
+        let rows = value
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|row| {
+                vec![
+                    row["what"].as_str().unwrap_or_default().to_string(),
+                    row["address"].as_str().unwrap_or_default().to_string(),
+                    if row["exists"] == true { format!("{} SOL", row["sol"].as_str().unwrap_or_default()) } else { "not on chain (0 SOL)".to_string() },
+                ]
+            })
+            .collect();
+        crate::people::table(&["what", "address", "balance"], rows)
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn airdrop(global: &GlobalArgs, to: Option<&str>, sol: u64) -> anyhow::Result<ExitCode> {
     refuse_offline_flags(global, "airdrop")?;
     let key = wallet_arg(global, to)?;
@@ -1028,12 +1149,12 @@ async fn serve_localnet(global: &GlobalArgs, port: u16) -> anyhow::Result<ExitCo
         "program_id": usd1_client::PROGRAM_ID.to_string(),
         "program_build": build.describe(),
         "ledger": global.ledger.as_ref().map(|path| path.display().to_string()),
-        "fund": format!("solana airdrop 10 <PUBKEY> --url {url}  (or requestAirdrop over JSON-RPC)"),
+        "fund": format!("usd1 --url {url} airdrop --to <PUBKEY|KEYPAIR_FILE> --sol 10  (requestAirdrop over JSON-RPC; `solana airdrop` works too)"),
         "warp": format!("{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"{}\",\"params\":[SECONDS]}}", crate::localnet::WARP_METHOD),
     });
     print_value(global.output, &value, || {
         format!(
-            "usd1 localnet listening on {url} (websocket {websocket_url})\nprogram id {}\nfund a key: solana airdrop 10 <PUBKEY> --url {url} (requestAirdrop)\nmove the clock: {} [seconds]\nCtrl-C stops it{}",
+            "usd1 localnet listening on {url} (websocket {websocket_url})\nprogram id {}\nfund a key: usd1 --url {url} airdrop --to <PUBKEY|KEYPAIR_FILE> --sol 10\nmove the clock: {} [seconds]\nCtrl-C stops it{}",
             usd1_client::PROGRAM_ID,
             crate::localnet::WARP_METHOD,
             global.ledger.as_ref().map(|path| format!("; the ledger is saved to {}", path.display())).unwrap_or_default()

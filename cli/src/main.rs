@@ -61,7 +61,7 @@ pub struct GlobalArgs {
     /// The USD1 program id (this build targets one program id; see migrations/README.md)
     #[arg(long, global = true)]
     pub program_id: Option<Pubkey>,
-    /// The mint (a public key or its keypair file)
+    /// The mint (a public key or its keypair file) [default: USD1_MINT, else `usd1 config set --mint`]
     #[arg(long, global = true)]
     pub mint: Option<String>,
     /// For `initialize`: the new mint's keypair file (created if missing)
@@ -282,10 +282,29 @@ pub enum Command {
         #[arg(long, value_name = "KEY|FILE")]
         owner: Option<String>,
     },
+    /// The deployment's addresses (program, mint, Config, Escrow, denylist registry, hook
+    /// account list) and every role holder and council member, each with its SOL balance: who
+    /// can pay fees before anyone needs to sign.
+    Accounts,
     /// Write a new keypair file and print its public key.
     Keygen {
         #[arg(long)]
         outfile: PathBuf,
+    },
+    /// The default mint, kept beside the Solana CLI config (`usd1.toml`): used when neither
+    /// --mint nor USD1_MINT names one.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Show the mint commands use and where it comes from (--mint, USD1_MINT or the file).
+    Get,
+    /// Keep a default mint (a public key or the mint's keypair file; only its key is kept).
+    Set {
+        #[arg(long, value_name = "KEY|FILE")]
+        mint: String,
     },
 }
 

@@ -817,3 +817,41 @@ fn first_contact_errors_name_what_is_wrong() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains(&format!("the Solana CLI config {} cannot be read", config.display())), "{}", stderr(&output));
 }
+
+#[test]
+fn a_default_mint_comes_from_usd1_mint_or_the_config_file_and_mint_flag_wins() {
+    let deployment = Deployment::new();
+    let home = tempfile::tempdir().unwrap();
+    let ledger = deployment.ledger();
+    let in_home = |args: &[&str]| usd1().env("HOME", home.path()).env_remove("USD1_MINT").args(args).output().unwrap();
+    // None yet: the error says the three ways to give one.
+    let output = in_home(&["--ledger", &ledger, "status"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("no mint given: pass --mint") && stderr(&output).contains("usd1 config set --mint"), "{}", stderr(&output));
+    // Kept beside the Solana CLI config; only the key is kept, not the keypair file's path.
+    let output = in_home(&["--output", "json", "config", "set", "--mint", &deployment.path("mint.json")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mint = stdout(&run(&["--ledger", &ledger, "--mint", &deployment.path("mint.json"), "--output", "json", "status"]));
+    let mint: Value = serde_json::from_str(mint.trim()).unwrap();
+    let file = home.path().join(".config/solana/cli/usd1.toml");
+    assert!(std::fs::read_to_string(&file).unwrap().contains(mint["mint"].as_str().unwrap()));
+    let status = json_lines(&in_home(&["--ledger", &ledger, "--output", "json", "status"])).pop().unwrap();
+    assert_eq!(status["mint"], mint["mint"]);
+    let shown = json_lines(&in_home(&["--output", "json", "config", "get"])).pop().unwrap();
+    assert_eq!((shown["mint"].clone(), shown["source"].as_str()), (mint["mint"].clone(), Some(file.to_str().unwrap())));
+    // USD1_MINT wins over the file, --mint over both.
+    let other = "11111111111111111111111111111111";
+    let output = usd1().env("HOME", home.path()).env("USD1_MINT", other).args(["--ledger", &ledger, "status"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "the System Program is no USD1 mint");
+    let output = usd1().env("HOME", home.path()).env("USD1_MINT", other).args(["--ledger", &ledger, "--mint", &deployment.path("mint.json"), "status"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    // `usd1 accounts` with the default mint: the deployment's addresses and each signer's SOL.
+    let listed = json_lines(&in_home(&["--ledger", &ledger, "--output", "json", "accounts"])).pop().unwrap();
+    let row = |what: &str| listed.as_array().unwrap().iter().find(|row| row["what"] == what).cloned().unwrap_or_else(|| panic!("{what}: {listed}"));
+    assert_eq!((row("config")["exists"].as_bool(), row("mint")["address"].clone()), (Some(true), mint["mint"].clone()));
+    assert_eq!(row("admin")["address"], status["admin"]);
+    // The pauser never paid a fee on this ledger: it has no SOL yet, which the table shows.
+    assert_eq!((row("pauser")["exists"].as_bool(), row("pauser")["sol"].as_str()), (Some(false), Some("0")));
+    assert!(row("council[2]")["sol_base_units"].as_u64().unwrap() > 0);
+}

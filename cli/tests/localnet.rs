@@ -992,3 +992,34 @@ fn an_unfunded_fee_payer_is_told_the_lamports_it_has_and_needs() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("short of SOL for the rent of an account this transaction creates: it has ") && stdout(&output).contains(" and needs "), "{}\n{}", stdout(&output), stderr(&output));
 }
+
+#[test]
+fn the_readme_first_deployment_runs_as_written_with_usd1_alone() {
+    if external_cluster().is_some() {
+        eprintln!("the README's first deployment: on localnet only (it airdrops from a fresh endpoint)");
+        return;
+    }
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    let block = readme.split("A first deployment on it").nth(1).expect("the README's first-deployment block");
+    // The indented command lines after the marker, up to the first prose line.
+    let mut lines: Vec<&str> = block.lines().skip_while(|line| !line.starts_with("    ")).take_while(|line| line.starts_with("    ") || line.is_empty()).collect();
+    lines.retain(|line| !line.trim().is_empty());
+    assert_eq!(lines.first().map(|line| line.trim_start().starts_with("usd1 localnet &")), Some(true), "{lines:?}");
+    let localnet = Localnet::start(None);
+    // The script as written, after `usd1 localnet &` (started here on a free port): `usd1` is
+    // the built binary and `localhost` that port; HOME is empty (no Solana CLI config) and no
+    // `solana` binary is on PATH.
+    let script = lines[1..].iter().map(|line| line.trim_start()).collect::<Vec<_>>().join("\n").replace("-u localhost", &format!("-u {}", localnet.url));
+    let directory = tempfile::tempdir().unwrap();
+    let output = Command::new("bash")
+        .current_dir(directory.path())
+        .env("HOME", directory.path())
+        .env("PATH", "/usr/bin:/bin")
+        .env_remove("USD1_MINT")
+        .args(["-c", &format!("set -euo pipefail\nusd1() {{ {} \"$@\"; }}\n! command -v solana\n{script}", env!("CARGO_BIN_EXE_usd1"))])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{script}\n{}\n{}", stdout(&output), stderr(&output));
+    let printed = stdout(&output);
+    assert!(printed.contains("config ") && printed.contains("supply ") && printed.contains("0 USD1"), "{printed}");
+}
