@@ -786,20 +786,14 @@ async fn accounts(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         ("escrow".into(), pda::escrow_address(&config_address)),
         ("denylist_registry".into(), pda::denylist_registry_address(&config_address)),
         ("hook_account_list".into(), pda::extra_account_metas_address(&mint)),
-        ("admin".into(), config.admin),
     ];
-    if let Some(pending) = config.pending_admin {
-        named.push(("pending_admin".into(), pending));
-    }
-    for (role, key) in [
-        ("master_minter", config.master_minter),
-        ("pauser", config.pauser),
-        ("denylister", config.denylister),
-        ("burner", config.burner),
-        ("attester", config.attester),
-        ("onboarder", config.onboarder),
-    ] {
+    for (role, key) in usd1_client::accounts::role_holders(&config) {
         named.push((role.into(), key));
+        if role == "admin" {
+            if let Some(pending) = config.pending_admin {
+                named.push(("pending_admin".into(), pending));
+            }
+        }
     }
     for (index, member) in config.council.iter().enumerate() {
         named.push((format!("council[{index}]"), *member));

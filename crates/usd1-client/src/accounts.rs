@@ -164,3 +164,17 @@ pub fn seizure_source_accounts(owner: &Pubkey, mint: &Pubkey, mut accounts: Vec<
     order_wallet_accounts(owner, mint, &mut accounts);
     accounts.into_iter().take(usd1::constants::MAX_WALLET_TOKEN_ACCOUNTS).map(|(key, _)| key).collect()
 }
+
+/// The Config's single-key roles with their SPEC names, admin first (the onboarder may share
+/// the denylister's key, its default at initialize).
+pub fn role_holders(config: &crate::Config) -> [(&'static str, Pubkey); 7] {
+    [
+        ("admin", config.admin),
+        ("master_minter", config.master_minter),
+        ("pauser", config.pauser),
+        ("denylister", config.denylister),
+        ("burner", config.burner),
+        ("attester", config.attester),
+        ("onboarder", config.onboarder),
+    ]
+}

@@ -404,15 +404,7 @@ fn check_config(checks: &mut Checklist, mint: &Pubkey, address: &Pubkey, mint_in
 
     // Roles: each on its own key, none vacated, none on the council (the onboarder may share the
     // denylister's key, its default at initialize).
-    let roles = [
-        ("admin", config.admin),
-        ("master_minter", config.master_minter),
-        ("pauser", config.pauser),
-        ("denylister", config.denylister),
-        ("burner", config.burner),
-        ("attester", config.attester),
-        ("onboarder", config.onboarder),
-    ];
+    let roles = crate::accounts::role_holders(&config);
     let mut problems = Vec::new();
     for (index, (name, key)) in roles.iter().enumerate() {
         if *key == Pubkey::default() {
