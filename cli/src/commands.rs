@@ -628,11 +628,64 @@ async fn report_outcome(
                 }
             }
             let name = failure.name().to_string();
-            let hint = funds_hint(failure.logs()).unwrap_or_else(|| hints::hint(&name).to_string());
+            let facts = match funds_hint(failure.logs()) {
+                Some(hint) => Some(hint),
+                None => failure_facts(op, &name, mint, chain).await,
+            };
+            let hint = facts.unwrap_or_else(|| hints::hint(&name).to_string());
             let value = json!({"ok": false, "error": name, "hint": hint, "detail": failure.to_string()});
             print_value(global.output, &value, || format!("error: {name}\n  {hint}\n  ({failure})"));
             Ok(ExitCode::FAILURE)
         }
+    }
+}
+
+/// The role whose holder signs `op`, by its SPEC name (`None`: anyone, the council, a holder).
+fn signing_role(op: &Op) -> Option<&'static str> {
+    Some(match op {
+        Op::TransferAdmin { .. } | Op::SetRole { .. } | Op::UpdateConfig(_) | Op::UpdateMetadata(_) => "admin",
+        Op::AcceptAdmin => "pending_admin",
+        Op::Pause(_) | Op::Unpause(_) => "pauser",
+        Op::ConfigureMinter { .. } | Op::RemoveMinter { .. } | Op::DecreaseAllowance { .. } => "master_minter",
+        Op::Burn { .. } | Op::SweepEscrow { .. } | Op::CompleteRedemption { .. } | Op::RejectRedemption { .. } => "burner",
+        Op::DenylistAdd { .. } | Op::DenylistRemove { .. } | Op::Freeze(_) | Op::Thaw(_) => "denylister",
+        Op::AttestReserves { .. } => "attester",
+        Op::Onboard { .. } | Op::Offboard { .. } => "onboarder",
+        _ => return None,
+    })
+}
+
+/// What the chain says about a refusal beyond its name: who holds the role that signs
+/// (`Unauthorized`), or that a transfer's wallet is denylisted (its accounts are frozen
+/// while it is listed: thawing is refused, so "thaw it" would mislead).
+async fn failure_facts(op: &Op, name: &str, mint: &Pubkey, chain: &mut Chain) -> Option<String> {
+    let config = chain.config(mint).await.ok()?;
+    match name {
+        "Unauthorized" => {
+            if let Op::Mint { .. } = op {
+                return Some("the signer is no active minter of this mint: the master minter runs `configure-minter --minter KEY`, then the council grants an allowance (see `usd1 minters`)".to_string());
+            }
+            let role = signing_role(op)?;
+            let holder = match role {
+                "pending_admin" => config.pending_admin.map_or_else(|| "nobody (no handover pending)".to_string(), |key| key.to_string()),
+                role => usd1_client::accounts::role_holders(&config).iter().find(|(name, _)| *name == role).map(|(_, key)| key.to_string())?,
+            };
+            Some(format!("this is signed by the {role}, held by {holder} (see `usd1 accounts`); sign with that key (--keypair), or the admin reassigns the role with `set-role`"))
+        }
+        "Token2022:AccountFrozen" => {
+            let Op::Transfer { from, to, .. } = op else { return None };
+            let config_address = pda::config_address(mint);
+            for (side, wallet) in [("recipient", to), ("sender", from)] {
+                let Some(wallet) = wallet else { continue };
+                if chain.account(&pda::denylist_address(&config_address, wallet)).await.ok()?.is_some() {
+                    return Some(format!(
+                        "the {side} {wallet} is denylisted: its token accounts stay frozen while it is listed and nothing moves to or from it; the denylister reviews the case (`denylist-remove` after it clears)"
+                    ));
+                }
+            }
+            None
+        }
+        _ => None,
     }
 }
 
@@ -666,6 +719,8 @@ pub(crate) async fn send_and_report(
 ) -> anyhow::Result<ExitCode> {
     let mut chain = open_chain(global, false).await?;
     let chain = require_chain(&mut chain)?;
+    let signature = transaction.signatures.first().map(ToString::to_string).unwrap_or_default();
+    let uses_nonce = signing::durable_nonce_of(&transaction).is_some();
     let outcome = chain.send(transaction).await;
     chain.save().await?;
     let with_extra = |mut value: Value| {
@@ -689,8 +744,18 @@ pub(crate) async fn send_and_report(
         }
         Err(failure) => {
             let name = failure.name().to_string();
-            let value = with_extra(json!({"ok": false, "error": name, "hint": hints::hint(&name), "detail": failure.to_string()}));
-            print_value(global.output, &value, || format!("error: {name}\n  {}\n  ({failure})", hints::hint(&name)));
+            // A transaction sent twice (a kit file fired again, a send-signed repeated): say
+            // that it already landed, or that its nonce moved on, rather than a blockhash error.
+            let stale = matches!(name.as_str(), "BlockhashNotFound" | "AlreadyProcessed");
+            let hint = if stale && chain.has_transaction(&signature).await.unwrap_or(false) {
+                format!("this exact transaction already landed (signature {signature}): it was sent before and nothing was done now; a kit file is used once: prepare a new kit (usd1 emergency-kit prepare)")
+            } else if stale && uses_nonce {
+                "its durable nonce has moved on (the kit file was used or replaced since it was signed): it can never be sent; prepare a new kit (usd1 emergency-kit prepare)".to_string()
+            } else {
+                hints::hint(&name).to_string()
+            };
+            let value = with_extra(json!({"ok": false, "error": name, "hint": hint, "detail": failure.to_string()}));
+            print_value(global.output, &value, || format!("error: {name}\n  {hint}\n  ({failure})"));
             Ok(ExitCode::FAILURE)
         }
     }

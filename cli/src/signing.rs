@@ -50,6 +50,19 @@ impl ComputeBudget {
     }
 }
 
+/// The durable nonce account a transaction advances (its first instruction is the system
+/// program's `AdvanceNonceAccount`, as every durable-nonce transaction's must be).
+pub fn durable_nonce_of(transaction: &solana_transaction::Transaction) -> Option<Pubkey> {
+    let message = &transaction.message;
+    let first = message.instructions.first()?;
+    let program = message.account_keys.get(usize::from(first.program_id_index))?;
+    // AdvanceNonceAccount is the system instruction with index 4 (a u32, little endian).
+    if *program != solana_sdk_ids::system_program::ID || first.data.get(..4) != Some(&[4, 0, 0, 0][..]) {
+        return None;
+    }
+    message.account_keys.get(usize::from(*first.accounts.first()?)).copied()
+}
+
 /// The message for `instructions`, with `AdvanceNonceAccount` first when a nonce is used, and
 /// last a compute-unit limit (sized from the program's measured costs unless `budget` names
 /// one) and, with a price, a priority fee.

@@ -855,3 +855,24 @@ fn a_default_mint_comes_from_usd1_mint_or_the_config_file_and_mint_flag_wins() {
     assert_eq!((row("pauser")["exists"].as_bool(), row("pauser")["sol"].as_str()), (Some(false), Some("0")));
     assert!(row("council[2]")["sol_base_units"].as_u64().unwrap() > 0);
 }
+
+#[test]
+fn refusals_carry_the_facts_the_chain_has() {
+    let deployment = Deployment::new();
+    // Unauthorized names the role that signs and who holds it.
+    let pauser_key = deployment.status()["roles"]["pauser"].as_str().unwrap().to_string();
+    let refused = deployment.as_("admin", &["pause", "--scope", "mint"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stdout(&refused).contains(&format!("this is signed by the pauser, held by {pauser_key}")), "{}", stdout(&refused));
+    let refused = deployment.as_("alice", &["mint", "--to", &deployment.path("alice.json"), "--amount", "1", "--reference", "W-1"]);
+    assert!(stdout(&refused).contains("the signer is no active minter of this mint"), "{}", stdout(&refused));
+
+    // A transfer to a denylisted wallet: said as such, not "thaw it" (thawing is refused while listed).
+    let bob = stdout(&run(&["keygen", "--outfile", &deployment.path("bob.json")])).trim().to_string();
+    deployment.ok("minter", &["mint", "--to", &deployment.path("alice.json"), "--amount", "10", "--reference", "W-2"]);
+    deployment.ok("minter", &["mint", "--to", &deployment.path("bob.json"), "--amount", "1", "--reference", "W-3"]);
+    deployment.ok("d", &["denylist-add", "--wallet", &bob, "--reason", "case 7"]);
+    let refused = deployment.as_("alice", &["transfer", "--to", &bob, "--amount", "1"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stdout(&refused).contains(&format!("the recipient {bob} is denylisted")) && !stdout(&refused).contains("must `thaw`"), "{}", stdout(&refused));
+}

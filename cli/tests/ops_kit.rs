@@ -308,6 +308,11 @@ fn an_emergency_kit_is_checked_fired_and_refuses_clearly_once_stale() {
     assert_eq!(fired["events"][0]["scope"], "all");
     let (_, check) = deployment.json("admin", &["emergency-kit", "check", &kit]);
     assert!(reasons(&check).contains(&("pause-all.json".to_string(), "NonceAdvanced".to_string())), "{check}");
+    // Fired again: the refusal says the file was used, not a blockhash error.
+    let (ok, again) = deployment.json("admin", &["emergency-kit", "fire", &format!("{kit}/pause-all.json")]);
+    assert!(!ok);
+    let hint = again["hint"].as_str().unwrap();
+    assert!(hint.contains("already landed") && hint.contains("prepare a new kit"), "{again}");
     // A removal signed by the rotated-out key is a clear refusal, not a silent failure.
     let removal = format!("{kit}/remove-minter-{minter_key}.json");
     let (ok, refused) = deployment.json("admin", &["emergency-kit", "fire", &removal]);
