@@ -692,7 +692,7 @@ async fn failure_facts(op: &Op, name: &str, mint: &Pubkey, chain: &mut Chain) ->
 /// When the system program refused a transfer for lack of lamports (the rent of an account
 /// the transaction creates), the lamports there and needed, from its log line
 /// `Transfer: insufficient lamports HAVE, need NEED`.
-fn funds_hint(logs: &[String]) -> Option<String> {
+pub(crate) fn funds_hint(logs: &[String]) -> Option<String> {
     let line = logs.iter().find(|line| line.contains("insufficient lamports"))?;
     let tail = line.split("insufficient lamports").nth(1)?;
     let numbers: Vec<u64> = tail.split(|c: char| !c.is_ascii_digit()).filter_map(|part| part.parse().ok()).collect();
@@ -1199,6 +1199,10 @@ async fn events(global: &GlobalArgs, follow: bool, from_seq: u64, until_seq: Opt
 async fn serve_localnet(global: &GlobalArgs, port: u16) -> anyhow::Result<ExitCode> {
     let build = announce_program_build(global)?;
     let ledger_file = global.ledger.as_ref().map(|path| crate::chain::LedgerFile { path: path.clone(), create: true, serving: true });
+    // The handlers first: a SIGTERM right after the banner (a script or test stopping it at
+    // once) must still stop it cleanly and write the ledger, not kill it mid-write.
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
     let running = crate::localnet::start(port, ledger_file, &build).await?;
     let url = format!("http://{}", running.address);
     let websocket_url = format!("ws://{}", running.websocket_address);
@@ -1219,9 +1223,8 @@ async fn serve_localnet(global: &GlobalArgs, port: u16) -> anyhow::Result<ExitCo
             global.ledger.as_ref().map(|path| format!("; the ledger is saved to {}", path.display())).unwrap_or_default()
         )
     });
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {
-        result = tokio::signal::ctrl_c() => result?,
+        _ = interrupt.recv() => {}
         _ = terminate.recv() => {}
     }
     running.stop().await?;

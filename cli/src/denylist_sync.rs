@@ -16,7 +16,7 @@ use crate::{
     GlobalArgs,
 };
 use anyhow::{bail, Context};
-use serde_json::json;
+use serde_json::{json, Value};
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
@@ -169,6 +169,13 @@ fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
     bincode::serialize(&transaction).map(|bytes| bytes.len()).unwrap_or(usize::MAX)
 }
 
+/// Whether a refusal is the fee payer running out of SOL (for the fee, or for the rent of the
+/// entries it creates): every later change would meet it too.
+fn is_funds_failure(failure: &Failure) -> bool {
+    matches!(failure.name(), "InsufficientFundsForFee" | "InsufficientFundsForRent" | "AccountNotFound" | "InvalidAccountForFee")
+        || failure.logs().iter().any(|line| line.contains("insufficient lamports"))
+}
+
 async fn send(chain: &mut Chain, instructions: &[Instruction], payer: &Keypair, denylister: &Keypair, budget: crate::signing::ComputeBudget) -> Result<(), Failure> {
     let mut signers = vec![payer];
     if denylister.pubkey() != payer.pubkey() {
@@ -261,11 +268,46 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
     let (mut added, mut removed, mut failed, mut deferred) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut transactions_sent = 0;
     let (mut frozen_later, mut thawed_later) = (0usize, 0usize);
+    let mut out_of_funds: Option<String> = None;
+    let mut cost_estimate = Value::Null;
     if args.dry_run {
         added = to_add.iter().map(|row| row.wallet).collect();
         removed = to_remove.clone();
+        // What the run would cost: the fee payer a fee per transaction and signature; the
+        // denylister (who pays for what `denylist_add` creates) each new entry's rent and the
+        // registry's growth (32 bytes a wallet). Refunds of removed entries are not counted.
+        let transactions = pack(changes, &payer.pubkey()).len() as u64;
+        let signatures = if denylister.pubkey() == payer.pubkey() { 1 } else { 2 };
+        let entry_rent = chain.rent_exempt_minimum(usd1::state::DenylistEntry::SPACE).await?;
+        let registry = chain.account(&pda::denylist_registry_address(&pda::config_address(mint))).await?;
+        let (registry_len, registry_lamports) = registry.map_or((0, 0), |account| (account.data.len(), account.lamports));
+        let registry_after = registry_len + 32 * to_add.len();
+        let registry_growth = chain.rent_exempt_minimum(registry_after).await?.saturating_sub(registry_lamports);
+        let rent = entry_rent * to_add.len() as u64 + registry_growth;
+        let fees = transactions * signatures * 5_000;
+        let mut needs: Vec<(Pubkey, &str, u64)> = vec![(payer.pubkey(), "fee payer (fees)", fees)];
+        if denylister.pubkey() == payer.pubkey() {
+            needs[0] = (payer.pubkey(), "fee payer and denylister (fees and rent)", fees + rent);
+        } else {
+            needs.push((denylister.pubkey(), "denylister (rent of new entries)", rent));
+        }
+        let mut keys = Vec::new();
+        for (key, role, needed) in needs {
+            let balance = chain.account(&key).await?.map_or(0, |account| account.lamports);
+            keys.push(json!({
+                "key": key.to_string(), "pays": role,
+                "lamports_needed": needed, "sol_needed": crate::chain::lamports_as_sol(needed),
+                "lamports": balance, "sol": crate::chain::lamports_as_sol(balance), "enough": balance >= needed,
+            }));
+        }
+        cost_estimate = json!({"transactions": transactions, "keys": keys, "enough": keys.iter().all(|key| key["enough"] == true)});
     } else {
         for batch in pack(changes, &payer.pubkey()) {
+            // Out of SOL: every later change would fail the same way; they wait for a re-run.
+            if out_of_funds.is_some() {
+                deferred.extend(batch.iter().map(|change| (change.action, change.wallet)));
+                continue;
+            }
             // Retries one change at a time count too: the limit is what this run may send.
             if args.max_transactions.is_some_and(|limit| transactions_sent + 1 > limit) {
                 deferred.extend(batch.iter().map(|change| (change.action, change.wallet)));
@@ -283,6 +325,21 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
             let outcome = send(chain, &instructions, payer, denylister, crate::signing::ComputeBudget::of(global)).await;
             let results: Vec<(&Change, Result<(), Failure>)> = match outcome {
                 Ok(()) => batch.iter().map(|change| (change, Ok(()))).collect(),
+                Err(failure) if is_funds_failure(&failure) => {
+                    let mut balances = Vec::new();
+                    for (who, key) in [("fee payer", payer.pubkey()), ("denylister", denylister.pubkey())] {
+                        let lamports = chain.account(&key).await.ok().flatten().map_or(0, |account| account.lamports);
+                        balances.push(format!("the {who} {key} has {lamports} lamports ({} SOL)", crate::chain::lamports_as_sol(lamports)));
+                    }
+                    let short = crate::commands::funds_hint(failure.logs()).map(|hint| format!("; {hint}")).unwrap_or_default();
+                    out_of_funds = Some(format!(
+                        "ran out of SOL ({}{short}): {}; fund them (`usd1 denylist sync --dry-run` says how much the rest needs) and run the same command again",
+                        failure.name(),
+                        balances.join(", ")
+                    ));
+                    deferred.extend(batch.iter().map(|change| (change.action, change.wallet)));
+                    continue;
+                }
                 // Find which change failed: one transaction each.
                 Err(_) if batch.len() > 1 => {
                     let mut results = Vec::new();
@@ -331,7 +388,7 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
         }
         chain.save().await?;
     }
-    let ok = failed.is_empty() && deferred.is_empty();
+    let ok = failed.is_empty() && deferred.is_empty() && out_of_funds.is_none();
     let keys = |wallets: &[Pubkey]| wallets.iter().map(Pubkey::to_string).collect::<Vec<_>>();
     let value = json!({
         "ok": ok,
@@ -347,6 +404,8 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
         "failed": failed,
         "deferred": deferred.iter().map(|(action, wallet)| json!({"wallet": wallet.to_string(), "action": action.name()})).collect::<Vec<_>>(),
         "transactions_sent": transactions_sent,
+        "stopped": out_of_funds,
+        "cost_estimate": cost_estimate,
     });
     print_value(global.output, &value, || {
         let verb = if args.dry_run { "would add" } else { "added" };
@@ -369,8 +428,21 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
         for failure in &failed {
             text.push_str(&format!("\n  failed: {} {} {}", failure["action"], failure["wallet"], failure["error"]));
         }
-        if !deferred.is_empty() {
+        if let Some(reason) = &out_of_funds {
+            text.push_str(&format!("\n  stopped: {reason}"));
+        } else if !deferred.is_empty() {
             text.push_str("\n  run the same command again to apply the deferred changes");
+        }
+        for key in cost_estimate["keys"].as_array().into_iter().flatten() {
+            text.push_str(&format!(
+                "\n  the {} {} needs about {} SOL over {} transaction(s); it has {} SOL{}",
+                key["pays"].as_str().unwrap_or_default(),
+                key["key"].as_str().unwrap_or_default(),
+                key["sol_needed"].as_str().unwrap_or_default(),
+                cost_estimate["transactions"],
+                key["sol"].as_str().unwrap_or_default(),
+                if key["enough"] == true { "" } else { ": fund it before the sync" }
+            ));
         }
         text
     });

@@ -1023,3 +1023,47 @@ fn the_readme_first_deployment_runs_as_written_with_usd1_alone() {
     let printed = stdout(&output);
     assert!(printed.contains("config ") && printed.contains("supply ") && printed.contains("0 USD1"), "{printed}");
 }
+
+#[test]
+fn a_sync_that_runs_out_of_sol_stops_at_the_first_funds_error_and_a_dry_run_says_what_it_needs() {
+    let localnet = Localnet::start(None);
+    let deployment = Deployment::new(&localnet);
+    let poor = stdout(&usd1().args(["keygen", "--outfile", &deployment.path("poor.json")]).output().unwrap()).trim().to_string();
+    let fund = |lamports: u64| {
+        let response = localnet.call("requestAirdrop", json!([poor, lamports]));
+        let status = localnet.confirmed_status(response["result"].as_str().unwrap_or_else(|| panic!("{response}")));
+        assert!(status["err"].is_null(), "{status}");
+    };
+    fund(10_000_000);
+    // The denylister pays for the entries it creates: the poor key holds the role and pays the fees.
+    deployment.ok("admin", &["set-role", "--role", "denylister", "--key", &poor]);
+    let list = deployment.path("list.csv");
+    let mut text = "wallet,reason\n".to_string();
+    for index in 0..20 {
+        text.push_str(&format!("{},CASE-{index}\n", solana_pubkey::Pubkey::new_unique()));
+    }
+    std::fs::write(&list, text).unwrap();
+    let sync = |extra: &[&str]| {
+        let mut args = vec!["--fee-payer", deployment.path("poor.json").leak() as &str, "--output", "json", "denylist", "sync", "--list", list.as_str()];
+        args.extend_from_slice(extra);
+        let output = deployment.as_("poor", &args);
+        serde_json::from_str::<Value>(stdout(&output).trim()).unwrap_or_else(|_| panic!("{}\n{}", stdout(&output), stderr(&output)))
+    };
+    // The dry run: what the fee payer needs (rent of 20 entries, the registry's growth, fees) beside what it has.
+    let dry = sync(&["--dry-run"]);
+    let estimate = &dry["cost_estimate"]["keys"][0];
+    assert_eq!((estimate["enough"].as_bool(), estimate["lamports"].as_u64(), estimate["key"].as_str()), (Some(false), Some(10_000_000), Some(poor.as_str())), "{dry}");
+    assert!(estimate["lamports_needed"].as_u64().unwrap() > 20 * 1_000_000, "{dry}");
+    assert_eq!(dry["transactions_sent"], 0);
+    // The real run stops at the first funds error: no retry one change at a time, the rest deferred.
+    let stopped = sync(&[]);
+    assert_eq!(stopped["ok"], false, "{stopped}");
+    assert!(stopped["stopped"].as_str().is_some_and(|reason| reason.contains("ran out of SOL") && reason.contains(&format!("the denylister {poor} has "))), "{stopped}");
+    let (added, deferred) = (stopped["added"].as_array().unwrap().len(), stopped["deferred"].as_array().unwrap().len());
+    assert!(added < 20 && added + deferred == 20, "{stopped}");
+    assert!(stopped["transactions_sent"].as_u64().unwrap() <= 10, "one failed transaction, not a retry per change: {stopped}");
+    // Funded, the same command finishes what is left.
+    fund(1_000_000_000);
+    let finished = sync(&[]);
+    assert_eq!((finished["ok"].as_bool(), finished["added"].as_array().map(Vec::len)), (Some(true), Some(20 - added)), "{finished}");
+}
