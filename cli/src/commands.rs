@@ -117,6 +117,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Config(command) => usd1_config(&global, command),
         Command::Accounts => accounts(&global).await,
         Command::Keygen { outfile } => {
+            if outfile.exists() {
+                eprintln!("usd1: {} exists: its keypair is kept and its public key printed (nothing was generated or overwritten)", outfile.display());
+            }
             let keypair = load_or_create_keypair(&outfile)?;
             outln!("{}", keypair.pubkey());
             Ok(ExitCode::SUCCESS)
@@ -231,6 +234,7 @@ pub fn load_keypair(path: &Path) -> anyhow::Result<Keypair> {
 
 fn load_or_create_keypair(path: &Path) -> anyhow::Result<Keypair> {
     if path.exists() {
+        // Never overwritten: the file may hold a role's only key.
         return load_keypair(path);
     }
     let keypair = Keypair::new();

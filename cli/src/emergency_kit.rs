@@ -191,7 +191,7 @@ pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_mint
     let now = chain.unix_timestamp().await?;
     let mut files = Vec::new();
     let mut write = |name: String, entry: &KitEntry| -> anyhow::Result<()> {
-        std::fs::write(out.join(&name), serde_json::to_string_pretty(entry)? + "\n").with_context(|| format!("writing {name}"))?;
+        write_private(&out.join(&name), &(serde_json::to_string_pretty(entry)? + "\n")).with_context(|| format!("writing {name}"))?;
         files.push(name);
         Ok(())
     };
@@ -206,7 +206,7 @@ pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_mint
         write(format!("remove-minter-{}.json", minter.minter), &entry)?;
     }
     let manifest = Manifest { mint: mint.to_string(), program_id: usd1_client::PROGRAM_ID.to_string(), created_at: now, files: files.clone() };
-    std::fs::write(out.join("manifest.json"), serde_json::to_string_pretty(&manifest)? + "\n")?;
+    write_private(&out.join("manifest.json"), &(serde_json::to_string_pretty(&manifest)? + "\n")).context("writing manifest.json")?;
     chain.save().await?;
     let absent: Vec<String> = files.iter().filter_map(|name| read_entry(&out.join(name)).ok()).flat_map(|entry| entry.absent).collect();
     let value = json!({"ok": true, "directory": out.display().to_string(), "files": files, "minters": minters.len(), "awaiting_signatures_from": absent});
@@ -333,4 +333,15 @@ pub async fn fire(global: &GlobalArgs, file: &PathBuf) -> anyhow::Result<ExitCod
     // `action` is read from the signed message; `what` is the file's own words for it.
     let extra = json!({"what": entry.what, "action": action});
     send_and_report(global, transaction, extra, |sent, _| format!("fired: {action} ({} event(s), signature {})", sent.events.len(), sent.signature)).await
+}
+
+/// Write a kit file readable by its owner only (0600): a signed pause or removal can be fired
+/// by whoever reads it.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    // An older file keeps its mode on open: narrow it too.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    file.write_all(text.as_bytes())
 }

@@ -366,8 +366,46 @@ pub enum DrillCommand {
     },
 }
 
+/// Whether the command line asks for JSON output (read before clap has parsed it, for its errors).
+fn json_requested() -> bool {
+    let arguments: Vec<String> = std::env::args().collect();
+    arguments.windows(2).any(|pair| pair[0] == "--output" && pair[1] == "json") || arguments.iter().any(|argument| argument == "--output=json")
+}
+
+/// A failure's stable name for JSON output: what the CLI refused before any transaction.
+fn error_name(message: &str) -> &'static str {
+    const NAMES: &[(&str, &str)] = &[
+        ("ledger in use by", "LedgerInUse"),
+        ("no ledger at", "LedgerNotFound"),
+        ("cannot reach the cluster", "ClusterUnreachable"),
+        ("fee payer ", "FeePayerUnfunded"),
+        ("no mint given", "MintNotGiven"),
+        ("the Solana CLI config", "SolanaConfigUnreadable"),
+        ("cannot read keypair", "KeypairUnreadable"),
+    ];
+    NAMES.iter().find(|(prefix, _)| message.starts_with(prefix)).map_or("Error", |(_, name)| name)
+}
+
+/// One JSON shape for every failure under `--output json` (the same fields a refused
+/// transaction prints): `{"ok": false, "error": NAME, "hint": ..., "detail": ...}` on stdout.
+fn print_json_error(name: &str, hint: &str, detail: &str) {
+    output::write_line(format_args!("{}", serde_json::json!({"ok": false, "error": name, "hint": hint, "detail": detail})));
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if error.use_stderr() && json_requested() => {
+            // An argument error: exit 2 as clap's, as JSON on stdout too.
+            let text = error.render().to_string();
+            let first = text.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
+            print_json_error("UsageError", &first, &text);
+            eprint!("{text}");
+            return ExitCode::from(2);
+        }
+        Err(error) => error.exit(),
+    };
+    let output_format = cli.global.output;
     // Program logs (the program runs in this process on an embedded ledger) go to stderr;
     // stdout carries only the CLI's own output.
     if let Err(error) = output::separate_program_logs() {
@@ -384,6 +422,9 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::run(cli)) {
         Ok(code) => code,
         Err(error) => {
+            if output_format == OutputFormat::Json {
+                print_json_error(error_name(&error.to_string()), &error.to_string(), &format!("{error:#}"));
+            }
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }

@@ -816,6 +816,18 @@ fn first_contact_errors_name_what_is_wrong() {
     let output = usd1().env("HOME", home.path()).args(["--mint", "11111111111111111111111111111111", "status"]).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains(&format!("the Solana CLI config {} cannot be read", config.display())), "{}", stderr(&output));
+
+    // Under --output json every failure is one JSON document on stdout, in one shape.
+    let output = run(&["--output", "json", "-u", "devnt", "status"]);
+    assert_eq!(output.status.code(), Some(2));
+    let usage: Value = serde_json::from_str(stdout(&output).trim()).unwrap_or_else(|_| panic!("{}", stdout(&output)));
+    assert_eq!((usage["ok"].as_bool(), usage["error"].as_str()), (Some(false), Some("UsageError")), "{usage}");
+    assert!(usage["hint"].as_str().unwrap().contains("unknown cluster `devnt`"), "{usage}");
+    let output = run(&["--output", "json", "-u", "http://127.0.0.1:1", "--mint", "11111111111111111111111111111111", "status"]);
+    assert_eq!(output.status.code(), Some(1));
+    let refused: Value = serde_json::from_str(stdout(&output).trim()).unwrap_or_else(|_| panic!("{}", stdout(&output)));
+    assert_eq!((refused["ok"].as_bool(), refused["error"].as_str()), (Some(false), Some("ClusterUnreachable")), "{refused}");
+    assert!(refused["hint"].as_str().unwrap().starts_with("cannot reach the cluster at http://127.0.0.1:1"), "{refused}");
 }
 
 #[test]

@@ -264,6 +264,11 @@ fn an_emergency_kit_is_checked_fired_and_refuses_clearly_once_stale() {
     assert!(ok, "{prepared}");
     assert_eq!(prepared["files"].as_array().unwrap().len(), 3, "pause all and one removal per minter: {prepared}");
     let manifest: Value = serde_json::from_str(&std::fs::read_to_string(format!("{kit}/manifest.json")).unwrap()).unwrap();
+    // Whoever reads a kit file can fire it: owner-only, like a keypair file.
+    use std::os::unix::fs::PermissionsExt;
+    for file in ["manifest.json", "pause-all.json"] {
+        assert_eq!(std::fs::metadata(format!("{kit}/{file}")).unwrap().permissions().mode() & 0o777, 0o600, "{file}");
+    }
     let files: Vec<String> = manifest["files"].as_array().unwrap().iter().map(|name| name.as_str().unwrap().to_string()).collect();
     let entry: Value = serde_json::from_str(&std::fs::read_to_string(format!("{kit}/pause-all.json")).unwrap()).unwrap();
     assert!(entry["nonce_account"].is_string() && entry["absent"] == serde_json::json!([]));
