@@ -154,6 +154,16 @@ pub fn resolve_url(url: &str) -> String {
     }
 }
 
+/// The commitment history is read at: the client's, but `confirmed` at least (a node keeps no
+/// `processed` history: getSignaturesForAddress and getTransaction refuse it).
+pub fn history_commitment(client: &RpcClient) -> CommitmentConfig {
+    if client.commitment().is_at_least_confirmed() {
+        client.commitment()
+    } else {
+        CommitmentConfig::confirmed()
+    }
+}
+
 /// Lamports as SOL for a person: `2039280` -> `0.00203928`.
 pub fn lamports_as_sol(lamports: u64) -> String {
     usd1_client::amount::format_amount(lamports, 9)
@@ -230,14 +240,20 @@ impl Chain {
     }
 
     pub fn rpc(url: &str) -> Chain {
-        Chain::Rpc(RpcClient::new_with_commitment(resolve_url(url), CommitmentConfig::confirmed()))
+        Chain::rpc_at(url, CommitmentConfig::confirmed())
+    }
+
+    /// A cluster read and confirmed at `commitment` (`--commitment`; history is read at
+    /// `confirmed` at least, the lowest level it is kept at).
+    pub fn rpc_at(url: &str, commitment: CommitmentConfig) -> Chain {
+        Chain::Rpc(RpcClient::new_with_commitment(resolve_url(url), commitment))
     }
 
     /// A cluster that answers: one `getVersion` first, so that an endpoint nobody serves is
     /// said plainly once ("connection refused ... is it running?") instead of surfacing as
     /// a missing account on the first read.
-    pub async fn connect(url: &str) -> anyhow::Result<Chain> {
-        let chain = Chain::rpc(url);
+    pub async fn connect(url: &str, commitment: CommitmentConfig) -> anyhow::Result<Chain> {
+        let chain = Chain::rpc_at(url, commitment);
         if let Chain::Rpc(client) = &chain {
             if let Err(error) = client.get_version().await {
                 let url = client.url();
@@ -309,7 +325,7 @@ impl Chain {
     pub async fn account(&mut self, key: &Pubkey) -> anyhow::Result<Option<Account>> {
         match self {
             Chain::Embedded(embedded) => Ok(embedded.ledger.account(key).await?),
-            Chain::Rpc(client) => Ok(client.get_account_with_commitment(key, CommitmentConfig::confirmed()).await?.value),
+            Chain::Rpc(client) => Ok(client.get_account_with_commitment(key, client.commitment()).await?.value),
         }
     }
 
@@ -318,7 +334,7 @@ impl Chain {
     pub async fn check_fee_payer(&mut self, transaction: &Transaction) -> anyhow::Result<()> {
         let Chain::Rpc(client) = self else { return Ok(()) };
         let Some(payer) = transaction.message.account_keys.first() else { return Ok(()) };
-        let balance = client.get_balance_with_commitment(payer, CommitmentConfig::confirmed()).await?.value;
+        let balance = client.get_balance_with_commitment(payer, client.commitment()).await?.value;
         // The cluster's own fee for this message (signatures and priority fee); 5,000 lamports
         // per signature when it cannot say (a durable-nonce message's blockhash is no recent one).
         let fee = match client.get_fee_for_message(&transaction.message).await {
@@ -377,7 +393,7 @@ impl Chain {
             let mut waiting = Vec::new();
             for (signature, status) in pending.iter().zip(statuses) {
                 match status {
-                    Some(status) if status.satisfies_commitment(CommitmentConfig::confirmed()) => {
+                    Some(status) if status.satisfies_commitment(client.commitment()) => {
                         if let Some(error) = status.err {
                             bail!("airdrop {signature} failed: {error}");
                         }
@@ -553,7 +569,7 @@ impl Chain {
                     let page = client
                         .get_signatures_for_address_with_config(
                             &config,
-                            GetConfirmedSignaturesForAddress2Config { before, until, limit: Some(page_size), commitment: Some(CommitmentConfig::confirmed()) },
+                            GetConfirmedSignaturesForAddress2Config { before, until, limit: Some(page_size), commitment: Some(history_commitment(client)) },
                         )
                         .await?;
                     let full = page.len() == page_size;
@@ -764,7 +780,7 @@ mod tests {
 async fn rpc_fetch(client: &RpcClient, signature: &solana_signature::Signature) -> anyhow::Result<Sent> {
     let config = RpcTransactionConfig {
         encoding: Some(UiTransactionEncoding::Base64),
-        commitment: Some(CommitmentConfig::confirmed()),
+        commitment: Some(history_commitment(client)),
         max_supported_transaction_version: Some(0),
     };
     let confirmed = client.get_transaction_with_config(signature, config).await?;

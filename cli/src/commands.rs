@@ -221,7 +221,7 @@ pub(crate) async fn open_chain(global: &GlobalArgs, allow_offline: bool) -> anyh
             None => "localhost".into(),
         },
     };
-    Ok(Some(Chain::connect(&url).await?))
+    Ok(Some(Chain::connect(&url, global.commitment.config()).await?))
 }
 
 pub(crate) fn require_chain(chain: &mut Option<Chain>) -> anyhow::Result<&mut Chain> {

@@ -505,7 +505,7 @@ pub async fn run_file(global: &GlobalArgs, path: &Path, record: Option<&Path>) -
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let drill = parse_drill(&text).with_context(|| format!("drill {}", path.display()))?;
     let chain = match (&global.url, &global.ledger) {
-        (Some(url), _) => Chain::connect(url).await?,
+        (Some(url), _) => Chain::connect(url, global.commitment.config()).await?,
         (None, ledger) => {
             let ledger_file = ledger.as_deref().map(|path| crate::commands::ledger_file(global, path));
             Chain::embedded(ledger_file, &crate::commands::announce_program_build(global)?).await?

@@ -34,6 +34,25 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `--commitment`, as the Solana CLI names the levels.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Commitment {
+    Processed,
+    Confirmed,
+    Finalized,
+}
+
+impl Commitment {
+    pub fn config(self) -> solana_commitment_config::CommitmentConfig {
+        use solana_commitment_config::CommitmentConfig;
+        match self {
+            Commitment::Processed => CommitmentConfig::processed(),
+            Commitment::Confirmed => CommitmentConfig::confirmed(),
+            Commitment::Finalized => CommitmentConfig::finalized(),
+        }
+    }
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Text,
@@ -45,6 +64,10 @@ pub struct GlobalArgs {
     /// Cluster: localhost, devnet, testnet, mainnet-beta or a URL [default: the Solana CLI config's, else localhost]
     #[arg(long, short = 'u', global = true, value_parser = chain::parse_cluster_url)]
     pub url: Option<String>,
+    /// How settled what a cluster reports must be: reads and send confirmations at this level
+    /// (history at `confirmed` at least). `finalized` waits ~13 s per transaction on a live cluster.
+    #[arg(long, global = true, value_enum, default_value_t = Commitment::Confirmed)]
+    pub commitment: Commitment,
     /// Use an embedded ledger kept in this file (SQLite, one writer at a time) instead of a
     /// cluster. Only `initialize`, `drill run` and `localnet` create a missing one.
     #[arg(long, global = true, conflicts_with = "url")]

@@ -20,7 +20,7 @@ use usd1_indexer::{
 async fn explicit_chain(global: &GlobalArgs) -> anyhow::Result<Option<Chain>> {
     Ok(match (&global.ledger, &global.url) {
         (Some(path), _) => Some(Chain::embedded(Some(crate::commands::ledger_file(global, path)), &crate::commands::program_build(global)?).await?),
-        (None, Some(url)) => Some(Chain::connect(url).await?),
+        (None, Some(url)) => Some(Chain::connect(url, global.commitment.config()).await?),
         (None, None) => None,
     })
 }

@@ -1067,3 +1067,20 @@ fn a_sync_that_runs_out_of_sol_stops_at_the_first_funds_error_and_a_dry_run_says
     let finished = sync(&[]);
     assert_eq!((finished["ok"].as_bool(), finished["added"].as_array().map(Vec::len)), (Some(true), Some(20 - added)), "{finished}");
 }
+
+#[test]
+fn commitment_levels_read_and_confirm_as_asked() {
+    let localnet = Localnet::start(None);
+    let deployment = Deployment::new(&localnet);
+    let alice = deployment.path("alice.json");
+    // Finalized: the CLI waits until the mint is finalized before it reports it.
+    let minted = deployment.json("minter", &["--commitment", "finalized", "mint", "--to", &alice, "--amount", "3", "--reference", "wire-finalized"]);
+    assert_eq!(minted["events"][0]["event"], "Minted", "{minted}");
+    // Processed: account reads at processed; history still at confirmed (a node keeps no processed history).
+    let status = deployment.json("admin", &["--commitment", "processed", "status"]);
+    assert_eq!(status["supply"], "3", "{status}");
+    let events = deployment.as_("admin", &["--commitment", "processed", "--output", "json", "events"]);
+    assert!(events.status.success() && stdout(&events).contains("\"Minted\""), "{}", stderr(&events));
+    let refused = deployment.as_("admin", &["--commitment", "max", "status"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+}
