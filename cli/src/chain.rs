@@ -583,11 +583,15 @@ impl Chain {
                     }
                 }
                 signatures.reverse();
+                signatures.retain(|status| status.err.is_none());
+                let bar = crate::people::progress(signatures.len() as u64, "reading transactions");
                 let mut records = Vec::new();
-                for status in signatures.into_iter().filter(|status| status.err.is_none()) {
+                for status in signatures {
                     let signature = status.signature.parse().map_err(|_| anyhow!("bad signature {}", status.signature))?;
                     records.push(rpc_fetch(client, &signature).await?.record());
+                    bar.inc(1);
                 }
+                bar.finish_and_clear();
                 Ok((records, pages))
             }
         }

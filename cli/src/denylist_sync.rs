@@ -302,7 +302,10 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
         }
         cost_estimate = json!({"transactions": transactions, "keys": keys, "enough": keys.iter().all(|key| key["enough"] == true)});
     } else {
-        for batch in pack(changes, &payer.pubkey()) {
+        let batches = pack(changes, &payer.pubkey());
+        let bar = crate::people::progress(batches.len() as u64, "denylist sync: transactions");
+        for batch in batches {
+            bar.inc(1);
             // Out of SOL: every later change would fail the same way; they wait for a re-run.
             if out_of_funds.is_some() {
                 deferred.extend(batch.iter().map(|change| (change.action, change.wallet)));
@@ -359,6 +362,7 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
                 }
             }
         }
+        bar.finish_and_clear();
         // The accounts past what one instruction takes: freeze them for each wallet added, thaw
         // them for each removed (read from the chain now, so a re-run does only what is left).
         let actors = Actors { signer: denylister.pubkey(), payer: payer.pubkey() };

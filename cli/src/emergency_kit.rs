@@ -199,12 +199,15 @@ pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_mint
     let entry = prepare_one(chain, &payer, &pauser, pause, "pause everything (mint, redeem, transfers; Token-2022 Pausable)".into(), "pause --scope all", now, (unit_price, global.compute_unit_limit)).await?;
     write("pause-all.json".into(), &entry)?;
     let minters = active_minters(chain, &mint).await?;
+    let bar = crate::people::progress(minters.len() as u64, "emergency kit: minter removals");
     for minter in &minters {
+        bar.inc(1);
         let remove = instructions::remove_minter(&master_minter.pubkey(), &mint, &minter.minter);
         let what = format!("remove minter {} (its remaining allowance is forfeited)", minter.minter);
         let entry = prepare_one(chain, &payer, &master_minter, remove, what, &format!("remove-minter --minter {}", minter.minter), now, (unit_price, global.compute_unit_limit)).await?;
         write(format!("remove-minter-{}.json", minter.minter), &entry)?;
     }
+    bar.finish_and_clear();
     let manifest = Manifest { mint: mint.to_string(), program_id: usd1_client::PROGRAM_ID.to_string(), created_at: now, files: files.clone() };
     write_private(&out.join("manifest.json"), &(serde_json::to_string_pretty(&manifest)? + "\n")).context("writing manifest.json")?;
     chain.save().await?;

@@ -139,6 +139,17 @@ pub fn event_line(event: &Value, units: &Units) -> String {
     format!("#{seq} {name} {}", inline(&fields))
 }
 
+/// A progress bar on stderr for `total` steps of `what` (drawn only on a terminal, so logs and
+/// tests see nothing; stdout stays the command's output).
+pub fn progress(total: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta} left)") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_string());
+    bar
+}
+
 /// A table with a header row (box lines, no colour: logs and terminals alike).
 pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut table = Table::new();
