@@ -507,8 +507,8 @@ pub async fn run_file(global: &GlobalArgs, path: &Path, record: Option<&Path>) -
     let chain = match (&global.url, &global.ledger) {
         (Some(url), _) => Chain::connect(url, global.commitment.config()).await?,
         (None, ledger) => {
-            let ledger_file = ledger.as_deref().map(|path| crate::commands::ledger_file(global, path));
-            Chain::embedded(ledger_file, &crate::commands::announce_program_build(global)?).await?
+            let ledger_file = ledger.as_deref().map(|path| crate::context::ledger_file(global, path));
+            Chain::embedded(ledger_file, &crate::context::announce_program_build(global)?).await?
         }
     };
     let mut runner = Runner::new(chain, record).await?;

@@ -54,3 +54,18 @@ pub fn hint(name: &str) -> &'static str {
         _ => "see the SPEC's error list and `usd1 status`",
     }
 }
+
+/// When the system program refused a transfer for lack of lamports (the rent of an account
+/// the transaction creates), the lamports there and needed, from its log line
+/// `Transfer: insufficient lamports HAVE, need NEED`.
+pub fn funds_hint(logs: &[String]) -> Option<String> {
+    let line = logs.iter().find(|line| line.contains("insufficient lamports"))?;
+    let tail = line.split("insufficient lamports").nth(1)?;
+    let numbers: Vec<u64> = tail.split(|c: char| !c.is_ascii_digit()).filter_map(|part| part.parse().ok()).collect();
+    let [have, need] = numbers[..] else { return None };
+    Some(format!(
+        "the fee payer is short of SOL for the rent of an account this transaction creates: it has {have} lamports ({} SOL) and needs {need} ({} SOL); fund it and run the same command again",
+        crate::chain::lamports_as_sol(have),
+        crate::chain::lamports_as_sol(need)
+    ))
+}

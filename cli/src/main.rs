@@ -5,20 +5,17 @@
 //! (`--sign-only`, `--nonce`, `--signer`, `send-signed`).
 mod chain;
 mod commands;
+mod context;
 mod demo;
-mod denylist_sync;
 mod drill;
-mod emergency_kit;
 mod follow;
 mod hints;
 mod ledger_store;
 mod localnet;
-mod offchain;
 mod ops;
 mod output;
 mod people;
 mod signing;
-mod verify;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use solana_hash::Hash;

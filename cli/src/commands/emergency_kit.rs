@@ -10,7 +10,7 @@
 //! would still succeed (nonce used, minter gone, role rotated); `fire` sends one.
 use crate::{
     chain::Chain,
-    commands::{mint_from_args, open_chain, print_value, require_chain, send_and_report, signer_path, SignerSource},
+    context::{mint_from_args, open_chain, print_value, require_chain, send_and_report, signer_path, SignerSource},
     hints, signing, GlobalArgs,
 };
 use anchor_lang::Discriminator;
@@ -172,12 +172,13 @@ async fn prepare_one(
     })
 }
 
+/// `usd1 emergency-kit prepare`: pre-sign the pause and every minter's removal on durable nonces.
 pub async fn prepare(global: &GlobalArgs, out: &Path, pauser: &Path, master_minter: &Path) -> anyhow::Result<ExitCode> {
     let mut chain = open_chain(global, false).await?;
     let chain = require_chain(&mut chain)?;
     let mint = mint_from_args(global)?;
     let payer_path = global.fee_payer.clone().map(Ok).unwrap_or_else(|| signer_path(global))?;
-    let payer = crate::commands::load_keypair(&payer_path)?;
+    let payer = crate::context::load_keypair(&payer_path)?;
     chain.ensure_funded(&payer.pubkey()).await?;
     let (pauser, master_minter) = (SignerSource::from_arg(pauser)?, SignerSource::from_arg(master_minter)?);
     let unit_price = global.with_compute_unit_price.unwrap_or(DEFAULT_KIT_UNIT_PRICE);
@@ -264,6 +265,7 @@ async fn check_one(chain: &mut Chain, entry: &KitEntry) -> anyhow::Result<(bool,
     }
 }
 
+/// `usd1 emergency-kit check`: whether each kit file would still succeed, file by file.
 pub async fn check(global: &GlobalArgs, directory: &Path) -> anyhow::Result<ExitCode> {
     let manifest: Manifest = serde_json::from_str(&std::fs::read_to_string(directory.join("manifest.json")).context("reading the kit's manifest.json")?)
         .context("manifest.json is not an emergency-kit manifest")?;
@@ -303,6 +305,7 @@ pub async fn check(global: &GlobalArgs, directory: &Path) -> anyhow::Result<Exit
     Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
+/// `usd1 emergency-kit fire`: send one kit file, after checking it does what it says.
 pub async fn fire(global: &GlobalArgs, file: &PathBuf) -> anyhow::Result<ExitCode> {
     let entry = read_entry(file)?;
     let transaction = decode(&entry)?;

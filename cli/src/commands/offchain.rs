@@ -2,7 +2,7 @@
 use crate::output::outln;
 use crate::{
     chain::Chain,
-    commands::{mint_from_args, print_value},
+    context::{mint_from_args, print_value},
     GlobalArgs, OutputFormat,
 };
 use anyhow::{bail, Context};
@@ -19,7 +19,7 @@ use usd1_indexer::{
 /// The chain, only when one is named explicitly (these commands also work offline).
 async fn explicit_chain(global: &GlobalArgs) -> anyhow::Result<Option<Chain>> {
     Ok(match (&global.ledger, &global.url) {
-        (Some(path), _) => Some(Chain::embedded(Some(crate::commands::ledger_file(global, path)), &crate::commands::program_build(global)?).await?),
+        (Some(path), _) => Some(Chain::embedded(Some(crate::context::ledger_file(global, path)), &crate::context::program_build(global)?).await?),
         (None, Some(url)) => Some(Chain::connect(url, global.commitment.config()).await?),
         (None, None) => None,
     })
@@ -84,6 +84,7 @@ fn report_gaps(summary: &IndexSummary) -> bool {
     !summary.gaps.is_empty()
 }
 
+/// `usd1 index`: read the mint's events (a cluster, a ledger or a record file) into the SQLite index.
 pub async fn index(global: &GlobalArgs, db: &Path, from_file: Option<&Path>, quiet: bool, page_size: usize) -> anyhow::Result<ExitCode> {
     let mut store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
     let mut signature_pages = 0;
@@ -132,6 +133,7 @@ pub async fn index(global: &GlobalArgs, db: &Path, from_file: Option<&Path>, qui
     Ok(if report_gaps(&summary) { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
+/// `usd1 reconcile`: supply on chain, from the events and against the reserves; the index's freshness first.
 pub async fn reconcile(global: &GlobalArgs, db: &Path, reserves_path: &Path) -> anyhow::Result<ExitCode> {
     let store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
     let mint = indexed_mint(global, &store, db)?;
@@ -204,6 +206,7 @@ pub async fn reconcile(global: &GlobalArgs, db: &Path, reserves_path: &Path) -> 
     Ok(if result.ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
+/// `usd1 monitor`: evaluate the rules over the index and print one JSON alert per line.
 pub fn monitor(db: &Path, rules_path: &Path) -> anyhow::Result<ExitCode> {
     let store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
     let text = std::fs::read_to_string(rules_path).with_context(|| format!("reading {}", rules_path.display()))?;
@@ -429,6 +432,7 @@ fn indexed_deployment(store: &Store, named: &NamedDeployment, freshness: report:
     }
 }
 
+/// `usd1 report`: the monthly attestation report over the index and the reserve ledger.
 pub async fn report(global: &GlobalArgs, request: ReportRequest<'_>) -> anyhow::Result<ExitCode> {
     use usd1_indexer::monitor::parse_rules;
     // Check every argument before touching the index or a chain.

@@ -11,7 +11,7 @@
 //! by running it again, and a finished one sends nothing.
 use crate::{
     chain::Chain,
-    commands::print_value,
+    context::{load_keypair, mint_from_args, open_chain, print_value, require_chain, signer_path},
     ops::{follow_up, wallet_accounts, Actors, Op},
     GlobalArgs,
 };
@@ -203,7 +203,21 @@ pub struct SyncArgs<'a> {
     pub remove_unlisted: bool,
 }
 
-pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylister: &Keypair, payer: &Keypair, args: SyncArgs<'_>) -> anyhow::Result<ExitCode> {
+/// `usd1 denylist sync`: the denylister (--keypair) applies the list; --fee-payer pays the fees.
+pub async fn run_sync(global: &GlobalArgs, args: SyncArgs<'_>) -> anyhow::Result<ExitCode> {
+    let mut chain = open_chain(global, false).await?;
+    let chain = require_chain(&mut chain)?;
+    let mint = mint_from_args(global)?;
+    let denylister = load_keypair(&signer_path(global)?)?;
+    let payer = match &global.fee_payer {
+        Some(path) => load_keypair(std::path::Path::new(path))?,
+        None => denylister.insecure_clone(),
+    };
+    chain.ensure_funded(&payer.pubkey()).await?;
+    sync(global, chain, &mint, &denylister, &payer, args).await
+}
+
+async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylister: &Keypair, payer: &Keypair, args: SyncArgs<'_>) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(args.list).with_context(|| format!("reading {}", args.list.display()))?;
     let rows = match parse_list(&text) {
         Ok(rows) => rows,
@@ -334,7 +348,7 @@ pub async fn sync(global: &GlobalArgs, chain: &mut Chain, mint: &Pubkey, denylis
                         let lamports = chain.account(&key).await.ok().flatten().map_or(0, |account| account.lamports);
                         balances.push(format!("the {who} {key} has {lamports} lamports ({} SOL)", crate::chain::lamports_as_sol(lamports)));
                     }
-                    let short = crate::commands::funds_hint(failure.logs()).map(|hint| format!("; {hint}")).unwrap_or_default();
+                    let short = crate::hints::funds_hint(failure.logs()).map(|hint| format!("; {hint}")).unwrap_or_default();
                     out_of_funds = Some(format!(
                         "ran out of SOL ({}{short}): {}; fund them (`usd1 denylist sync --dry-run` says how much the rest needs) and run the same command again",
                         failure.name(),

@@ -4,7 +4,7 @@
 //! `verifyDeployment`.
 use crate::{
     chain::Chain,
-    commands::{load_keypair, mint_from_args, open_chain, print_value, require_chain, signer_path},
+    context::{load_keypair, mint_from_args, open_chain, print_value, require_chain, signer_path},
     signing, GlobalArgs,
 };
 use anyhow::{bail, Context};
@@ -39,6 +39,7 @@ pub async fn deployment_accounts(chain: &mut Chain, mint: &Pubkey) -> anyhow::Re
     })
 }
 
+/// `usd1 verify`: the deployment check (SPEC 14); exit 1 on any failed item.
 pub async fn run(global: &GlobalArgs, expect_upgrade_authority: Option<ExpectedUpgradeAuthority>) -> anyhow::Result<ExitCode> {
     let program_so = match &global.program_so {
         Some(path) => Some(std::fs::read(path).with_context(|| format!("cannot read the local build {}", path.display()))?),
@@ -77,7 +78,7 @@ pub async fn run(global: &GlobalArgs, expect_upgrade_authority: Option<ExpectedU
 /// authority is not the signer, and a new authority that cannot be a council vault; reads the
 /// authority back after sending and says what it was and is.
 pub async fn set_upgrade_authority(global: &GlobalArgs, new_authority: ExpectedUpgradeAuthority, irreversible: bool) -> anyhow::Result<ExitCode> {
-    crate::commands::refuse_offline_flags(global, "set-upgrade-authority")?;
+    crate::context::refuse_offline_flags(global, "set-upgrade-authority")?;
     let new_key = match new_authority {
         ExpectedUpgradeAuthority::Key(key) => Some(key),
         ExpectedUpgradeAuthority::Immutable if irreversible => None,
