@@ -634,7 +634,11 @@ impl Chain {
 
     pub async fn config(&mut self, mint: &Pubkey) -> anyhow::Result<Config> {
         let address = pda::config_address(mint);
-        let account = self.account(&address).await?.with_context(|| format!("mint {mint} has no USD1 config (not initialized?)"))?;
+        let at = match self {
+            Chain::Rpc(client) if client.commitment().is_finalized() => " at commitment finalized (not initialized, or not finalized yet: finalized lags confirmed by about 13 s)",
+            _ => " (not initialized?)",
+        };
+        let account = self.account(&address).await?.with_context(|| format!("mint {mint} has no USD1 config{at}"))?;
         Ok(decode_config(&account.data)?)
     }
 

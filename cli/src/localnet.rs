@@ -123,7 +123,8 @@ struct Localnet {
     history: Vec<HistoryEntry>,
     /// Position in `history` by signature.
     by_signature: std::collections::HashMap<String, usize>,
-    airdrops: Vec<(Signature, u64)>,
+    /// Airdrops answered: signature, slot, and the refusal agave's faucet transfer would meet.
+    airdrops: Vec<(Signature, u64, Option<TransactionError>)>,
     /// Announces each commit to the websocket's subscriptions.
     notifier: pubsub::Notifier,
 }
@@ -152,7 +153,7 @@ impl Localnet {
             return Some((entry.slot, entry.status.clone().err()));
         }
         let wanted: Signature = signature.parse().ok()?;
-        self.airdrops.iter().find(|(airdrop, _)| *airdrop == wanted).map(|(_, slot)| (*slot, None))
+        self.airdrops.iter().find(|(airdrop, _, _)| *airdrop == wanted).map(|(_, slot, error)| (*slot, error.clone()))
     }
 
     /// Tell the websocket's subscriptions about a commit (no subscriber is no error).
@@ -567,8 +568,25 @@ fn module(shared: Shared) -> RpcModule<Shared> {
         if lamports == 0 || lamports > MAX_AIRDROP_LAMPORTS {
             return Err(invalid_params(format!("lamports must be between 1 and {MAX_AIRDROP_LAMPORTS}")));
         }
+        // As agave's faucet transfer: a new account below the rent-exempt minimum is refused
+        // (the airdrop's signature comes back and its status says InsufficientFundsForRent).
+        let existing = state.account(&key).await?;
+        let minimum = state.ledger().rent_exempt_minimum(existing.as_ref().map_or(0, |account| account.data.len())).await.map_err(internal)?;
+        let after = existing.as_ref().map_or(0, |account| account.lamports).saturating_add(lamports);
+        let refusal = (after < minimum).then_some(TransactionError::InsufficientFundsForRent { account_index: 1 });
+        if refusal.is_some() {
+            let slot = state.ledger().slot().await.map_err(internal)?;
+            let mut bytes = [0u8; 64];
+            bytes[..32].copy_from_slice(key.as_ref());
+            bytes[32..40].copy_from_slice(&(state.airdrops.len() as u64 + 1).to_le_bytes());
+            bytes[48..56].copy_from_slice(&lamports.to_le_bytes());
+            let signature = Signature::from(bytes);
+            state.airdrops.push((signature, slot, refusal.clone()));
+            state.announce(pubsub::Committed { signature: signature.to_string(), slot, err: refusal, logs: vec![], account_keys: vec![key] });
+            return Ok(Value::String(signature.to_string()));
+        }
         // Lamports are added; an existing account keeps its owner and data, as on a cluster.
-        let total = match state.account(&key).await? {
+        let total = match existing {
             Some(account) => {
                 let total = account.lamports.checked_add(lamports).ok_or_else(|| invalid_params("balance would overflow"))?;
                 let mut funded = solana_account::AccountSharedData::from(account);
@@ -589,7 +607,7 @@ fn module(shared: Shared) -> RpcModule<Shared> {
         bytes[32..40].copy_from_slice(&(state.airdrops.len() as u64 + 1).to_le_bytes());
         bytes[40..48].copy_from_slice(&total.to_le_bytes());
         let signature = Signature::from(bytes);
-        state.airdrops.push((signature, slot));
+        state.airdrops.push((signature, slot, None));
         state.save().await?;
         state.announce(pubsub::Committed { signature: signature.to_string(), slot, err: None, logs: vec![], account_keys: vec![key] });
         signature.to_string()
@@ -634,11 +652,11 @@ fn module(shared: Shared) -> RpcModule<Shared> {
             let wanted = signature(text)?;
             let status = match state.by_signature.get(text) {
                 Some(&position) => Some(state.history[position].status()),
-                None => state.airdrops.iter().find(|(airdrop, _)| *airdrop == wanted).map(|(_, slot)| TransactionStatus {
+                None => state.airdrops.iter().find(|(airdrop, _, _)| *airdrop == wanted).map(|(_, slot, error)| TransactionStatus {
                     slot: *slot,
                     confirmations: None,
-                    status: Ok(()),
-                    err: None,
+                    status: error.clone().map_or(Ok(()), Err),
+                    err: error.clone(),
                     confirmation_status: Some(TransactionConfirmationStatus::Finalized),
                 }),
             };

@@ -982,10 +982,16 @@ fn an_unfunded_fee_payer_is_told_the_lamports_it_has_and_needs() {
     let output = initialize();
     assert_eq!(output.status.code(), Some(1));
     let expected = format!("fee payer {poor} has 0 lamports (0 SOL) and this transaction's fee is 10000 lamports");
-    assert!(stderr(&output).contains(&expected) && stderr(&output).contains("usd1 airdrop --to"), "{}", stderr(&output));
-    // Enough for the fee, not for the rent of the accounts initialize creates: the refusal
-    // says how many lamports the payer has and needs.
+    assert!(stderr(&output).contains(&expected) && stderr(&output).contains("usd1 airdrop --to"), "{}\n{}", stdout(&output), stderr(&output));
+    // Below the rent-exempt minimum an airdrop to a new account is refused, as agave's faucet
+    // transfer is: its status says InsufficientFundsForRent and nothing arrives.
     let response = localnet.call("requestAirdrop", json!([poor, 20_000]));
+    let status = localnet.confirmed_status(response["result"].as_str().unwrap());
+    assert!(status["err"]["InsufficientFundsForRent"].is_object(), "{status}");
+    assert_eq!(localnet.call("getBalance", json!([poor, {"commitment": "confirmed"}]))["result"]["value"], 0);
+    // Enough for the fee and its own rent exemption, not for the rent of the accounts
+    // initialize creates: the refusal says how many lamports the payer has and needs.
+    let response = localnet.call("requestAirdrop", json!([poor, 1_000_000]));
     let status = localnet.confirmed_status(response["result"].as_str().unwrap());
     assert!(status["err"].is_null(), "{status}");
     let output = initialize();
@@ -1073,6 +1079,28 @@ fn commitment_levels_read_and_confirm_as_asked() {
     let localnet = Localnet::start(None);
     let deployment = Deployment::new(&localnet);
     let alice = deployment.path("alice.json");
+    // At finalized, a deployment made a moment ago is not there yet on a validator (finalized
+    // lags confirmed by ~32 slots): the read says so; the mint below waits until every step of
+    // the deployment (the minter's allowance last) is finalized, or its preflight, run at
+    // finalized too, would not see the minter yet.
+    let confirmed_seq = deployment.json("admin", &["status"])["event_seq"].as_u64().unwrap();
+    let mut waited = 0;
+    loop {
+        let finalized = deployment.as_("admin", &["--output", "json", "--commitment", "finalized", "status"]);
+        let seq = serde_json::from_str::<Value>(stdout(&finalized).trim()).ok().and_then(|status| status["event_seq"].as_u64());
+        if seq == Some(confirmed_seq) {
+            break;
+        }
+        if seq.is_none() {
+            assert!(stderr(&finalized).contains("at commitment finalized (not initialized, or not finalized yet"), "{}", stderr(&finalized));
+        }
+        waited += 1;
+        assert!(waited < 120, "the deployment never reached finalized");
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    if localnet.is_external() {
+        eprintln!("commitment: the deployment was finalized after {waited} half-second waits");
+    }
     // Finalized: the CLI waits until the mint is finalized before it reports it.
     let minted = deployment.json("minter", &["--commitment", "finalized", "mint", "--to", &alice, "--amount", "3", "--reference", "wire-finalized"]);
     assert_eq!(minted["events"][0]["event"], "Minted", "{minted}");
