@@ -120,9 +120,40 @@ pub(crate) fn require_chain(chain: &mut Option<Chain>) -> anyhow::Result<&mut Ch
     chain.as_mut().ok_or_else(|| anyhow!("this needs the chain; offline (--sign-only --blockhash) only prepares and signs"))
 }
 
-/// A keypair file, or an error naming the path.
+/// A keypair from a signer source as the Solana CLI reads one (solana-clap-utils): a keypair
+/// file (or `file://PATH`), `prompt://` or `ASK` (a seed phrase and passphrase typed on the
+/// terminal), `stdin://` or `-` (a keypair file's JSON on standard input). A `usb://` device is
+/// refused with the route that works for it; any failure names the source.
 pub fn load_keypair(path: &Path) -> anyhow::Result<Keypair> {
-    read_keypair_file(path).map_err(|error| anyhow!("cannot read keypair {}: {error}", path.display()))
+    let source = path.to_string_lossy();
+    if source.starts_with("usb://") {
+        bail!(
+            "cannot sign with {source} here: this usd1 signs with keypairs; sign on the machine that holds the device (`usd1 ... --sign-only`, or `solana` with the same message) and pass its signature here with --signer PUBKEY=SIGNATURE"
+        );
+    }
+    let is_uri = source.contains("://") || matches!(source.as_ref(), "ASK" | "-");
+    if !is_uri {
+        return read_keypair_file(path).map_err(|error| anyhow!("cannot read keypair {}: {error}", path.display()));
+    }
+    // Read once per process: the same source may name several roles of one command (signer,
+    // nonce authority, fee payer), and stdin or a typed seed phrase cannot be read twice.
+    static READ: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, Keypair>>> = std::sync::OnceLock::new();
+    let read = READ.get_or_init(Default::default);
+    if let Some(keypair) = read.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(source.as_ref()) {
+        return Ok(keypair.insecure_clone());
+    }
+    // The parser reads one flag from clap 2's matches (skip seed phrase validation): none here.
+    let matches = clap2::App::new("usd1").get_matches_from(["usd1"]);
+    let keypair = solana_clap_utils::keypair::keypair_from_path(&matches, &source, "keypair", false).map_err(|error| {
+        let prompted = source.starts_with("prompt:") || source == "ASK";
+        if prompted && error.to_string().contains("os error 6") {
+            anyhow!("cannot read keypair {source}: no terminal to type the seed phrase on (run it in a terminal, or use a keypair file)")
+        } else {
+            anyhow!("cannot read keypair {source}: {error}")
+        }
+    })?;
+    read.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(source.to_string(), keypair.insecure_clone());
+    Ok(keypair)
 }
 
 /// A keypair file, created when missing (never overwritten).

@@ -888,3 +888,39 @@ fn refusals_carry_the_facts_the_chain_has() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(stdout(&refused).contains(&format!("the recipient {bob} is denylisted")) && !stdout(&refused).contains("must `thaw`"), "{}", stdout(&refused));
 }
+
+#[test]
+fn signer_sources_as_the_solana_cli_reads_them() {
+    use std::io::Write;
+    let deployment = Deployment::new();
+    let args = |signer: &str, reference: &str| {
+        let (ledger, mint, alice) = (deployment.ledger(), deployment.path("mint.json"), deployment.path("alice.json"));
+        vec!["--ledger".to_string(), ledger, "--keypair".into(), signer.into(), "--mint".into(), mint, "mint".into(), "--to".into(), alice, "--amount".into(), "1".into(), "--reference".into(), reference.into()]
+    };
+    // `-` (and `stdin://`): the keypair file's JSON on standard input, read once however many
+    // roles of the command name it (signer and nonce authority here).
+    let keypair = std::fs::read(deployment.path("minter.json")).unwrap();
+    for (source, reference) in [("-", "STDIN-1"), ("stdin://", "STDIN-2")] {
+        let mut child = usd1().args(args(source, reference)).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(&keypair).unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success() && stdout(&output).contains("Minted amount=1 USD1"), "{source}: {}\n{}", stdout(&output), stderr(&output));
+    }
+    // `prompt://` types a seed phrase on the terminal: without one, said so (no hang).
+    let mut command = usd1();
+    // SAFETY: setsid in the child before exec: no controlling terminal, as under a scheduler.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut command, || {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let output = command.args(args("prompt://", "PROMPT-1")).stdin(std::process::Stdio::null()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("cannot read keypair prompt://: no terminal to type the seed phrase on"), "{}", stderr(&output));
+    // A hardware wallet: refused with the route that works (sign where the device is).
+    let output = run(&args("usb://ledger", "USB-1").iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("cannot sign with usb://ledger here") && stderr(&output).contains("--signer PUBKEY=SIGNATURE"), "{}", stderr(&output));
+    assert_eq!(deployment.status()["supply"], "2", "only the two stdin mints landed");
+}
