@@ -106,7 +106,9 @@ impl Embedded {
         let point = self.ledger.resume_point().await?;
         let unix_timestamp = self.ledger.clock().await?.unix_timestamp;
         let mut accounts = Vec::new();
-        for key in std::mem::take(&mut self.dirty) {
+        // The touched set is cleared only once the write committed: a failed write leaves it
+        // for the next one (the transaction's record and its accounts are written together).
+        for key in self.dirty.iter().copied() {
             // Programs, sysvars and the instructions sysvar come with every fresh ledger: store only state.
             if key == solana_sdk_ids::sysvar::instructions::ID {
                 continue;
@@ -134,7 +136,9 @@ impl Embedded {
             accounts,
             new_transactions: &self.transactions[saved_transactions.min(self.transactions.len())..],
             new_rpc_history: &self.rpc_history[saved_rpc_history.min(self.rpc_history.len())..],
-        })
+        })?;
+        self.dirty.clear();
+        Ok(())
     }
 }
 
@@ -161,6 +165,20 @@ pub fn history_commitment(client: &RpcClient) -> CommitmentConfig {
         client.commitment()
     } else {
         CommitmentConfig::confirmed()
+    }
+}
+
+/// A URL as it may be shown: no query string, no user or password (an API key must not reach
+/// logs or reports).
+pub fn redact_url(url: &str) -> String {
+    let url = url.split(['?', '#']).next().unwrap_or_default();
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (host, path) = rest.split_once('/').map(|(host, path)| (host, format!("/{path}"))).unwrap_or((rest, String::new()));
+            let host = host.rsplit_once('@').map(|(_, host)| host).unwrap_or(host);
+            format!("{scheme}://{host}{path}")
+        }
+        None => url.to_string(),
     }
 }
 
@@ -256,7 +274,8 @@ impl Chain {
         let chain = Chain::rpc_at(url, commitment);
         if let Chain::Rpc(client) = &chain {
             if let Err(error) = client.get_version().await {
-                let url = client.url();
+                // Without the query string or credentials: an API key must not reach logs.
+                let url = redact_url(&client.url());
                 let text = error.to_string();
                 let reason = if text.contains("dns error") || text.contains("failed to lookup address") {
                     "its host name does not resolve: check --url".to_string()
@@ -287,6 +306,19 @@ impl Chain {
                 let parsed: solana_signature::Signature = signature.parse().map_err(|_| anyhow!("bad signature {signature}"))?;
                 let statuses = client.get_signature_statuses_with_history(&[parsed]).await?;
                 Ok(statuses.value.first().is_some_and(Option::is_some))
+            }
+        }
+    }
+
+    /// Whether `signature` landed, and if so its error (`Some(None)`: it succeeded). The
+    /// embedded ledger records successful transactions only.
+    pub async fn landed(&mut self, signature: &str) -> anyhow::Result<Option<Option<String>>> {
+        match self {
+            Chain::Embedded(embedded) => Ok(embedded.transactions.iter().any(|record| record["signature"] == signature).then_some(None)),
+            Chain::Rpc(client) => {
+                let parsed: solana_signature::Signature = signature.parse().map_err(|_| anyhow!("bad signature {signature}"))?;
+                let statuses = client.get_signature_statuses_with_history(&[parsed]).await?;
+                Ok(statuses.value.into_iter().next().flatten().map(|status| status.err.map(|error| error.to_string())))
             }
         }
     }
@@ -334,7 +366,8 @@ impl Chain {
     pub async fn check_fee_payer(&mut self, transaction: &Transaction) -> anyhow::Result<()> {
         let Chain::Rpc(client) = self else { return Ok(()) };
         let Some(payer) = transaction.message.account_keys.first() else { return Ok(()) };
-        let balance = client.get_balance_with_commitment(payer, client.commitment()).await?.value;
+        // At confirmed whatever --commitment says: a fresh airdrop is not refused for ~13 s at finalized.
+        let balance = client.get_balance_with_commitment(payer, CommitmentConfig::confirmed()).await?.value;
         // The cluster's own fee for this message (signatures and priority fee); 5,000 lamports
         // per signature when it cannot say (a durable-nonce message's blockhash is no recent one).
         let fee = match client.get_fee_for_message(&transaction.message).await {
@@ -755,7 +788,13 @@ fn failure_from_rpc(error: solana_rpc_client_api::client_error::Error) -> Failur
 }
 
 async fn rpc_send(client: &RpcClient, transaction: Transaction) -> Result<Sent, Failure> {
-    let signature = client.send_and_confirm_transaction(&transaction).await.map_err(failure_from_rpc)?;
+    // Confirmed at least, whatever --commitment says: the transaction is read back from history,
+    // which a node keeps from `confirmed` on (at `processed` the read would miss it and a sent
+    // transaction would be reported as failed).
+    let signature = client
+        .send_and_confirm_transaction_with_spinner_and_commitment(&transaction, history_commitment(client))
+        .await
+        .map_err(failure_from_rpc)?;
     rpc_fetch(client, &signature).await.map_err(|error| Failure::Ledger(format!("sent {signature}, but reading it back failed: {error}")))
 }
 

@@ -252,11 +252,14 @@ pub(crate) fn default_mint() -> anyhow::Result<Option<(String, String)>> {
 
 /// The mint: --mint (a key or a keypair file), else USD1_MINT, else `usd1 config set --mint`.
 pub fn mint_from_args(global: &GlobalArgs) -> anyhow::Result<Pubkey> {
-    let text = global
-        .mint
-        .as_deref()
-        .ok_or_else(|| anyhow!("no mint given: pass --mint (the mint's public key or keypair file), set USD1_MINT, or keep one with `usd1 config set --mint KEY`"))?;
-    CliResolver::default().key(text)
+    // Resolved only by commands that need a mint: a broken `usd1.toml` stops none of the others.
+    let text = match &global.mint {
+        Some(text) => text.clone(),
+        None => default_mint()?
+            .map(|(mint, _)| mint)
+            .ok_or_else(|| anyhow!("no mint given: pass --mint (the mint's public key or keypair file), set USD1_MINT, or keep one with `usd1 config set --mint KEY`"))?,
+    };
+    CliResolver::default().key(&text)
 }
 
 /// Print a command's result: the JSON document, or `text` for a person.
@@ -318,7 +321,10 @@ pub(crate) async fn send_and_report(
             // A transaction sent twice (a kit file fired again, a send-signed repeated): say
             // that it already landed, or that its nonce moved on, rather than a blockhash error.
             let stale = matches!(name.as_str(), "BlockhashNotFound" | "AlreadyProcessed");
-            let hint = if stale && chain.has_transaction(&signature).await.unwrap_or(false) {
+            let landed = if stale { chain.landed(&signature).await.unwrap_or(None) } else { None };
+            let hint = if let Some(Some(error)) = &landed {
+                format!("this exact transaction was sent before (signature {signature}) and FAILED then ({error}): its nonce is spent and nothing it does is in effect; do what it was for another way, and prepare a new kit (usd1 emergency-kit prepare)")
+            } else if landed.is_some() {
                 format!("this exact transaction already landed (signature {signature}): it was sent before and nothing was done now; a kit file is used once: prepare a new kit (usd1 emergency-kit prepare)")
             } else if stale && uses_nonce {
                 "its durable nonce has moved on (the kit file was used or replaced since it was signed): it can never be sent; prepare a new kit (usd1 emergency-kit prepare)".to_string()

@@ -64,7 +64,7 @@ pub fn funds_hint(logs: &[String]) -> Option<String> {
     let numbers: Vec<u64> = tail.split(|c: char| !c.is_ascii_digit()).filter_map(|part| part.parse().ok()).collect();
     let [have, need] = numbers[..] else { return None };
     Some(format!(
-        "the fee payer is short of SOL for the rent of an account this transaction creates: it has {have} lamports ({} SOL) and needs {need} ({} SOL); fund it and run the same command again",
+        "short of SOL for the rent of an account this transaction creates: the key paying it (the fee payer, or the role's signer for the program's own accounts: `usd1 accounts` shows each one's SOL) has {have} lamports ({} SOL) and needs {need} ({} SOL); fund it and run the same command again",
         crate::chain::lamports_as_sol(have),
         crate::chain::lamports_as_sol(need)
     ))

@@ -84,9 +84,16 @@ pub struct LedgerStore {
     saved_rpc_history: usize,
 }
 
-/// The lock file beside a ledger file.
+/// The lock file beside a ledger file: beside the file itself, wherever the path (a symlink, a
+/// relative path) leads, so two names for one ledger take one lock.
 pub fn lock_path(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| {
+        // Not there yet: its directory resolved, its name as given.
+        let parent = path.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
+        parent.join(path.file_name().unwrap_or_default())
+    });
+    let mut name = real.into_os_string();
     name.push(".lock");
     PathBuf::from(name)
 }
@@ -392,7 +399,9 @@ fn migrate_json(path: &Path) -> anyhow::Result<()> {
     let mut kept = path.as_os_str().to_owned();
     kept.push(".json-before-sqlite");
     let kept = PathBuf::from(kept);
-    std::fs::rename(path, &kept).with_context(|| format!("keeping the JSON original as {}", kept.display()))?;
+    // A copy first, then one atomic rename over the path: a crash at any point leaves the path
+    // holding either the JSON original (migrated again next time) or the finished store.
+    std::fs::copy(path, &kept).with_context(|| format!("keeping the JSON original as {}", kept.display()))?;
     std::fs::rename(&building, path).with_context(|| format!("moving the migrated ledger into {}", path.display()))?;
     eprintln!("usd1: migrated ledger {} from the JSON state file to the SQLite store (the original is kept as {})", path.display(), kept.display());
     Ok(())

@@ -258,13 +258,7 @@ impl Localnet {
         let block_time = self.ledger().clock().await.map_err(internal)?.unix_timestamp;
         let inner = bincode::serialize(&simulation.inner_instructions).map_err(internal)?;
         self.by_signature.insert(signature.to_string(), self.history.len());
-        self.announce(pubsub::Committed {
-            signature: signature.to_string(),
-            slot,
-            err: status.clone().err(),
-            logs: simulation.logs.clone(),
-            account_keys: keys.clone(),
-        });
+        let committed = pubsub::Committed { signature: signature.to_string(), slot, err: status.clone().err(), logs: simulation.logs.clone(), account_keys: keys.clone() };
         self.history.push(HistoryEntry {
             signature: signature.to_string(),
             slot,
@@ -279,7 +273,10 @@ impl Localnet {
             inner_instructions: base64::engine::general_purpose::STANDARD.encode(inner),
             units_consumed: simulation.units_consumed,
         });
+        // On disk before anyone hears of it: a subscriber told "confirmed" can count on it
+        // surviving a restart (a failed write stays pending and is retried by the next one).
         self.save().await?;
+        self.announce(committed);
         Ok(signature.to_string())
     }
 

@@ -700,6 +700,11 @@ fn a_busy_ledger_says_who_holds_it_and_a_mistyped_path_creates_nothing() {
         .unwrap();
     assert_eq!(busy.status.code(), Some(1));
     assert!(stderr(&busy).contains(&format!("ledger in use by PID {pid}")) && stderr(&busy).contains("waited 1 s"), "{}", stderr(&busy));
+    // Another name for the same file (a symlink) takes the same lock.
+    let alias = deployment.path("alias.ledger");
+    std::os::unix::fs::symlink(&ledger, &alias).unwrap();
+    let aliased = usd1().env("USD1_LEDGER_WAIT_SECS", "1").args(["--ledger", &alias, "--mint", &deployment.path("mint.json"), "status"]).output().unwrap();
+    assert!(stderr(&aliased).contains(&format!("ledger in use by PID {pid}")), "{}", stderr(&aliased));
     drop(lock);
     assert!(started.elapsed() >= std::time::Duration::from_secs(1));
     // A server (usd1 localnet) keeps the file until stopped: refused at once, pointing at --url.

@@ -996,7 +996,7 @@ fn an_unfunded_fee_payer_is_told_the_lamports_it_has_and_needs() {
     assert!(status["err"].is_null(), "{status}");
     let output = initialize();
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("short of SOL for the rent of an account this transaction creates: it has ") && stdout(&output).contains(" and needs "), "{}\n{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains("short of SOL for the rent of an account this transaction creates: the key paying it") && stdout(&output).contains(" and needs "), "{}\n{}", stdout(&output), stderr(&output));
 }
 
 #[test]

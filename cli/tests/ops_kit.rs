@@ -215,7 +215,7 @@ fn overdue_redemptions_are_listed_alerted_and_reported_as_a_liability() {
     assert_eq!((alerts[0]["rule"].as_str(), alerts[0]["seq"].as_u64()), (Some("redemption_overdue"), Some(8)));
     // The person on call reads the amount in tokens and the request's date.
     let detail = alerts[0]["detail"].as_str().unwrap();
-    assert!(detail.contains("(50 USD1) requested 20") && detail.contains("h past its deadline"), "{detail}");
+    assert!(detail.contains("(50 USD1) requested 20") && detail.contains(" past its deadline"), "{detail}");
     std::fs::write(&rules, "[[rules]]\nkind = \"redemption_overdue\"\nbusiness_days = 2\nlimit_secs = 60\n").unwrap();
     let output = usd1().args(["monitor", "--db", &db, "--rules", &rules]).output().unwrap();
     assert!(!output.status.success() && String::from_utf8_lossy(&output.stderr).contains("exactly one of limit_secs, business_days"));

@@ -19,10 +19,6 @@ use crate::{demo, drill, Cli, Command, DenylistCommand, DrillCommand, EmergencyK
 /// Run one command line: the default mint and ledger rules first, then the command.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut global = cli.global;
-    // The default mint (SPEC 15): --mint, else USD1_MINT, else the `usd1 config set` file.
-    if global.mint.is_none() && !matches!(cli.command, Command::Config(_)) {
-        global.mint = default_mint()?.map(|(mint, _)| mint);
-    }
     // Commands that start a ledger (SPEC 15: initialize and localnet; a drill's steps start with
     // initialize); any other refuses a --ledger path with nothing there (a typo).
     global.ledger_may_create = matches!(cli.command, Command::Op(crate::ops::OpSpec::Initialize(_)) | Command::Drill(_) | Command::Localnet { .. });

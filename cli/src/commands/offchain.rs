@@ -376,25 +376,12 @@ fn last_month() -> (chrono::NaiveDate, chrono::NaiveDate) {
     (last.with_day(1).unwrap_or(last), last)
 }
 
-/// A URL as it may be shown or written into a report: without user information or query
-/// (RPC providers put API keys there).
-pub fn redact_url(url: &str) -> String {
-    let url = url.split(['?', '#']).next().unwrap_or_default();
-    match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let (host, path) = rest.split_once('/').map(|(host, path)| (host, format!("/{path}"))).unwrap_or((rest, String::new()));
-            let host = host.rsplit_once('@').map(|(_, host)| host).unwrap_or(host);
-            format!("{scheme}://{host}{path}")
-        }
-        None => url.to_string(),
-    }
-}
 
 /// Index a named deployment from its cluster and say whether the index is complete.
 async fn index_deployment(store: &mut Store, named: &NamedDeployment, url: &str) -> anyhow::Result<report::Deployment> {
     let mut chain = Chain::rpc(url);
     let mint: solana_pubkey::Pubkey = named.mint.parse()?;
-    let shown = redact_url(url);
+    let shown = crate::chain::redact_url(url);
     let cluster = chain.genesis_hash().await.with_context(|| format!("deployment {}: reading {shown}", named.name))?.to_string();
     let (source, cursor) = chain_cursor(store, &mut chain, &cluster, &mint).await.with_context(|| format!("deployment {}: reading {shown}", named.name))?;
     let (records, _) = chain.recorded_transactions(&mint, cursor.as_deref(), 1_000).await.with_context(|| format!("deployment {}: reading {shown}", named.name))?;
@@ -554,8 +541,8 @@ mod tests {
 
     #[test]
     fn urls_lose_their_keys_before_they_are_shown() {
-        assert_eq!(redact_url("https://user:secret@rpc.example.com/v1/?api-key=abc#frag"), "https://rpc.example.com/v1/");
-        assert_eq!(redact_url("https://mainnet.helius-rpc.com/?api-key=abc"), "https://mainnet.helius-rpc.com/");
-        assert_eq!(redact_url("http://127.0.0.1:8899"), "http://127.0.0.1:8899");
+        assert_eq!(crate::chain::redact_url("https://user:secret@rpc.example.com/v1/?api-key=abc#frag"), "https://rpc.example.com/v1/");
+        assert_eq!(crate::chain::redact_url("https://mainnet.helius-rpc.com/?api-key=abc"), "https://mainnet.helius-rpc.com/");
+        assert_eq!(crate::chain::redact_url("http://127.0.0.1:8899"), "http://127.0.0.1:8899");
     }
 }

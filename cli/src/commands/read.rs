@@ -22,9 +22,24 @@ pub(crate) async fn balance(global: &GlobalArgs, owner: Option<&str>) -> anyhow:
     let lamports = chain.account(&owner).await?.map_or(0, |account| account.lamports);
     let mut value = json!({"owner": owner.to_string(), "sol": format_amount(lamports, 9), "sol_base_units": lamports});
     let mut text = format!("{owner}: {} SOL", format_amount(lamports, 9));
-    if global.mint.is_some() {
-        let mint = mint_from_args(global)?;
-        let decimals = chain.mint_info(&mint).await?.decimals;
+    // --mint, else the default mint when one is kept (a default that is no mint on this
+    // cluster only leaves the tokens out, said so; an explicit --mint must exist).
+    let mint = match &global.mint {
+        Some(_) => Some((mint_from_args(global)?, true)),
+        None => default_mint().ok().flatten().and_then(|(text, _)| text.parse::<Pubkey>().ok()).map(|mint| (mint, false)),
+    };
+    let mint = match mint {
+        Some((mint, explicit)) => match chain.mint_info(&mint).await {
+            Ok(info) => Some((mint, info.decimals)),
+            Err(error) if explicit => return Err(error),
+            Err(_) => {
+                text.push_str(&format!(" (the default mint {mint} is not on this cluster: no tokens shown)"));
+                None
+            }
+        },
+        None => None,
+    };
+    if let Some((mint, decimals)) = mint {
         let accounts = chain.token_accounts(&owner, &mint).await?;
         let total: u64 = accounts.iter().map(|(_, account)| account.amount).sum();
         value["usd1"] = json!(format_amount(total, decimals));

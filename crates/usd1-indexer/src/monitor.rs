@@ -37,6 +37,18 @@ use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use usd1_client::amount::{format_token_amount, parse_amount, SYMBOL};
 
+/// A span of time as a person reads it, never rounded down to nothing: `2 d 3 h`, `24 h 59 min`, `45 s`.
+fn span(secs: i64) -> String {
+    let secs = secs.max(0);
+    let (days, hours, minutes) = (secs / 86_400, secs % 86_400 / 3_600, secs % 3_600 / 60);
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{secs} s"),
+        (0, 0, minutes) => format!("{minutes} min"),
+        (0, hours, minutes) => format!("{hours} h {minutes} min"),
+        (days, hours, _) => format!("{days} d {hours} h"),
+    }
+}
+
 /// A unix time as ISO 8601 UTC (what a person reading an alert sees).
 fn iso_time(unix: i64) -> String {
     chrono::DateTime::from_timestamp(unix, 0).map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_else(|| unix.to_string())
@@ -183,7 +195,7 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
                     let max_age = i64::try_from(hours.saturating_mul(3600)).unwrap_or(i64::MAX);
                     match last_attestation {
                         Some(attested) if time.saturating_sub(attested) <= max_age => {}
-                        Some(attested) => raise(rule, format!("last attestation at {}, {} h before this mint (limit {hours} h)", iso_time(attested), (time - attested) / 3600)),
+                        Some(attested) => raise(rule, format!("last attestation at {}, {} before this mint (limit {hours} h)", iso_time(attested), span(time - attested))),
                         None => raise(rule, "no reserve attestation before this mint".into()),
                     }
                 }
@@ -209,12 +221,12 @@ pub fn evaluate(store: &Store, rules: &[Rule], mut alert: impl FnMut(Value)) -> 
                 "rule": rule.name(), "cluster": request.cluster, "mint": request.mint, "seq": request.seq, "signature": request.signature,
                 "time": request.requested_at.map(iso_time), "block_time": request.requested_at, "event": "RedemptionRequested",
                 "detail": format!(
-                    "holder {} ticket {} ({}) requested {}, pending {} h past its deadline",
+                    "holder {} ticket {} ({}) requested {}, pending {} past its deadline",
                     request.holder,
                     request.reference_hash,
                     format_token_amount(request.amount, request_decimals, SYMBOL),
                     request.requested_at.map(iso_time).unwrap_or_else(|| "at an unknown time".to_string()),
-                    past / 3600
+                    span(past as i64)
                 ),
             }));
         }
