@@ -300,14 +300,7 @@ impl Chain {
 
     /// Whether this chain executed the transaction `signature` (searching its whole history).
     pub async fn has_transaction(&mut self, signature: &str) -> anyhow::Result<bool> {
-        match self {
-            Chain::Embedded(embedded) => Ok(embedded.transactions.iter().any(|record| record["signature"] == signature)),
-            Chain::Rpc(client) => {
-                let parsed: solana_signature::Signature = signature.parse().map_err(|_| anyhow!("bad signature {signature}"))?;
-                let statuses = client.get_signature_statuses_with_history(&[parsed]).await?;
-                Ok(statuses.value.first().is_some_and(Option::is_some))
-            }
-        }
+        Ok(self.landed(signature).await?.is_some())
     }
 
     /// Whether `signature` landed, and if so its error (`Some(None)`: it succeeded). The

@@ -432,6 +432,16 @@ macro_rules! method {
     };
 }
 
+/// A signature of its own for the `number`th airdrop (to `key`, `lamports` in it), unique per
+/// request, so clients can confirm it as they confirm a transaction.
+fn airdrop_signature(key: &Pubkey, number: u64, lamports: u64) -> Signature {
+    let mut bytes = [0u8; 64];
+    bytes[..32].copy_from_slice(key.as_ref());
+    bytes[32..40].copy_from_slice(&number.to_le_bytes());
+    bytes[40..48].copy_from_slice(&lamports.to_le_bytes());
+    Signature::from(bytes)
+}
+
 fn module(shared: Shared) -> RpcModule<Shared> {
     let mut module = RpcModule::new(shared);
     pubsub::register(&mut module);
@@ -573,11 +583,7 @@ fn module(shared: Shared) -> RpcModule<Shared> {
         let refusal = (after < minimum).then_some(TransactionError::InsufficientFundsForRent { account_index: 1 });
         if refusal.is_some() {
             let slot = state.ledger().slot().await.map_err(internal)?;
-            let mut bytes = [0u8; 64];
-            bytes[..32].copy_from_slice(key.as_ref());
-            bytes[32..40].copy_from_slice(&(state.airdrops.len() as u64 + 1).to_le_bytes());
-            bytes[48..56].copy_from_slice(&lamports.to_le_bytes());
-            let signature = Signature::from(bytes);
+            let signature = airdrop_signature(&key, state.airdrops.len() as u64 + 1, lamports);
             state.airdrops.push((signature, slot, refusal.clone()));
             state.announce(pubsub::Committed { signature: signature.to_string(), slot, err: refusal, logs: vec![], account_keys: vec![key] });
             return Ok(Value::String(signature.to_string()));
@@ -598,12 +604,7 @@ fn module(shared: Shared) -> RpcModule<Shared> {
         };
         state.embedded().touch([key]);
         let slot = state.ledger().slot().await.map_err(internal)?;
-        // A signature of its own for the airdrop, unique per request, so clients can confirm it.
-        let mut bytes = [0u8; 64];
-        bytes[..32].copy_from_slice(key.as_ref());
-        bytes[32..40].copy_from_slice(&(state.airdrops.len() as u64 + 1).to_le_bytes());
-        bytes[40..48].copy_from_slice(&total.to_le_bytes());
-        let signature = Signature::from(bytes);
+        let signature = airdrop_signature(&key, state.airdrops.len() as u64 + 1, total);
         state.airdrops.push((signature, slot, None));
         state.save().await?;
         state.announce(pubsub::Committed { signature: signature.to_string(), slot, err: None, logs: vec![], account_keys: vec![key] });

@@ -18,10 +18,6 @@ pub(crate) async fn send_signed(global: &GlobalArgs, text: &str) -> anyhow::Resu
     send_and_report(global, transaction, json!({}), describe_sent).await
 }
 
-/// An ISO 8601 UTC time for a person to read.
-pub(crate) fn iso_time(unix_timestamp: i64) -> String {
-    chrono::DateTime::from_timestamp(unix_timestamp, 0).map_or_else(|| unix_timestamp.to_string(), |time| time.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-}
 
 /// `usd1 warp SECS`: move the clock of an embedded ledger or `usd1 localnet` forward.
 pub(crate) async fn warp(global: &GlobalArgs, secs: u64) -> anyhow::Result<ExitCode> {
@@ -33,8 +29,8 @@ pub(crate) async fn warp(global: &GlobalArgs, secs: u64) -> anyhow::Result<ExitC
     chain.warp(secs).await?;
     let after = chain.unix_timestamp().await?;
     chain.save().await?;
-    let value = json!({"warped_secs": secs, "clock_before": iso_time(before), "clock": iso_time(after), "unix_timestamp": after});
-    print_value(global.output, &value, || format!("clock moved {secs} s: {} -> {}", iso_time(before), iso_time(after)));
+    let value = json!({"warped_secs": secs, "clock_before": crate::people::iso_time(before), "clock": crate::people::iso_time(after), "unix_timestamp": after});
+    print_value(global.output, &value, || format!("clock moved {secs} s: {} -> {}", crate::people::iso_time(before), crate::people::iso_time(after)));
     Ok(ExitCode::SUCCESS)
 }
 
